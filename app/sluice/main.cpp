@@ -1,0 +1,56 @@
+// sluice: the desktop control room. Composition root: parses --db, opens the store off the GUI
+// thread, and hands what it found to the main window.
+#include "core/appidentity.h"
+#include "mainwindow.h"
+#include "store/snapshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFutureWatcher>
+#include <QProcessEnvironment>
+#include <QtConcurrent>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    sluice::initApplicationIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("Sluice"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Sluice: a desktop control room for ELT pipelines"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOption(QStringLiteral("db"), QStringLiteral("Database URL (default: $SLUICE_DB, else the local SQLite file)."),
+                                      QStringLiteral("url"));
+    parser.addOption(dbOption);
+    parser.process(app);
+
+    QString text = parser.value(dbOption);
+    if (text.isEmpty())
+        text = QProcessEnvironment::systemEnvironment().value(QStringLiteral("SLUICE_DB"));
+
+    sluice::MainWindow window;
+    window.show();
+
+    const bool embedded = text.isEmpty();
+    sluice::DbUrl url = sluice::defaultDbUrl();
+    if (!embedded) {
+        auto parsed = sluice::DbUrl::parse(text);
+        if (!parsed) {
+            window.showError(parsed.error());
+            return 1;
+        }
+        url = *parsed;
+    }
+    window.showLoading(url.toString());
+    auto *watcher = new QFutureWatcher<sluice::Result<sluice::StoreSnapshot>>(&window);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, &window, [watcher, &window] {
+        const auto result = watcher->result();
+        if (result)
+            window.showSnapshot(*result);
+        else
+            window.showError(result.error());
+    });
+    watcher->setFuture(QtConcurrent::run([url, embedded] { return sluice::loadSnapshot(url, embedded); }));
+    return app.exec();
+}

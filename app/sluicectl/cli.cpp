@@ -1,0 +1,159 @@
+#include "cli.h"
+
+#include "core/clock.h"
+#include "store/migrator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+
+namespace sluice::cli {
+
+namespace {
+
+const char *kUsage =
+    "usage: sluicectl [--db URL] [--json] COMMAND ...\n"
+    "\n"
+    "  db init | upgrade | status\n"
+    "  org create SLUG --name NAME | org list | org show SLUG\n"
+    "  task catalog\n"
+    "  task create --org SLUG --slug SLUG [--flag F]... [--option K=V]... [--connection ID] [--command CMD] [--label L]\n"
+    "  task list --org SLUG | task delete UUID\n"
+    "  pipeline create --org SLUG --name NAME [--task UUID]... [--cron EXPR --tz ZONE] [--no-auto-deps]\n"
+    "                  [--continue-on-sync-failure] [--inactive]\n"
+    "  pipeline list --org SLUG | show UUID|NAME | edit UUID ... | delete | enable | disable UUID|NAME\n"
+    "\n"
+    "The database is --db, else $SLUICE_DB, else a SQLite file in the user's data folder.\n"
+    "URLs: sqlite:///abs/path.db or postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).\n";
+
+QString resolveDbUrl(const QString &given)
+{
+    if (!given.isEmpty())
+        return given;
+    return QProcessEnvironment::systemEnvironment().value(QStringLiteral("SLUICE_DB"));
+}
+
+} // namespace
+
+Context::Context(QString dbUrl, bool json)
+    : m_dbUrl(std::move(dbUrl)), m_json(json), m_actor(currentActor()), m_out(stdout)
+{
+}
+
+Result<Database *> Context::open(bool forInit)
+{
+    if (m_db)
+        return m_db.get();
+    const QString text = resolveDbUrl(m_dbUrl);
+    DbUrl url;
+    Database::Options options;
+    if (text.isEmpty()) {
+        url = defaultDbUrl();
+        options.createParentDir = forInit;
+    } else {
+        auto parsed = DbUrl::parse(text);
+        if (!parsed)
+            return fail(parsed.error());
+        url = *parsed;
+    }
+    options.createIfMissing = forInit;
+    auto db = Database::open(url, options);
+    if (!db)
+        return fail(db.error());
+    if (!forInit) {
+        if (auto ok = Migrator(**db).requireCurrent(); !ok)
+            return fail(ok.error());
+    }
+    m_db = std::move(*db);
+    return m_db.get();
+}
+
+void Context::print(const QJsonValue &value)
+{
+    QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    m_out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    m_out.flush();
+}
+
+void Context::table(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &h : header)
+        widths << h.size();
+    for (const QStringList &row : rows)
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    auto line = [&](const QStringList &cells) {
+        QString s;
+        for (qsizetype i = 0; i < cells.size(); ++i)
+            s += i + 1 < cells.size() ? cells[i].leftJustified(widths[i] + 2) : cells[i];
+        m_out << s.trimmed() << '\n';
+    };
+    line(header);
+    for (const QStringList &row : rows)
+        line(row);
+    m_out.flush();
+}
+
+int run(const QStringList &arguments)
+{
+    QTextStream err(stderr);
+    QStringList words = arguments.mid(1);
+    QString db;
+    bool json = false;
+    // Global options may stand anywhere before a `--`.
+    for (qsizetype i = 0; i < words.size();) {
+        const QString &w = words[i];
+        if (w == QLatin1String("--"))
+            break;
+        if (w == QLatin1String("--json")) {
+            json = true;
+            words.removeAt(i);
+        } else if (w == QLatin1String("--db")) {
+            if (i + 1 >= words.size()) {
+                err << "sluicectl: error: --db needs a URL\n";
+                return 1;
+            }
+            db = words[i + 1];
+            words.remove(i, 2);
+        } else if (w.startsWith(QLatin1String("--db="))) {
+            db = w.mid(5);
+            words.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+    if (words.isEmpty() || words.first() == QLatin1String("help") || words.first() == QLatin1String("--help")) {
+        std::fputs(kUsage, words.isEmpty() ? stderr : stdout);
+        return words.isEmpty() ? 1 : 0;
+    }
+    if (words.first() == QLatin1String("--version")) {
+        std::puts("sluicectl " SLUICE_VERSION);
+        return 0;
+    }
+
+    const QString group = words.takeFirst();
+    const QString verb = words.isEmpty() ? QString() : words.takeFirst();
+    Context ctx(db, json);
+    CommandResult result;
+    if (group == QLatin1String("db"))
+        result = runDb(ctx, verb, words);
+    else if (group == QLatin1String("org"))
+        result = runOrg(ctx, verb, words);
+    else if (group == QLatin1String("task"))
+        result = runTask(ctx, verb, words);
+    else if (group == QLatin1String("pipeline"))
+        result = runPipeline(ctx, verb, words);
+    else
+        result = fail(Error::invalid(QStringLiteral("unknown command \"%1\"; run `sluicectl help`").arg(group)));
+
+    if (result)
+        return 0;
+    err << "sluicectl: error: " << result.error().message << '\n';
+    return result.error().isUserError() ? 1 : 2;
+}
+
+} // namespace sluice::cli

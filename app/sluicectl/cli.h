@@ -1,0 +1,52 @@
+#pragma once
+
+#include "args.h"
+#include "core/error.h"
+#include "store/database.h"
+
+#include <QJsonValue>
+#include <QTextStream>
+
+#include <memory>
+
+namespace sluice::cli {
+
+// What every command gets: the global options, the output streams, and the store once opened.
+class Context
+{
+public:
+    Context(QString dbUrl, bool json);
+
+    // Opens the store. `forInit`: a missing SQLite file may be created and the schema may be anything
+    // (db init/upgrade/status); otherwise the schema must be exactly this build's.
+    [[nodiscard]] Result<Database *> open(bool forInit = false);
+
+    [[nodiscard]] bool json() const { return m_json; }
+    [[nodiscard]] const QString &actor() const { return m_actor; }
+    QTextStream &out() { return m_out; }
+
+    // Prints a JSON document (with --json).
+    void print(const QJsonValue &value);
+    // Prints rows as aligned columns under a header.
+    void table(const QStringList &header, const QList<QStringList> &rows);
+
+private:
+    QString m_dbUrl;
+    bool m_json = false;
+    QString m_actor;
+    QTextStream m_out;
+    std::unique_ptr<Database> m_db;
+};
+
+using CommandResult = Result<void>;
+
+CommandResult runDb(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runOrg(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runTask(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &words);
+
+// The whole program: parses global options, dispatches, prints errors; returns the exit code
+// (0 success, 1 user error, 2 internal or database error).
+int run(const QStringList &arguments);
+
+} // namespace sluice::cli

@@ -1,0 +1,240 @@
+// sluicectl pipeline create | list | show | edit | delete | enable | disable
+#include "cli.h"
+
+#include "store/orgstore.h"
+#include "store/pipelinestore.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace sluice::cli {
+
+namespace {
+
+const Args::Spec kEditSpec{
+    {QStringLiteral("org"), QStringLiteral("name"), QStringLiteral("task"), QStringLiteral("cron"), QStringLiteral("tz"),
+     QStringLiteral("missed-policy"), QStringLiteral("overlap-policy")},
+    {QStringLiteral("no-auto-deps"), QStringLiteral("auto-deps"), QStringLiteral("continue-on-sync-failure"),
+     QStringLiteral("stop-on-sync-failure"), QStringLiteral("inactive"), QStringLiteral("active"),
+     QStringLiteral("no-schedule"), QStringLiteral("clear-tasks")}};
+
+// Reads the options shared by create and edit. A contradictory pair is refused.
+Result<PipelineDraft> draftFrom(const Args &args)
+{
+    PipelineDraft d;
+    auto both = [&](const char *a, const char *b) {
+        return args.has(QLatin1String(a)) && args.has(QLatin1String(b));
+    };
+    for (auto [a, b] : {std::pair{"auto-deps", "no-auto-deps"}, std::pair{"active", "inactive"},
+                        std::pair{"continue-on-sync-failure", "stop-on-sync-failure"}, std::pair{"cron", "no-schedule"},
+                        std::pair{"task", "clear-tasks"}}) {
+        if (both(a, b))
+            return fail(Error::invalid(QStringLiteral("--%1 and --%2 contradict each other").arg(QLatin1String(a), QLatin1String(b))));
+    }
+    if (args.has(QStringLiteral("name")))
+        d.name = args.value(QStringLiteral("name"));
+    if (args.has(QStringLiteral("task")))
+        d.taskUuids = args.values(QStringLiteral("task"));
+    if (args.has(QStringLiteral("clear-tasks")))
+        d.taskUuids = QStringList();
+    if (args.has(QStringLiteral("cron")))
+        d.cron = args.value(QStringLiteral("cron"));
+    if (args.has(QStringLiteral("no-schedule")))
+        d.cron = QString();
+    if (args.has(QStringLiteral("tz")))
+        d.timezone = args.value(QStringLiteral("tz"));
+    if (args.has(QStringLiteral("no-auto-deps")))
+        d.autoDeps = false;
+    if (args.has(QStringLiteral("auto-deps")))
+        d.autoDeps = true;
+    if (args.has(QStringLiteral("continue-on-sync-failure")))
+        d.continueOnSyncFailure = true;
+    if (args.has(QStringLiteral("stop-on-sync-failure")))
+        d.continueOnSyncFailure = false;
+    if (args.has(QStringLiteral("inactive")))
+        d.active = false;
+    if (args.has(QStringLiteral("active")))
+        d.active = true;
+    if (args.has(QStringLiteral("missed-policy"))) {
+        d.missedPolicy = missedPolicyFromString(args.value(QStringLiteral("missed-policy")));
+        if (!d.missedPolicy)
+            return fail(Error::invalid(QStringLiteral("--missed-policy takes once, skip or all")));
+    }
+    if (args.has(QStringLiteral("overlap-policy"))) {
+        d.overlapPolicy = overlapPolicyFromString(args.value(QStringLiteral("overlap-policy")));
+        if (!d.overlapPolicy)
+            return fail(Error::invalid(QStringLiteral("--overlap-policy takes queue, skip or replace")));
+    }
+    return d;
+}
+
+void printPipeline(Context &ctx, const Pipeline &p)
+{
+    if (ctx.json()) {
+        ctx.print(toJson(p));
+        return;
+    }
+    ctx.out() << "uuid:      " << p.uuid << '\n'
+              << "name:      " << p.name << '\n'
+              << "org:       " << p.orgSlug << '\n'
+              << "schedule:  " << (p.cron.isEmpty() ? QStringLiteral("manual") : p.cron + QStringLiteral(" (") + p.timezone + QLatin1Char(')')) << '\n'
+              << "active:    " << (p.active ? "yes" : "no") << '\n'
+              << "auto deps: " << (p.autoDeps ? "yes" : "no")
+              << "; on sync failure: " << (p.continueOnSyncFailure ? "continue other syncs" : "stop")
+              << "; missed runs: " << toString(p.missedPolicy) << "; overlap: " << toString(p.overlapPolicy) << '\n';
+    if (p.steps.isEmpty()) {
+        ctx.out() << "tasks:     none — add some with `sluicectl pipeline edit " << p.uuid << " --task UUID`\n";
+        return;
+    }
+    ctx.out() << "tasks:\n";
+    QList<QStringList> rows;
+    for (const PipelineStep &s : p.steps) {
+        QStringList params;
+        if (!s.task.connectionId.isEmpty())
+            params << QStringLiteral("connection=") + s.task.connectionId;
+        for (const QString &f : s.task.parameters.flags)
+            params << QStringLiteral("--") + f;
+        for (auto it = s.task.parameters.options.cbegin(); it != s.task.parameters.options.cend(); ++it)
+            params << QStringLiteral("--%1 %2").arg(it.key(), it.value());
+        if (!s.task.parameters.command.isEmpty())
+            params << s.task.parameters.command;
+        rows.append({QString::number(s.seq), s.task.slug, s.task.uuid, s.task.generatedBy == QLatin1String("system") ? QStringLiteral("auto") : QString(),
+                     params.join(QLatin1Char(' '))});
+    }
+    ctx.table({QStringLiteral("SEQ"), QStringLiteral("TASK"), QStringLiteral("UUID"), QString(), QStringLiteral("PARAMETERS")}, rows);
+}
+
+Result<Org> orgFrom(Context &ctx, Database &db, const Args &args, const QString &usage)
+{
+    if (!args.has(QStringLiteral("org")))
+        return fail(Error::invalid(usage));
+    return OrgStore(db, ctx.actor()).find(args.value(QStringLiteral("org")));
+}
+
+} // namespace
+
+CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &words)
+{
+    const QString command = QStringLiteral("pipeline ") + verb;
+    if (verb == QLatin1String("create")) {
+        auto args = Args::parse(words, kEditSpec, command);
+        if (!args)
+            return fail(args.error());
+        const QString usage = QStringLiteral("usage: sluicectl pipeline create --org SLUG --name NAME [--task UUID]... "
+                                             "[--cron EXPR --tz ZONE] [--no-auto-deps] [--continue-on-sync-failure] [--inactive]");
+        if (!args->positionals().isEmpty() || !args->has(QStringLiteral("name")))
+            return fail(Error::invalid(usage));
+        auto draft = draftFrom(*args);
+        if (!draft)
+            return fail(draft.error());
+        auto db = ctx.open();
+        if (!db)
+            return fail(db.error());
+        auto org = orgFrom(ctx, **db, *args, usage);
+        if (!org)
+            return fail(org.error());
+        auto p = PipelineStore(**db, ctx.actor()).create(org->id, *draft);
+        if (!p)
+            return fail(p.error());
+        if (ctx.json())
+            ctx.print(toJson(*p));
+        else
+            ctx.out() << p->uuid << '\n';
+        return {};
+    }
+    if (verb == QLatin1String("list")) {
+        auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, command);
+        if (!args)
+            return fail(args.error());
+        auto db = ctx.open();
+        if (!db)
+            return fail(db.error());
+        auto org = orgFrom(ctx, **db, *args, QStringLiteral("usage: sluicectl pipeline list --org SLUG"));
+        if (!org)
+            return fail(org.error());
+        auto list = PipelineStore(**db, ctx.actor()).list(org->id);
+        if (!list)
+            return fail(list.error());
+        if (ctx.json()) {
+            QJsonArray a;
+            for (const Pipeline &p : *list)
+                a.append(toJson(p));
+            ctx.print(a);
+        } else if (list->isEmpty()) {
+            ctx.out() << "Org " << org->slug << " has no pipelines yet. Create one with `sluicectl pipeline create --org "
+                      << org->slug << " --name NAME --task UUID`.\n";
+        } else {
+            QList<QStringList> rows;
+            for (const Pipeline &p : *list) {
+                QStringList slugs;
+                for (const PipelineStep &s : p.steps)
+                    slugs << s.task.slug;
+                rows.append({p.uuid, p.name, p.cron.isEmpty() ? QStringLiteral("manual") : p.cron + QStringLiteral(" ") + p.timezone,
+                             p.active ? QStringLiteral("yes") : QStringLiteral("no"), slugs.join(QStringLiteral(" → "))});
+            }
+            ctx.table({QStringLiteral("UUID"), QStringLiteral("NAME"), QStringLiteral("SCHEDULE"), QStringLiteral("ACTIVE"), QStringLiteral("TASKS")}, rows);
+        }
+        return {};
+    }
+
+    // The remaining verbs name one pipeline.
+    const bool isEdit = verb == QLatin1String("edit");
+    if (!isEdit && verb != QLatin1String("show") && verb != QLatin1String("delete") && verb != QLatin1String("enable")
+        && verb != QLatin1String("disable"))
+        return fail(Error::invalid(QStringLiteral("unknown command `pipeline %1`; use create, list, show, edit, delete, enable or disable").arg(verb)));
+    auto args = Args::parse(words, isEdit ? kEditSpec : Args::Spec{}, command);
+    if (!args)
+        return fail(args.error());
+    if (args->positionals().size() != 1)
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl pipeline %1 UUID|NAME%2").arg(verb, isEdit ? QStringLiteral(" [options]") : QString())));
+    if (isEdit && args->has(QStringLiteral("org")))
+        return fail(Error::invalid(QStringLiteral("a pipeline cannot move to another org")));
+    const QString key = args->positionals().first();
+    auto db = ctx.open();
+    if (!db)
+        return fail(db.error());
+    PipelineStore store(**db, ctx.actor());
+    if (verb == QLatin1String("show")) {
+        auto p = store.find(key);
+        if (!p)
+            return fail(p.error());
+        printPipeline(ctx, *p);
+        return {};
+    }
+    if (isEdit) {
+        auto draft = draftFrom(*args);
+        if (!draft)
+            return fail(draft.error());
+        auto current = store.find(key);
+        if (!current)
+            return fail(current.error());
+        auto p = store.edit(current->uuid, *draft);
+        if (!p)
+            return fail(p.error());
+        printPipeline(ctx, *p);
+        return {};
+    }
+    if (verb == QLatin1String("delete")) {
+        auto p = store.find(key);
+        if (!p)
+            return fail(p.error());
+        if (auto r = store.remove(p->uuid); !r)
+            return r;
+        if (ctx.json())
+            ctx.print(QJsonObject{{QStringLiteral("deleted"), p->uuid}});
+        else
+            ctx.out() << "Deleted pipeline " << p->name << " (" << p->uuid << ").\n";
+        return {};
+    }
+    const bool enable = verb == QLatin1String("enable");
+    auto p = store.setActive(key, enable);
+    if (!p)
+        return fail(p.error());
+    if (ctx.json())
+        ctx.print(toJson(*p));
+    else
+        ctx.out() << (enable ? "Enabled" : "Disabled") << " pipeline " << p->name << ".\n";
+    return {};
+}
+
+} // namespace sluice::cli

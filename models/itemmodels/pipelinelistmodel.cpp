@@ -1,0 +1,60 @@
+#include "pipelinelistmodel.h"
+
+namespace sluice {
+
+void PipelineListModel::setPipelines(QList<Pipeline> pipelines)
+{
+    beginResetModel();
+    m_pipelines = std::move(pipelines);
+    endResetModel();
+}
+
+int PipelineListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_pipelines.size());
+}
+
+int PipelineListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant PipelineListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Pipeline &p = m_pipelines.at(index.row());
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Name: return p.name;
+        case Org: return p.orgSlug;
+        case Schedule: return p.cron.isEmpty() ? tr("Manual") : tr("%1 (%2)").arg(p.cron, p.timezone);
+        case Active: return p.active ? tr("Active") : tr("Paused");
+        case Tasks: {
+            QStringList slugs;
+            for (const PipelineStep &s : p.steps)
+                slugs << s.task.slug;
+            return slugs.join(QStringLiteral(" → "));
+        }
+        }
+    }
+    if (role == Qt::ToolTipRole && index.column() == Tasks)
+        return tr("%n task(s) in run order", nullptr, int(p.steps.size()));
+    return {};
+}
+
+QVariant PipelineListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Name: return tr("Pipeline");
+    case Org: return tr("Org");
+    case Schedule: return tr("Schedule");
+    case Active: return tr("State");
+    case Tasks: return tr("Tasks");
+    }
+    return {};
+}
+
+} // namespace sluice

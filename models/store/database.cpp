@@ -1,0 +1,229 @@
+#include "database.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QSqlRecord>
+
+Q_LOGGING_CATEGORY(lcStore, "sluice.store")
+
+namespace sluice {
+
+namespace {
+
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("sluice-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+Result<void> checkSqliteFile(const DbUrl &url, const Database::Options &options)
+{
+    const bool createParentDir = options.createParentDir;
+    const QFileInfo file(url.path);
+    const QString dirPath = file.absolutePath();
+    QFileInfo dir(dirPath);
+    if (!dir.exists() && createParentDir) {
+        if (!QDir().mkpath(dirPath))
+            return fail(Error::database(QStringLiteral("cannot create the folder %1 for the database; check its permissions or pass another --db").arg(dirPath)));
+        dir.refresh();
+    }
+    if (!dir.exists())
+        return fail(Error::database(QStringLiteral("the folder %1 does not exist; create it or pass another --db").arg(dirPath)));
+    if (!dir.isDir())
+        return fail(Error::database(QStringLiteral("%1 is not a folder; pass another --db").arg(dirPath)));
+    if (file.exists()) {
+        if (file.isDir())
+            return fail(Error::database(QStringLiteral("%1 is a folder, not a database file; pass another --db").arg(url.path)));
+        if (!file.isReadable() || !file.isWritable())
+            return fail(Error::database(QStringLiteral("the database file %1 is not writable; fix its permissions (chmod u+rw) or pass another --db").arg(url.path)));
+    } else if (!options.createIfMissing) {
+        return fail(Error::schema(QStringLiteral("there is no database at %1; create it with `sluicectl db init` or pass another --db").arg(url.path)));
+    } else if (!dir.isWritable()) {
+        return fail(Error::database(QStringLiteral("cannot create the database file %1: its folder is not writable; fix the permissions or pass another --db").arg(url.path)));
+    }
+    return {};
+}
+
+} // namespace
+
+QString oneLine(QString text)
+{
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    text.replace(QLatin1Char('\r'), QLatin1Char(' '));
+    return text.simplified();
+}
+
+Database::Database(DbUrl url, QString connectionName)
+    : m_url(std::move(url)), m_dialect(m_url.backend), m_connectionName(std::move(connectionName))
+{
+}
+
+Database::~Database()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Database::handle() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DbUrl &url, const Options &options)
+{
+    const Dialect dialect(url.backend);
+    if (!QSqlDatabase::isDriverAvailable(dialect.driverName()))
+        return fail(Error::database(QStringLiteral("the Qt %1 driver is not installed; install %2")
+                                        .arg(dialect.displayName(),
+                                             dialect.isSqlite() ? QStringLiteral("libqt6sql6-sqlite")
+                                                                : QStringLiteral("libqt6sql6-psql"))));
+    if (url.isSqlite()) {
+        if (auto ok = checkSqliteFile(url, options); !ok)
+            return fail(ok.error());
+    }
+
+    std::unique_ptr<Database> database(new Database(url, nextConnectionName()));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(dialect.driverName(), database->m_connectionName);
+        if (url.isSqlite()) {
+            db.setDatabaseName(url.path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs));
+        } else {
+            db.setHostName(url.host);
+            db.setPort(url.port);
+            db.setDatabaseName(url.database);
+            if (!url.user.isEmpty())
+                db.setUserName(url.user);
+            QStringList opts;
+            if (!url.options.contains(QLatin1String("connect_timeout=")))
+                opts << QStringLiteral("connect_timeout=%1").arg(options.connectTimeoutS);
+            if (!url.options.isEmpty())
+                opts << url.options;
+            db.setConnectOptions(opts.join(QLatin1Char(';')));
+        }
+        if (!db.open()) {
+            const QString why = oneLine(db.lastError().text());
+            if (url.isSqlite())
+                return fail(Error::database(QStringLiteral("cannot open the SQLite database %1: %2").arg(url.path, why)));
+            return fail(Error::database(
+                QStringLiteral("cannot connect to PostgreSQL at %1:%2 (database \"%3\"): %4 — check that the server is "
+                               "running and reachable, and that the password is in PGPASSWORD or ~/.pgpass")
+                    .arg(url.host).arg(url.port).arg(url.database, why)));
+        }
+    }
+
+    if (url.isSqlite()) {
+        // The first statements read the file header: a file that is not SQLite fails here, and is left as it is.
+        for (const QString &pragma : {QStringLiteral("PRAGMA foreign_keys = ON"),
+                                      QStringLiteral("PRAGMA journal_mode = WAL"),
+                                      QStringLiteral("PRAGMA synchronous = NORMAL")}) {
+            QSqlQuery q(database->handle());
+            if (!q.exec(pragma)) {
+                const QString why = oneLine(q.lastError().databaseText());
+                if (why.contains(QLatin1String("not a database")) || why.contains(QLatin1String("malformed")))
+                    return fail(Error::database(QStringLiteral("%1 is not a SQLite database or is damaged (%2); it was left "
+                                                               "untouched — restore it from a backup or pass another --db")
+                                                    .arg(url.path, why)));
+                return fail(Error::database(QStringLiteral("cannot use the SQLite database %1: %2").arg(url.path, why)));
+            }
+        }
+    } else {
+        QSqlQuery q(database->handle());
+        if (!q.exec(QStringLiteral("SET client_min_messages = warning")))
+            return fail(Error::database(QStringLiteral("PostgreSQL at %1:%2 refused the session setup: %3")
+                                            .arg(url.host).arg(url.port).arg(oneLine(q.lastError().text()))));
+    }
+    return database;
+}
+
+Error Database::errorFrom(const QSqlError &error, const QString &sql) const
+{
+    const QString why = oneLine(error.databaseText().isEmpty() ? error.text() : error.databaseText());
+    switch (m_dialect.classify(error)) {
+    case Dialect::Violation::Unique:
+        return Error::conflict(QStringLiteral("that would duplicate an existing entry (%1)").arg(why));
+    case Dialect::Violation::ForeignKey:
+        return Error::conflict(QStringLiteral("that refers to something missing, or something else still refers to it (%1)").arg(why));
+    case Dialect::Violation::Check:
+    case Dialect::Violation::NotNull:
+        return Error::invalid(QStringLiteral("a value breaks a rule of the store (%1)").arg(why));
+    case Dialect::Violation::None:
+        break;
+    }
+    qCWarning(lcStore) << "statement failed:" << why << "in" << sql.simplified().left(200);
+    return Error::database(QStringLiteral("%1 error: %2").arg(m_dialect.displayName(), why));
+}
+
+Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(handle());
+    query.setForwardOnly(true);
+    bool ok = false;
+    if (values.isEmpty()) {
+        ok = query.exec(sql);
+    } else {
+        if (!query.prepare(sql))
+            return fail(errorFrom(query.lastError(), sql));
+        for (const QVariant &v : values)
+            query.addBindValue(v);
+        ok = query.exec();
+    }
+    if (!ok)
+        return fail(errorFrom(query.lastError(), sql));
+    return query;
+}
+
+Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values)
+{
+    auto q = exec(sql, values);
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return QVariant();
+    return q->value(0);
+}
+
+Result<void> Database::begin()
+{
+    if (auto q = exec(m_dialect.beginWriteSql()); !q)
+        return fail(q.error());
+    return {};
+}
+
+Result<void> Database::commit()
+{
+    if (auto q = exec(QStringLiteral("COMMIT")); !q) {
+        rollback();
+        return fail(q.error());
+    }
+    return {};
+}
+
+void Database::rollback()
+{
+    QSqlQuery q(handle());
+    if (!q.exec(QStringLiteral("ROLLBACK")))
+        qCWarning(lcStore) << "rollback failed:" << q.lastError().text();
+}
+
+QStringList Database::tables() const
+{
+    return handle().tables(QSql::Tables);
+}
+
+Result<qint64> Database::serverNowMs()
+{
+    auto v = scalar(QStringLiteral("SELECT ") + m_dialect.nowMsExpr());
+    if (!v)
+        return fail(v.error());
+    return v->toLongLong();
+}
+
+} // namespace sluice

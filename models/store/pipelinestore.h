@@ -1,0 +1,44 @@
+#pragma once
+
+#include "catalog/taskcatalog.h"
+#include "domain/entities.h"
+#include "store/auditlog.h"
+
+namespace sluice {
+
+class Database;
+
+// Pipelines and their task lists. Every save validates the schedule (cron and IANA zone), resolves
+// the user's tasks, adds the automatic transform chain unless turned off, orders the list by the
+// rules in rules/taskrules.h and renumbers seq 0..n-1; the change and its audit rows commit together.
+class PipelineStore
+{
+public:
+    PipelineStore(Database &db, QString actor, const TaskCatalog &catalog = TaskCatalog::builtin());
+
+    [[nodiscard]] Result<Pipeline> create(qint64 orgId, const PipelineDraft &draft);
+    [[nodiscard]] Result<Pipeline> edit(const QString &uuid, const PipelineDraft &draft);
+    // By uuid, or by name (refused when the name is used in several orgs: give the uuid then).
+    [[nodiscard]] Result<Pipeline> find(const QString &uuidOrName);
+    [[nodiscard]] Result<QList<Pipeline>> list(qint64 orgId);
+    [[nodiscard]] Result<Pipeline> setActive(const QString &uuidOrName, bool active);
+    // Refused while a run of the pipeline is queued or running; finished runs keep their history.
+    [[nodiscard]] Result<void> remove(const QString &uuidOrName);
+
+    // Checks a schedule as it would be saved: a valid 5-field cron and a known IANA zone.
+    [[nodiscard]] static Result<void> validateSchedule(const QString &cron, const QString &timezone);
+
+private:
+    Result<Pipeline> load(qint64 id);
+    Result<QList<OrgTask>> resolveTasks(qint64 orgId, const QStringList &uuids);
+    Result<void> saveSteps(const Pipeline &p, const QList<OrgTask> &userTasks);
+
+    Database &m_db;
+    QString m_actor;
+    AuditLog m_audit;
+    const TaskCatalog &m_catalog;
+};
+
+[[nodiscard]] QJsonObject toJson(const Pipeline &pipeline);
+
+} // namespace sluice

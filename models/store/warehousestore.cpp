@@ -1,0 +1,80 @@
+#include "warehousestore.h"
+
+#include "core/clock.h"
+#include "store/database.h"
+
+#include <QJsonDocument>
+
+namespace sluice {
+
+QJsonObject toJson(const Warehouse &w)
+{
+    return {{QStringLiteral("type"), w.type},
+            {QStringLiteral("settings"), w.settings},
+            {QStringLiteral("airbyte_destination_id"), w.airbyteDestinationId.isEmpty() ? QJsonValue() : QJsonValue(w.airbyteDestinationId)}};
+}
+
+WarehouseStore::WarehouseStore(Database &db, QString actor) : m_db(db), m_audit(db, std::move(actor)) {}
+
+QStringList WarehouseStore::types()
+{
+    return {QStringLiteral("postgres"), QStringLiteral("bigquery"), QStringLiteral("snowflake"),
+            QStringLiteral("redshift"), QStringLiteral("duckdb"), QStringLiteral("databricks")};
+}
+
+bool WarehouseStore::isSecretSettingName(const QString &key)
+{
+    static const QStringList words = {QStringLiteral("password"), QStringLiteral("passwd"), QStringLiteral("secret"),
+                                      QStringLiteral("token"), QStringLiteral("private_key"), QStringLiteral("keyfile_json"),
+                                      QStringLiteral("credentials"), QStringLiteral("passphrase")};
+    const QString k = key.toLower();
+    for (const QString &w : words)
+        if (k.contains(w))
+            return true;
+    return false;
+}
+
+Result<Warehouse> WarehouseStore::get(qint64 orgId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT type, settings, airbyte_destination_id FROM warehouse WHERE org_id = ?"), {orgId});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("the org has no warehouse yet; set one with `sluicectl warehouse set`")));
+    return Warehouse{orgId, q->value(0).toString(), QJsonDocument::fromJson(q->value(1).toString().toUtf8()).object(),
+                     q->value(2).toString()};
+}
+
+Result<Warehouse> WarehouseStore::set(qint64 orgId, const Warehouse &w)
+{
+    if (!types().contains(w.type))
+        return fail(Error::invalid(QStringLiteral("\"%1\" is not a warehouse type Sluice knows (%2)").arg(w.type, types().join(QStringLiteral(", ")))));
+    for (auto it = w.settings.begin(); it != w.settings.end(); ++it) {
+        if (isSecretSettingName(it.key()))
+            return fail(Error::invalid(QStringLiteral("the setting \"%1\" looks like a secret; secrets go in the keychain "
+                                                      "(`sluicectl secrets set org/SLUG/warehouse`), never in the database").arg(it.key())));
+    }
+    return m_db.write([&]() -> Result<Warehouse> {
+        auto before = get(orgId);
+        if (!before && before.error().kind != Error::Kind::NotFound)
+            return before;
+        const QString settings = QString::fromUtf8(QJsonDocument(w.settings).toJson(QJsonDocument::Compact));
+        auto q = m_db.exec(QStringLiteral("INSERT INTO warehouse (org_id, type, settings, airbyte_destination_id, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET type = excluded.type, "
+                                          "settings = excluded.settings, airbyte_destination_id = excluded.airbyte_destination_id, "
+                                          "updated_at = excluded.updated_at"),
+                           {orgId, w.type, settings, w.airbyteDestinationId.isEmpty() ? QVariant() : QVariant(w.airbyteDestinationId), nowMs()});
+        if (!q)
+            return fail(q.error());
+        Warehouse saved = w;
+        saved.orgId = orgId;
+        const QString id = QString::number(orgId);
+        auto a = before ? m_audit.changed(orgId, QStringLiteral("warehouse"), id, toJson(*before), toJson(saved))
+                        : m_audit.created(orgId, QStringLiteral("warehouse"), id, toJson(saved));
+        if (!a)
+            return fail(a.error());
+        return saved;
+    });
+}
+
+} // namespace sluice

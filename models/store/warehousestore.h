@@ -1,0 +1,40 @@
+#pragma once
+
+#include "store/auditlog.h"
+
+#include <QJsonObject>
+
+namespace sluice {
+
+class Database;
+
+// An org's warehouse: its type and non-secret settings. The secret part (password, service-account
+// JSON, token) lives only in the keychain under org/<slug>/warehouse; a setting whose name says it is
+// a secret is refused here.
+struct Warehouse
+{
+    qint64 orgId = 0;
+    QString type;                 // postgres | bigquery | snowflake | redshift | duckdb | databricks
+    QJsonObject settings;         // host, port, dbname, user, schema, location, project, ...
+    QString airbyteDestinationId;
+};
+
+class WarehouseStore
+{
+public:
+    WarehouseStore(Database &db, QString actor);
+
+    [[nodiscard]] static QStringList types();
+    [[nodiscard]] static bool isSecretSettingName(const QString &key);
+
+    [[nodiscard]] Result<Warehouse> set(qint64 orgId, const Warehouse &warehouse);
+    [[nodiscard]] Result<Warehouse> get(qint64 orgId);
+
+private:
+    Database &m_db;
+    AuditLog m_audit;
+};
+
+[[nodiscard]] QJsonObject toJson(const Warehouse &w);
+
+} // namespace sluice

@@ -1,0 +1,94 @@
+#include "mainwindow.h"
+
+#include "itemmodels/pipelinelistmodel.h"
+#include "pages/orchestratepage.h"
+#include "widgets/emptystate.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace sluice {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_status(new QLabel(this)),
+      m_pipelines(new PipelineListModel(this))
+{
+    setWindowTitle(tr("Sluice"));
+    resize(1100, 700);
+
+    addPage(tr("Ingest"), new EmptyState(tr("No Airbyte server yet"),
+                                         tr("Connect an Airbyte server to pick the connections your pipelines sync.\n"
+                                            "Airbyte support arrives with the executors."), this));
+    addPage(tr("Transform"), new EmptyState(tr("No dbt workspace yet"),
+                                            tr("Point Sluice at your dbt project's git repository and warehouse to run dbt "
+                                               "commands and browse models."), this));
+    addPage(tr("Orchestrate"), new OrchestratePage(m_pipelines, this));
+    addPage(tr("Runs"), new EmptyState(tr("No runs yet"),
+                                       tr("Every run of every pipeline appears here, with live logs.\n"
+                                          "The runner and the tray agent arrive in a later version."), this));
+    addPage(tr("Settings"), new EmptyState(tr("Settings"),
+                                           tr("Warehouse, dbt workspace and notification settings per org will live here.\n"
+                                              "Secrets are kept in your system keychain, never in the database."), this));
+    addPage(tr("Admin"), new EmptyState(tr("Admin"),
+                                        tr("Migrate a blocks-era setup, see agents and locks, and read the history of changes."), this));
+
+    m_nav->setFixedWidth(170);
+    m_nav->setCurrentRow(Orchestrate);
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_nav);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_status, 1);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < PageCount; ++i) {
+        QAction *a = view->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(Page(i)); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+}
+
+void MainWindow::addPage(const QString &name, QWidget *page)
+{
+    m_nav->addItem(name);
+    m_pages->addWidget(page);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_nav->setCurrentRow(page);
+}
+
+void MainWindow::showLoading(const QString &databaseUrl)
+{
+    m_status->setText(tr("Opening %1…").arg(databaseUrl));
+}
+
+void MainWindow::showSnapshot(const StoreSnapshot &snapshot)
+{
+    m_pipelines->setPipelines(snapshot.pipelines);
+    m_status->setText(tr("%1 · %2 · schema v%3 · %n org(s)", nullptr, int(snapshot.orgs.size()))
+                          .arg(snapshot.backend, snapshot.databaseUrl)
+                          .arg(snapshot.schemaVersion));
+}
+
+void MainWindow::showError(const Error &error)
+{
+    m_status->setText(tr("Database unavailable"));
+    QMessageBox::critical(this, tr("Cannot open the database"), error.message);
+}
+
+} // namespace sluice
