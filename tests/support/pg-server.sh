@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests and benchmarks, from Debian's packages.
+#
+#   pg-server.sh start POINTER_DIR   initdb + start on a free loopback port; writes POINTER_DIR/url
+#                                    (postgresql://postgres@127.0.0.1:PORT/postgres) and POINTER_DIR/state
+#   pg-server.sh stop POINTER_DIR    stops the server and removes its data
+#
+# The server runs as a non-root user (postgres, through runuser, when started by root), with its
+# data and socket in a fresh folder under /tmp, listening on 127.0.0.1 only, trust auth on loopback.
+# Durability is off (fsync, synchronous_commit): test data is thrown away.
+set -euo pipefail
+
+cmd=${1:-}
+pointer=${2:-}
+[ -n "$cmd" ] && [ -n "$pointer" ] || { echo "usage: $0 start|stop POINTER_DIR" >&2; exit 2; }
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
+    echo "pg-server: PostgreSQL server binaries not found under /usr/lib/postgresql; install the 'postgresql' package" >&2
+    exit 1
+fi
+
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_server() {
+    local state
+    state=$(cat "$pointer/state" 2>/dev/null || true)
+    if [ -n "$state" ] && [ -d "$state/data" ]; then
+        as_owner "$pgbin/pg_ctl" -D "$state/data" -m immediate -w stop >/dev/null 2>&1 || true
+        rm -rf "$state"
+    fi
+    rm -f "$pointer/url" "$pointer/state"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+case "$cmd" in
+start)
+    mkdir -p "$pointer"
+    stop_server
+    state=$(mktemp -d /tmp/sluice-pg.XXXXXX)
+    chmod 755 "$state"
+    mkdir -p "$state/data" "$state/sock"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$state"; fi
+    echo "$state" > "$pointer/state"
+    as_owner "$pgbin/initdb" -D "$state/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
+        > "$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; exit 1; }
+    for attempt in $(seq 1 20); do
+        port=$(( 20000 + (RANDOM % 20000) ))
+        port_in_use "$port" && continue
+        if as_owner "$pgbin/pg_ctl" -D "$state/data" -l "$state/server.log" -w -t 30 \
+            -o "-h 127.0.0.1 -p $port -k $state/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            start > /dev/null 2>&1; then
+            echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$pointer/url"
+            echo "pg-server: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $state)"
+            exit 0
+        fi
+    done
+    echo "pg-server: could not start PostgreSQL; its log follows" >&2
+    cat "$state/server.log" >&2 || true
+    exit 1
+    ;;
+stop)
+    stop_server
+    echo "pg-server: stopped"
+    ;;
+*)
+    echo "usage: $0 start|stop POINTER_DIR" >&2
+    exit 2
+    ;;
+esac
