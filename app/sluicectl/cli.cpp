@@ -43,8 +43,9 @@ Context::Context(QString dbUrl, bool json)
 {
 }
 
-Result<Database *> Context::open(bool forInit)
+Result<Database *> Context::open(Access access)
 {
+    const bool forInit = access == Access::Initialise;
     if (m_db)
         return m_db.get();
     const QString text = resolveDbUrl(m_dbUrl);
@@ -63,7 +64,7 @@ Result<Database *> Context::open(bool forInit)
     auto db = Database::open(url, options);
     if (!db)
         return fail(db.error());
-    if (!forInit) {
+    if (access == Access::Use) {
         if (auto ok = Migrator(**db).requireCurrent(); !ok)
             return fail(ok.error());
     }

@@ -17,9 +17,12 @@ class Context
 public:
     Context(QString dbUrl, bool json);
 
-    // Opens the store. `forInit`: a missing SQLite file may be created and the schema may be anything
-    // (db init/upgrade/status); otherwise the schema must be exactly this build's.
-    [[nodiscard]] Result<Database *> open(bool forInit = false);
+    enum class Access {
+        Use,        // ordinary commands: the database exists and its schema is exactly this build's
+        Inspect,    // db status: the database exists; its schema may be anything
+        Initialise, // db init/upgrade: a missing SQLite file (and the default's folder) may be created
+    };
+    [[nodiscard]] Result<Database *> open(Access access = Access::Use);
 
     [[nodiscard]] bool json() const { return m_json; }
     [[nodiscard]] const QString &actor() const { return m_actor; }

@@ -19,7 +19,7 @@ CommandResult runDb(Context &ctx, const QString &verb, const QStringList &words)
         return fail(Error::invalid(QStringLiteral("`%1` takes no arguments").arg(command)));
 
     if (verb == QLatin1String("init") || verb == QLatin1String("upgrade")) {
-        auto db = ctx.open(true);
+        auto db = ctx.open(Context::Access::Initialise);
         if (!db)
             return fail(db.error());
         auto report = initialiseDatabase(**db, verb == QLatin1String("upgrade"));
@@ -44,7 +44,7 @@ CommandResult runDb(Context &ctx, const QString &verb, const QStringList &words)
         return {};
     }
     if (verb == QLatin1String("status")) {
-        auto db = ctx.open(true);
+        auto db = ctx.open(Context::Access::Inspect);
         if (!db)
             return fail(db.error());
         auto state = Migrator(**db).state();

@@ -164,7 +164,10 @@ Error Database::errorFrom(const QSqlError &error, const QString &sql) const
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
 {
     QSqlQuery query(handle());
-    query.setForwardOnly(true);
+    // QPSQL streams a forward-only result row by row and loses it when the connection runs another
+    // statement before it is read to the end; a query inside a loop over another's rows is common
+    // here, so PostgreSQL results are fetched whole. SQLite steps its statements independently.
+    query.setForwardOnly(m_dialect.isSqlite());
     bool ok = false;
     if (values.isEmpty()) {
         ok = query.exec(sql);

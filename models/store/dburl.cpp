@@ -1,6 +1,7 @@
 #include "dburl.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 #include <QUrlQuery>
@@ -28,7 +29,10 @@ bool isAllowedPgOption(const QString &key)
 
 Result<DbUrl> DbUrl::parse(const QString &text)
 {
-    const QString trimmed = text.trimmed();
+    // Messages quote the URL; a password typed into it must not travel further.
+    static const QRegularExpression credentials(QStringLiteral("(://[^/@:]*):[^@/]*@"));
+    const QString trimmed = text.trimmed().replace(credentials, QStringLiteral("\\1:****@"));
+    const bool hadPassword = trimmed != text.trimmed();
     if (trimmed.isEmpty())
         return fail(Error::invalid(QStringLiteral("the database URL is empty: ") + kUrlHelp));
 
@@ -49,12 +53,12 @@ Result<DbUrl> DbUrl::parse(const QString &text)
         return fail(Error::invalid(QStringLiteral("\"%1\" is not a database URL Sluice knows: %2").arg(trimmed, kUrlHelp)));
 
     const QUrl qurl(trimmed, QUrl::StrictMode);
+    if (hadPassword || !qurl.password().isEmpty())
+        return fail(Error::invalid(QStringLiteral(
+            "the database URL holds a password; remove it and supply the password through PGPASSWORD or ~/.pgpass")));
     if (!qurl.isValid())
         return fail(Error::invalid(QStringLiteral("\"%1\" is not a valid URL (%2): %3")
                                        .arg(trimmed, qurl.errorString(), kUrlHelp)));
-    if (!qurl.password().isEmpty())
-        return fail(Error::invalid(QStringLiteral(
-            "the database URL holds a password; remove it and supply the password through PGPASSWORD or ~/.pgpass")));
     url.backend = Backend::Postgres;
     url.user = qurl.userName();
     url.host = qurl.host();

@@ -109,12 +109,15 @@ Result<Pipeline> PipelineStore::load(qint64 id)
     auto steps = m_db.exec(QStringLiteral("SELECT seq, org_task_id FROM pipeline_task WHERE pipeline_id = ? ORDER BY seq"), {id});
     if (!steps)
         return fail(steps.error());
+    QList<std::pair<int, qint64>> rows;
+    while (steps->next())
+        rows.append({steps->value(0).toInt(), steps->value(1).toLongLong()});
     OrgTaskStore tasks(m_db, m_actor, m_catalog);
-    while (steps->next()) {
-        auto t = tasks.getById(steps->value(1).toLongLong());
+    for (const auto &[seq, taskId] : rows) {
+        auto t = tasks.getById(taskId);
         if (!t)
             return fail(t.error());
-        p.steps.append({steps->value(0).toInt(), *t});
+        p.steps.append({seq, *t});
     }
     return p;
 }

@@ -1,0 +1,164 @@
+// Migrations on SQLite and PostgreSQL: from empty, re-run, upgraded from every earlier version,
+// and the databases they must refuse (newer schema, someone else's tables).
+#include "storefixture.h"
+
+#include "store/catalogstore.h"
+#include "store/migrator.h"
+
+#include <QTest>
+
+using namespace sluice;
+using sluice::test::StoreFixture;
+
+class tst_Migrator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { SLUICE_REQUIRE_BACKEND(m_fixture); }
+
+    void fromEmpty()
+    {
+        auto db = m_fixture.openFresh(false);
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        Migrator m(**db);
+        auto before = m.state();
+        QVERIFY(before);
+        QVERIFY(before->isEmpty());
+        auto applied = m.migrate();
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
+        QList<int> all;
+        for (int v = 1; v <= Migrator::latestVersion(); ++v)
+            all << v;
+        QCOMPARE(*applied, all);
+        QVERIFY(m.state()->isCurrent());
+
+        const QStringList tables = (*db)->tables();
+        for (const char *t : {"org", "warehouse", "dbt_workspace", "airbyte_server", "task", "org_task", "pipeline",
+                              "pipeline_task", "task_lock", "run", "task_run", "task_run_log", "dbt_node_result",
+                              "dbt_model", "agent", "audit_event", "notification_channel", "schema_version"})
+            QVERIFY2(tables.contains(QLatin1String(t)), t);
+    }
+
+    void rerunIsIdempotent()
+    {
+        auto db = m_fixture.openFresh(true);
+        QVERIFY(db);
+        auto again = initialiseDatabase(**db, false);
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QVERIFY(again->applied.isEmpty());
+        QCOMPARE(again->fromVersion, Migrator::latestVersion());
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT COUNT(*) FROM task"))->toInt(), 15);
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT COUNT(*) FROM schema_version"))->toInt(), Migrator::latestVersion());
+    }
+
+    void catalogUpsertRestoresChangedRows()
+    {
+        auto db = m_fixture.openFresh(true);
+        QVERIFY(db);
+        QVERIFY((*db)->exec(QStringLiteral("UPDATE task SET command = 'tampered', flags = '[]' WHERE slug = 'dbt-run'")));
+        const qint64 idBefore = (*db)->scalar(QStringLiteral("SELECT id FROM task WHERE slug = 'dbt-run'"))->toLongLong();
+        QVERIFY(initialiseDatabase(**db, false));
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT command FROM task WHERE slug = 'dbt-run'"))->toString(), QStringLiteral("run"));
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT flags FROM task WHERE slug = 'dbt-run'"))->toString(), QStringLiteral("[\"full-refresh\"]"));
+        // Upserted in place: org tasks keep pointing at the same row.
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT id FROM task WHERE slug = 'dbt-run'"))->toLongLong(), idBefore);
+    }
+
+    void upgradeFromEachVersion_data()
+    {
+        QTest::addColumn<int>("from");
+        for (int v = 1; v < Migrator::latestVersion(); ++v)
+            QTest::addRow("from v%d", v) << v;
+    }
+
+    void upgradeFromEachVersion()
+    {
+        QFETCH(int, from);
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        Migrator m(**db);
+        QVERIFY(m.migrate(from));
+        QCOMPARE(m.state()->current, from);
+        auto outdated = m.requireCurrent();
+        QVERIFY(!outdated);
+        QVERIFY2(outdated.error().message.contains(QLatin1String("db upgrade")), qPrintable(outdated.error().message));
+
+        // Data written at the older version survives the upgrade.
+        QVERIFY((*db)->exec(QStringLiteral("INSERT INTO org (slug, name, created_at, updated_at) VALUES ('old', 'Old org', 1, 1)")));
+        QVERIFY((*db)->exec(QStringLiteral("INSERT INTO pipeline (uuid, org_id, name, cron, timezone, created_at, updated_at) "
+                                           "SELECT 'p-old', id, 'legacy', '0 2 * * *', 'UTC', 1, 1 FROM org WHERE slug = 'old'")));
+        auto report = initialiseDatabase(**db, true);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QCOMPARE(report->fromVersion, from);
+        QCOMPARE(report->applied.first(), from + 1);
+        QCOMPARE(report->applied.last(), Migrator::latestVersion());
+        QVERIFY(m.requireCurrent());
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT name FROM org WHERE slug = 'old'"))->toString(), QStringLiteral("Old org"));
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT cron FROM pipeline WHERE uuid = 'p-old'"))->toString(), QStringLiteral("0 2 * * *"));
+        // A column added by a later migration gets its default on the old rows.
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT notify_on FROM pipeline WHERE uuid = 'p-old'"))->toString(), QStringLiteral("[\"failure\"]"));
+    }
+
+    void upgradeRefusesEmptyDatabase()
+    {
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        auto r = initialiseDatabase(**db, true);
+        QVERIFY(!r);
+        QCOMPARE(r.error().kind, Error::Kind::Schema);
+        QVERIFY2(r.error().message.contains(QLatin1String("db init")), qPrintable(r.error().message));
+        QVERIFY((*db)->tables().isEmpty());
+    }
+
+    void newerSchemaIsNeverDowngraded()
+    {
+        auto db = m_fixture.openFresh(true);
+        QVERIFY(db);
+        const int future = Migrator::latestVersion() + 1;
+        QVERIFY((*db)->exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at, app_version) VALUES (?, 'future', 1, '9.9')"),
+                            {future}));
+        Migrator m(**db);
+        auto r = m.migrate();
+        QVERIFY(!r);
+        QCOMPARE(r.error().kind, Error::Kind::Schema);
+        QVERIFY2(r.error().message.contains(QLatin1String("newer")), qPrintable(r.error().message));
+        QVERIFY(!m.requireCurrent());
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT MAX(version) FROM schema_version"))->toInt(), future);
+    }
+
+    void foreignDatabaseIsLeftAlone()
+    {
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        QVERIFY((*db)->exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
+        QVERIFY((*db)->exec(QStringLiteral("INSERT INTO customers (id, name) VALUES (1, 'kept')")));
+        auto r = initialiseDatabase(**db, false);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QLatin1String("not Sluice's")), qPrintable(r.error().message));
+        QCOMPARE((*db)->tables(), QStringList{QStringLiteral("customers")});
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT name FROM customers WHERE id = 1"))->toString(), QStringLiteral("kept"));
+    }
+
+    void failedMigrationRollsBack()
+    {
+        // A failing statement inside a migration leaves no half-applied version behind.
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        Migrator m(**db);
+        QVERIFY(m.migrate(1));
+        // Occupy a name migration 2 creates, so that it fails midway.
+        QVERIFY((*db)->exec(QStringLiteral("CREATE TABLE task_run_log (x INTEGER)")));
+        auto r = m.migrate();
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QLatin1String("migration 2")), qPrintable(r.error().message));
+        QCOMPARE(m.state()->current, 1);
+        QVERIFY(!(*db)->tables().contains(QStringLiteral("agent")));
+    }
+
+private:
+    StoreFixture m_fixture;
+};
+
+QTEST_GUILESS_MAIN(tst_Migrator)
+#include "tst_migrator.moc"
