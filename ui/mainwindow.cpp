@@ -39,9 +39,12 @@ MainWindow::MainWindow(QWidget *parent)
     addPage(tr("Admin"), new EmptyState(tr("Admin"),
                                         tr("Migrate a blocks-era setup, see agents and locks, and read the history of changes."), this));
 
-    m_nav->setFixedWidth(170);
-    m_nav->setCurrentRow(Orchestrate);
+    m_nav->setFixedWidth(180);
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setStyleSheet(QStringLiteral("QListWidget { background: palette(window); font-size: 11pt; }"
+                                        "QListWidget::item { padding: 9px 14px; }"));
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_nav->setCurrentRow(Orchestrate);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);

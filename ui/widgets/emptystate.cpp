@@ -16,7 +16,11 @@ EmptyState::EmptyState(const QString &title, const QString &text, QWidget *paren
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_text->setMaximumWidth(560);
+    m_text->setMinimumWidth(460);
+    m_text->setMaximumWidth(620);
+    QPalette muted = m_text->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    m_text->setPalette(muted);
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(2);
     layout->addWidget(m_title);
