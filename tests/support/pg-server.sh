@@ -47,6 +47,9 @@ start)
     echo "$state" > "$pointer/state"
     as_owner "$pgbin/initdb" -D "$state/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
         > "$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; exit 1; }
+    # Trust on loopback for the test user, but the role sluice_pw must give its password: the
+    # tests of PGPASSWORD and ~/.pgpass log in as it (the first matching pg_hba line wins).
+    as_owner sh -c "{ echo 'host all sluice_pw 127.0.0.1/32 scram-sha-256'; cat '$state/data/pg_hba.conf'; } > '$state/data/pg_hba.new' && mv '$state/data/pg_hba.new' '$state/data/pg_hba.conf'"
     for attempt in $(seq 1 20); do
         port=$(( 20000 + (RANDOM % 20000) ))
         port_in_use "$port" && continue

@@ -5,10 +5,14 @@
 #include "store/migrator.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace sluice;
 
@@ -134,6 +138,49 @@ private Q_SLOTS:
         QVERIFY(!db);
         QVERIFY2(db.error().message.contains(QLatin1String("db init")), qPrintable(db.error().message));
         QVERIFY(!QFile::exists(path));
+    }
+
+    void unwritableFileIsRefused()
+    {
+        // Root may write anything, so as root the check runs as `nobody` through the real sluicectl.
+        QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/sluice-ro-XXXXXX"));
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("ro.db"));
+        {
+            auto db = Database::open(sqliteAt(path));
+            QVERIFY(db);
+            QVERIFY(initialiseDatabase(**db, false));
+        }
+        const QByteArray before = digest(path);
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+        QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                     | QFileDevice::ReadOther | QFileDevice::ExeOther | QFileDevice::ReadGroup
+                                                     | QFileDevice::ExeGroup));
+        QString message;
+        int exitCode = 0;
+        if (::geteuid() != 0) {
+            auto db = Database::open(sqliteAt(path));
+            QVERIFY(!db);
+            message = db.error().message;
+        } else {
+            const QString ctl = dir.filePath(QStringLiteral("sluicectl"));
+            QVERIFY(QFile::copy(QStringLiteral(SLUICECTL_PATH), ctl));
+            QVERIFY(QFile::setPermissions(ctl, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther | QFileDevice::ExeOther));
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("HOME"), dir.path());
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral("runuser"), {QStringLiteral("-u"), QStringLiteral("nobody"), QStringLiteral("--"), ctl,
+                                                QStringLiteral("--db"), QStringLiteral("sqlite://") + path, QStringLiteral("org"), QStringLiteral("list")});
+            QVERIFY(p.waitForFinished(30000));
+            exitCode = p.exitCode();
+            message = QString::fromUtf8(p.readAllStandardError());
+            QCOMPARE(exitCode, 2);
+            QCOMPARE(message.count(QLatin1Char('\n')), 1);
+        }
+        QVERIFY2(message.contains(QLatin1String("not writable")), qPrintable(message));
+        QVERIFY(message.contains(QLatin1String("chmod")));
+        QCOMPARE(digest(path), before);
     }
 
     void unreachablePostgresIsReportedQuickly()
