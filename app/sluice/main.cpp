@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFutureWatcher>
+#include <QIcon>
 #include <QProcessEnvironment>
 #include <QtConcurrent>
 
@@ -15,6 +16,8 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     sluice::initApplicationIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Sluice"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/sluice.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("sluice"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Sluice: a desktop control room for ELT pipelines"));
