@@ -6,7 +6,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QProcessEnvironment>
 
 #include <cstdio>
 
@@ -25,18 +24,12 @@ int main(int argc, char *argv[])
     parser.addOptions({dbOption, headless});
     parser.process(app);
 
-    QString text = parser.value(dbOption);
-    if (text.isEmpty())
-        text = QProcessEnvironment::systemEnvironment().value(QStringLiteral("SLUICE_DB"));
-    sluice::DbUrl url = sluice::defaultDbUrl();
-    if (!text.isEmpty()) {
-        auto parsed = sluice::DbUrl::parse(text);
-        if (!parsed) {
-            std::fprintf(stderr, "sluice-agent: error: %s\n", qPrintable(parsed.error().message));
-            return 1;
-        }
-        url = *parsed;
+    auto resolved = sluice::resolveDbUrl(parser.value(dbOption));
+    if (!resolved) {
+        std::fprintf(stderr, "sluice-agent: error: %s\n", qPrintable(resolved.error().message));
+        return 1;
     }
+    const sluice::DbUrl url = resolved->url;
     sluice::Database::Options options;
     options.createIfMissing = false;
     auto db = sluice::Database::open(url, options);

@@ -8,7 +8,6 @@
 #include <QCommandLineParser>
 #include <QFutureWatcher>
 #include <QIcon>
-#include <QProcessEnvironment>
 #include <QtConcurrent>
 
 int main(int argc, char *argv[])
@@ -28,23 +27,16 @@ int main(int argc, char *argv[])
     parser.addOption(dbOption);
     parser.process(app);
 
-    QString text = parser.value(dbOption);
-    if (text.isEmpty())
-        text = QProcessEnvironment::systemEnvironment().value(QStringLiteral("SLUICE_DB"));
-
     sluice::MainWindow window;
     window.show();
 
-    const bool embedded = text.isEmpty();
-    sluice::DbUrl url = sluice::defaultDbUrl();
-    if (!embedded) {
-        auto parsed = sluice::DbUrl::parse(text);
-        if (!parsed) {
-            window.showError(parsed.error());
-            return 1;
-        }
-        url = *parsed;
+    auto resolved = sluice::resolveDbUrl(parser.value(dbOption));
+    if (!resolved) {
+        window.showError(resolved.error());
+        return 1;
     }
+    const sluice::DbUrl url = resolved->url;
+    const bool embedded = resolved->isDefault;
     window.showLoading(url.toString());
     auto *watcher = new QFutureWatcher<sluice::Result<sluice::StoreSnapshot>>(&window);
     QObject::connect(watcher, &QFutureWatcherBase::finished, &window, [watcher, &window] {

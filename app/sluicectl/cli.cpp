@@ -1,12 +1,12 @@
 #include "cli.h"
 
 #include "core/clock.h"
+#include "store/orgstore.h"
 #include "store/migrator.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcessEnvironment>
 
 #include <cstdio>
 
@@ -29,13 +29,6 @@ const char *kUsage =
     "The database is --db, else $SLUICE_DB, else a SQLite file in the user's data folder.\n"
     "URLs: sqlite:///abs/path.db or postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).\n";
 
-QString resolveDbUrl(const QString &given)
-{
-    if (!given.isEmpty())
-        return given;
-    return QProcessEnvironment::systemEnvironment().value(QStringLiteral("SLUICE_DB"));
-}
-
 } // namespace
 
 Context::Context(QString dbUrl, bool json)
@@ -43,25 +36,29 @@ Context::Context(QString dbUrl, bool json)
 {
 }
 
+Result<std::pair<Database *, Org>> Context::openOrg(const QString &slug)
+{
+    auto db = open();
+    if (!db)
+        return fail(db.error());
+    auto org = OrgStore(**db, m_actor).find(slug);
+    if (!org)
+        return fail(org.error());
+    return std::pair{*db, *org};
+}
+
 Result<Database *> Context::open(Access access)
 {
     const bool forInit = access == Access::Initialise;
     if (m_db)
         return m_db.get();
-    const QString text = resolveDbUrl(m_dbUrl);
-    DbUrl url;
+    auto resolved = resolveDbUrl(m_dbUrl);
+    if (!resolved)
+        return fail(resolved.error());
     Database::Options options;
-    if (text.isEmpty()) {
-        url = defaultDbUrl();
-        options.createParentDir = forInit;
-    } else {
-        auto parsed = DbUrl::parse(text);
-        if (!parsed)
-            return fail(parsed.error());
-        url = *parsed;
-    }
+    options.createParentDir = forInit && resolved->isDefault;
     options.createIfMissing = forInit;
-    auto db = Database::open(url, options);
+    auto db = Database::open(resolved->url, options);
     if (!db)
         return fail(db.error());
     if (access == Access::Use) {

@@ -2,6 +2,7 @@
 
 #include "args.h"
 #include "core/error.h"
+#include "domain/entities.h"
 #include "store/database.h"
 
 #include <QJsonValue>
@@ -23,6 +24,8 @@ public:
         Initialise, // db init/upgrade: a missing SQLite file (and the default's folder) may be created
     };
     [[nodiscard]] Result<Database *> open(Access access = Access::Use);
+    // open() and look up an org by slug: what every per-org command starts with.
+    [[nodiscard]] Result<std::pair<Database *, Org>> openOrg(const QString &slug);
 
     [[nodiscard]] bool json() const { return m_json; }
     [[nodiscard]] const QString &actor() const { return m_actor; }

@@ -1,7 +1,6 @@
 // sluicectl pipeline create | list | show | edit | delete | enable | disable
 #include "cli.h"
 
-#include "store/orgstore.h"
 #include "store/pipelinestore.h"
 
 #include <QJsonArray>
@@ -104,11 +103,11 @@ void printPipeline(Context &ctx, const Pipeline &p)
     ctx.table({QStringLiteral("SEQ"), QStringLiteral("TASK"), QStringLiteral("UUID"), QString(), QStringLiteral("PARAMETERS")}, rows);
 }
 
-Result<Org> orgFrom(Context &ctx, Database &db, const Args &args, const QString &usage)
+Result<std::pair<Database *, Org>> openOrgFrom(Context &ctx, const Args &args, const QString &usage)
 {
     if (!args.has(QStringLiteral("org")))
         return fail(Error::invalid(usage));
-    return OrgStore(db, ctx.actor()).find(args.value(QStringLiteral("org")));
+    return ctx.openOrg(args.value(QStringLiteral("org")));
 }
 
 } // namespace
@@ -127,13 +126,11 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         auto draft = draftFrom(*args);
         if (!draft)
             return fail(draft.error());
-        auto db = ctx.open();
-        if (!db)
-            return fail(db.error());
-        auto org = orgFrom(ctx, **db, *args, usage);
-        if (!org)
-            return fail(org.error());
-        auto p = PipelineStore(**db, ctx.actor()).create(org->id, *draft);
+        auto found = openOrgFrom(ctx, *args, usage);
+        if (!found)
+            return fail(found.error());
+        auto &[db, org] = *found;
+        auto p = PipelineStore(*db, ctx.actor()).create(org.id, *draft);
         if (!p)
             return fail(p.error());
         if (ctx.json())
@@ -146,13 +143,11 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, command);
         if (!args)
             return fail(args.error());
-        auto db = ctx.open();
-        if (!db)
-            return fail(db.error());
-        auto org = orgFrom(ctx, **db, *args, QStringLiteral("usage: sluicectl pipeline list --org SLUG"));
-        if (!org)
-            return fail(org.error());
-        auto list = PipelineStore(**db, ctx.actor()).list(org->id);
+        auto found = openOrgFrom(ctx, *args, QStringLiteral("usage: sluicectl pipeline list --org SLUG"));
+        if (!found)
+            return fail(found.error());
+        auto &[db, org] = *found;
+        auto list = PipelineStore(*db, ctx.actor()).list(org.id);
         if (!list)
             return fail(list.error());
         if (ctx.json()) {
@@ -161,8 +156,8 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
                 a.append(toJson(p));
             ctx.print(a);
         } else if (list->isEmpty()) {
-            ctx.out() << "Org " << org->slug << " has no pipelines yet. Create one with `sluicectl pipeline create --org "
-                      << org->slug << " --name NAME --task UUID`.\n";
+            ctx.out() << "Org " << org.slug << " has no pipelines yet. Create one with `sluicectl pipeline create --org "
+                      << org.slug << " --name NAME --task UUID`.\n";
         } else {
             QList<QStringList> rows;
             for (const Pipeline &p : *list) {

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include "store/catalogstore.h"
-#include "store/orgstore.h"
 #include "store/orgtaskstore.h"
 
 #include <QJsonArray>
@@ -98,13 +97,11 @@ CommandResult create(Context &ctx, const QStringList &words)
         return fail(Error::invalid(QStringLiteral("the shell command (--command) is empty")));
     draft.label = args->value(QStringLiteral("label"));
 
-    auto db = ctx.open();
-    if (!db)
-        return fail(db.error());
-    auto org = OrgStore(**db, ctx.actor()).find(args->value(QStringLiteral("org")));
-    if (!org)
-        return fail(org.error());
-    auto task = OrgTaskStore(**db, ctx.actor()).create(org->id, draft);
+    auto found = ctx.openOrg(args->value(QStringLiteral("org")));
+    if (!found)
+        return fail(found.error());
+    auto &[db, org] = *found;
+    auto task = OrgTaskStore(*db, ctx.actor()).create(org.id, draft);
     if (!task)
         return fail(task.error());
     if (ctx.json())
@@ -121,13 +118,11 @@ CommandResult list(Context &ctx, const QStringList &words)
         return fail(args.error());
     if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
         return fail(Error::invalid(QStringLiteral("usage: sluicectl task list --org SLUG")));
-    auto db = ctx.open();
-    if (!db)
-        return fail(db.error());
-    auto org = OrgStore(**db, ctx.actor()).find(args->value(QStringLiteral("org")));
-    if (!org)
-        return fail(org.error());
-    auto tasks = OrgTaskStore(**db, ctx.actor()).list(org->id);
+    auto found = ctx.openOrg(args->value(QStringLiteral("org")));
+    if (!found)
+        return fail(found.error());
+    auto &[db, org] = *found;
+    auto tasks = OrgTaskStore(*db, ctx.actor()).list(org.id);
     if (!tasks)
         return fail(tasks.error());
     if (ctx.json()) {
@@ -136,7 +131,7 @@ CommandResult list(Context &ctx, const QStringList &words)
             a.append(toJson(t));
         ctx.print(a);
     } else if (tasks->isEmpty()) {
-        ctx.out() << "Org " << org->slug << " has no tasks yet. Create one with `sluicectl task create --org " << org->slug
+        ctx.out() << "Org " << org.slug << " has no tasks yet. Create one with `sluicectl task create --org " << org.slug
                   << " --slug dbt-run`.\n";
     } else {
         QList<QStringList> rows;

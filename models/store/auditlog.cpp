@@ -66,6 +66,12 @@ Result<void> AuditLog::changed(qint64 orgId, const QString &entity, const QStrin
     return {};
 }
 
+Result<void> AuditLog::saved(qint64 orgId, const QString &entity, const QString &entityId,
+                             const std::optional<QJsonObject> &before, const QJsonObject &after)
+{
+    return before ? changed(orgId, entity, entityId, *before, after) : created(orgId, entity, entityId, after);
+}
+
 Result<QList<AuditEvent>> AuditLog::history(const QString &entity, const QString &entityId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT id, at, actor, org_id, entity, entity_id, action, property, old_value, new_value "

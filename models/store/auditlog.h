@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace sluice {
 
 class Database;
@@ -37,6 +39,10 @@ public:
     // One row per property whose value differs between `before` and `after`.
     [[nodiscard]] Result<void> changed(qint64 orgId, const QString &entity, const QString &entityId,
                                        const QJsonObject &before, const QJsonObject &after);
+
+    // created() when there was nothing before, else changed(): for settings saved as a whole.
+    [[nodiscard]] Result<void> saved(qint64 orgId, const QString &entity, const QString &entityId,
+                                     const std::optional<QJsonObject> &before, const QJsonObject &after);
 
     [[nodiscard]] Result<QList<AuditEvent>> history(const QString &entity, const QString &entityId);
 

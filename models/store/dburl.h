@@ -33,4 +33,12 @@ struct DbUrl
 // The embedded default: a SQLite file in the user's data directory (AppDataLocation).
 [[nodiscard]] DbUrl defaultDbUrl();
 
+// The store an executable uses: `given` (its --db), else $SLUICE_DB, else the embedded default.
+struct ResolvedDbUrl
+{
+    DbUrl url;
+    bool isDefault = false;
+};
+[[nodiscard]] Result<ResolvedDbUrl> resolveDbUrl(const QString &given);
+
 } // namespace sluice

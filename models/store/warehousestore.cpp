@@ -68,10 +68,8 @@ Result<Warehouse> WarehouseStore::set(qint64 orgId, const Warehouse &w)
             return fail(q.error());
         Warehouse saved = w;
         saved.orgId = orgId;
-        const QString id = QString::number(orgId);
-        auto a = before ? m_audit.changed(orgId, QStringLiteral("warehouse"), id, toJson(*before), toJson(saved))
-                        : m_audit.created(orgId, QStringLiteral("warehouse"), id, toJson(saved));
-        if (!a)
+        const auto previous = before ? std::optional<QJsonObject>(toJson(*before)) : std::nullopt;
+        if (auto a = m_audit.saved(orgId, QStringLiteral("warehouse"), QString::number(orgId), previous, toJson(saved)); !a)
             return fail(a.error());
         return saved;
     });

@@ -84,10 +84,8 @@ Result<DbtWorkspace> WorkspaceStore::set(qint64 orgId, const DbtWorkspace &w)
             return fail(q.error());
         DbtWorkspace saved = w;
         saved.orgId = orgId;
-        const QString id = QString::number(orgId);
-        auto a = before ? m_audit.changed(orgId, QStringLiteral("dbt_workspace"), id, toJson(*before), toJson(saved))
-                        : m_audit.created(orgId, QStringLiteral("dbt_workspace"), id, toJson(saved));
-        if (!a)
+        const auto previous = before ? std::optional<QJsonObject>(toJson(*before)) : std::nullopt;
+        if (auto a = m_audit.saved(orgId, QStringLiteral("dbt_workspace"), QString::number(orgId), previous, toJson(saved)); !a)
             return fail(a.error());
         return saved;
     });
