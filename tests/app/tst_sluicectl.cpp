@@ -38,16 +38,22 @@ class tst_Sluicectl : public QObject
     StoreFixture m_fixture;
     QString m_db;   // the URL under test
 
-    Outcome ctl(QStringList args, const QString &db = {})
+    // Runs sluicectl with --db `db` (default: the test's database). `environment` is added to a clean
+    // environment; with a SLUICE_DB in it, no --db is passed.
+    Outcome ctl(QStringList args, const QString &db = {}, const QMap<QString, QString> &environment = {})
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("SLUICE_DB"));
         env.insert(QStringLiteral("HOME"), m_fixture.tempDir().path());   // never the user's own default store
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_fixture.tempDir().filePath(QStringLiteral("xdg")));
+        for (auto it = environment.begin(); it != environment.end(); ++it)
+            env.insert(it.key(), it.value());
         p.setProcessEnvironment(env);
-        args.prepend(db.isEmpty() ? m_db : db);
-        args.prepend(QStringLiteral("--db"));
+        if (!environment.contains(QStringLiteral("SLUICE_DB")) && db != QLatin1String("-")) {
+            args.prepend(db.isEmpty() ? m_db : db);
+            args.prepend(QStringLiteral("--db"));
+        }
         p.start(QStringLiteral(SLUICECTL_PATH), args);
         if (!p.waitForFinished(30000))
             qFatal("sluicectl did not finish");
@@ -122,6 +128,29 @@ private Q_SLOTS:
         QCOMPARE(o.json()[QStringLiteral("backend")].toString(), StoreFixture::isPostgres() ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"));
 
         QVERIFY(userError(ctl({QStringLiteral("db"), QStringLiteral("drop")}), QStringLiteral("db drop")));
+    }
+
+    void databaseFromEnvironmentAndDefault()
+    {
+        // $SLUICE_DB names the store when --db is absent...
+        Outcome o = ctl({QStringLiteral("db"), QStringLiteral("init"), QStringLiteral("--json")}, {}, {{QStringLiteral("SLUICE_DB"), m_db}});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.json()[QStringLiteral("database")].toString(), m_db);
+        o = ctl({QStringLiteral("org"), QStringLiteral("create"), QStringLiteral("envorg"), QStringLiteral("--name"), QStringLiteral("E")}, {},
+                {{QStringLiteral("SLUICE_DB"), m_db}});
+        QCOMPARE(o.exitCode, 0);
+        o = ctl({QStringLiteral("--json"), QStringLiteral("org"), QStringLiteral("list")});
+        QCOMPARE(o.json().toArray().size(), 1);
+
+        // ...and without either, the embedded default: a SQLite file in the user's data folder.
+        if (StoreFixture::isPostgres())
+            return;
+        const QString expected = m_fixture.tempDir().filePath(QStringLiteral("xdg/sluice/sluice.db"));
+        QFile::remove(expected);
+        o = ctl({QStringLiteral("--json"), QStringLiteral("db"), QStringLiteral("init")}, QStringLiteral("-"));
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.json()[QStringLiteral("database")].toString(), QStringLiteral("sqlite://") + expected);
+        QVERIFY(QFile::exists(expected));
     }
 
     void newerSchemaIsRefused()
