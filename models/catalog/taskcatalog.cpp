@@ -49,39 +49,57 @@ bool boolean(const YAML::Node &node) { return node ? node.as<bool>() : false; }
 Result<TaskCatalog> TaskCatalog::fromYaml(const QByteArray &yaml)
 {
     TaskCatalog catalog;
+    // Where a yaml-cpp exception comes from: the entry (by position until its slug is known) and key.
     QString where = QStringLiteral("the catalog");
+    const char *key = nullptr;
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());
         const YAML::Node tasks = root["tasks"];
         if (!tasks || !tasks.IsSequence())
             return fail(Error::invalid(QStringLiteral("the task catalog has no `tasks` list")));
         QSet<QString> seen;
+        int position = 0;
         for (const auto &node : tasks) {
+            where = QStringLiteral("catalog entry %1").arg(++position);
+            key = nullptr;
+            if (!node.IsMap())
+                return fail(Error::invalid(QStringLiteral("%1 is not a mapping of keys to values").arg(where)));
+            if (!node["slug"])
+                return fail(Error::invalid(QStringLiteral("%1 has no `slug`").arg(where)));
+            // Reads one key, remembering it for the message if yaml-cpp throws.
+            const auto field = [&node, &key](const char *name) {
+                key = name;
+                return node[name];
+            };
             CatalogTask t;
-            t.slug = qs(node["slug"].as<std::string>());
+            t.slug = qs(field("slug").as<std::string>());
             where = QStringLiteral("catalog task \"%1\"").arg(t.slug);
             if (t.slug.isEmpty() || seen.contains(t.slug))
                 return fail(Error::invalid(QStringLiteral("%1: the slug is empty or repeated").arg(where)));
             seen.insert(t.slug);
-            const auto type = taskTypeFromString(qs(node["type"].as<std::string>()));
+            if (!node["type"])
+                return fail(Error::invalid(QStringLiteral("%1 has no `type`").arg(where)));
+            const auto type = taskTypeFromString(qs(field("type").as<std::string>()));
             if (!type)
                 return fail(Error::invalid(QStringLiteral("%1: unknown type").arg(where)));
             t.type = *type;
-            t.command = qs(node["command"].as<std::string>(""));
-            if (node["transform_order"])
-                t.transformOrder = node["transform_order"].as<int>();
-            t.automatic = boolean(node["automatic"]);
-            t.hidden = boolean(node["hidden"]);
-            t.longRunning = boolean(node["long_running"]);
-            t.isDefault = boolean(node["default"]);
-            t.needsConnection = boolean(node["needs_connection"]);
-            t.requiresCommand = boolean(node["requires_command"]);
-            t.flags = stringList(node["flags"]);
-            t.options = stringList(node["options"]);
-            t.description = qs(node["description"].as<std::string>(""));
+            t.command = qs(field("command").as<std::string>(""));
+            if (const YAML::Node order = field("transform_order"))
+                t.transformOrder = order.as<int>();
+            t.automatic = boolean(field("automatic"));
+            t.hidden = boolean(field("hidden"));
+            t.longRunning = boolean(field("long_running"));
+            t.isDefault = boolean(field("default"));
+            t.needsConnection = boolean(field("needs_connection"));
+            t.requiresCommand = boolean(field("requires_command"));
+            t.flags = stringList(field("flags"));
+            t.options = stringList(field("options"));
+            t.description = qs(field("description").as<std::string>(""));
             catalog.m_tasks.append(std::move(t));
         }
     } catch (const YAML::Exception &e) {
+        if (key)
+            return fail(Error::invalid(QStringLiteral("%1: the value of `%2` is malformed (%3)").arg(where, QLatin1String(key), qs(e.what()))));
         return fail(Error::invalid(QStringLiteral("%1 is not valid YAML: %2").arg(where, qs(e.what()))));
     }
     return catalog;

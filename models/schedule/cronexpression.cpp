@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
 #include <vector>
 
 namespace sluice {
@@ -28,11 +29,23 @@ const FieldSpec kFields[5] = {
                            QStringLiteral("thu"), QStringLiteral("fri"), QStringLiteral("sat")}},
 };
 
+// Only plain digits, as cronie reads them: QString::toInt would also take "+5".
+bool isDigits(const QString &s)
+{
+    return !s.isEmpty() && std::ranges::all_of(s, [](QChar c) { return c >= QLatin1Char('0') && c <= QLatin1Char('9'); });
+}
+
 Result<int> parseValue(const FieldSpec &spec, const QString &token, const QString &field)
 {
-    bool ok = false;
-    int value = token.toInt(&ok);
-    if (!ok) {
+    const QString range = QStringLiteral("%1-%2").arg(spec.low).arg(spec.high);
+    int value = 0;
+    if (isDigits(token)) {
+        bool ok = false;
+        value = token.toInt(&ok);
+        if (!ok)   // more digits than an int holds
+            return fail(Error::invalid(QStringLiteral("%1 is out of range for the %2 field (%3)")
+                                           .arg(token, QLatin1String(spec.name), range)));
+    } else {
         const qsizetype i = spec.names.indexOf(token.toLower());
         if (i < 0)
             return fail(Error::invalid(QStringLiteral("\"%1\" in the %2 field \"%3\" is not a number%4")
@@ -42,8 +55,8 @@ Result<int> parseValue(const FieldSpec &spec, const QString &token, const QStrin
         value = spec.low + int(i);
     }
     if (value < spec.low || value > spec.high)
-        return fail(Error::invalid(QStringLiteral("%1 is out of range for the %2 field (%3-%4)")
-                                       .arg(value).arg(QLatin1String(spec.name)).arg(spec.low).arg(spec.high)));
+        return fail(Error::invalid(QStringLiteral("%1 is out of range for the %2 field (%3)")
+                                       .arg(QString::number(value), QLatin1String(spec.name), range)));
     return value;
 }
 
@@ -61,7 +74,8 @@ Result<bool> parseField(const FieldSpec &spec, const QString &field, std::vector
         if (const qsizetype slash = item.indexOf(QLatin1Char('/')); slash >= 0) {
             range = item.left(slash);
             bool ok = false;
-            step = item.mid(slash + 1).toInt(&ok);
+            const QString stepText = item.mid(slash + 1);
+            step = isDigits(stepText) ? stepText.toInt(&ok) : 0;
             if (!ok || step <= 0)
                 return fail(Error::invalid(QStringLiteral("the step in \"%1\" (%2 field) must be a whole number of 1 or more")
                                                .arg(item, QLatin1String(spec.name))));
