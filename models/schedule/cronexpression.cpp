@@ -124,7 +124,7 @@ QString expandMacro(const QString &text)
         {QStringLiteral("@annually"), QStringLiteral("0 0 1 1 *")},
     };
     for (const auto &[name, fields] : macros)
-        if (text.compare(name, Qt::CaseInsensitive) == 0)
+        if (text == name)
             return fields;
     return {};
 }

@@ -222,6 +222,7 @@ private Q_SLOTS:
         QTest::newRow("1 field") << "5" << QStringList{"1 fields", "5"};
         QTest::newRow("unknown macro") << "@fortnightly" << QStringList{"@fortnightly", "macro"};
         QTest::newRow("@reboot") << "@reboot" << QStringList{"@reboot", "macro"};
+        QTest::newRow("upper-case macro") << "@DAILY" << QStringList{"@DAILY", "macro"};   // cronie compares with strcmp
         QTest::newRow("bare @") << "@" << QStringList{"\"@\"", "macro"};
         QTest::newRow("macro with a field") << "@daily 5" << QStringList{"@daily 5", "macro"};
 
