@@ -136,18 +136,21 @@ int run(const QStringList &arguments)
     const QString group = words.takeFirst();
     const QString verb = words.isEmpty() ? QString() : words.takeFirst();
     Context ctx(db, json);
-    CommandResult result;
-    if (group == QLatin1String("db"))
-        result = runDb(ctx, verb, words);
-    else if (group == QLatin1String("org"))
-        result = runOrg(ctx, verb, words);
-    else if (group == QLatin1String("task"))
-        result = runTask(ctx, verb, words);
-    else if (group == QLatin1String("pipeline"))
-        result = runPipeline(ctx, verb, words);
-    else
-        result = fail(Error::invalid(QStringLiteral("unknown command \"%1\"; run `sluicectl help`").arg(group)));
-
+    using Runner = CommandResult (*)(Context &, const QString &, const QStringList &);
+    static const QMap<QString, Runner> groups = {
+        {QStringLiteral("db"), runDb},
+        {QStringLiteral("org"), runOrg},
+        {QStringLiteral("task"), runTask},
+        {QStringLiteral("pipeline"), runPipeline},
+        {QStringLiteral("secrets"), runSecrets},
+        {QStringLiteral("warehouse"), runWarehouse},
+        {QStringLiteral("workspace"), runWorkspace},
+        {QStringLiteral("dbt"), runDbt},
+        {QStringLiteral("airbyte"), runAirbyte},
+    };
+    const Runner runner = groups.value(group);
+    const CommandResult result = runner ? runner(ctx, verb, words)
+                                        : fail(Error::invalid(QStringLiteral("unknown command \"%1\"; run `sluicectl help`").arg(group)));
     if (result)
         return 0;
     err << "sluicectl: error: " << result.error().message << '\n';

@@ -46,10 +46,16 @@ private:
 
 using CommandResult = Result<void>;
 
+// One function per command group, each in its own commands_<group>.cpp.
 CommandResult runDb(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runOrg(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runTask(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runSecrets(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &words);
 
 // The whole program: parses global options, dispatches, prints errors; returns the exit code
 // (0 success, 1 user error, 2 internal or database error).

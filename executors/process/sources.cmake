@@ -1,0 +1,3 @@
+target_sources(sluice_executors PRIVATE
+    process/outcome.h process/outcome.cpp
+)
