@@ -71,11 +71,13 @@ struct BoundQuery
     QVariantList values;
 };
 
-// The read side of run history: the pages the runs view and the log viewer show. Every query is one
+// The read side of run history: the pages the runs view and the log viewer show. Every query is an
 // index range scan whose cost does not grow with the size of the tables:
-//   newest runs of a pipeline  run_pipeline_newest (pipeline_id, id), read backwards
-//   newest runs of an org      run_org_newest (org_id, id), read backwards
+//   newest runs of a pipeline  run_pipeline_newest (pipeline_id, id), read backwards (index only),
+//                              then the page's rows by primary key
+//   newest runs of an org      run_org_newest (org_id, id), the same way
 //   a page of log lines        UNIQUE (task_run_id, first_line) of task_run_log
+// tests/bench/bench_store checks this at 1,000,000 runs and 10,000,000 log lines on both backends.
 // Pages of runs use keysets, not offsets: pass the smallest id of a page as `beforeRunId` to get the next.
 class RunHistory
 {

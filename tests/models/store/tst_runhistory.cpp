@@ -232,6 +232,27 @@ private Q_SLOTS:
         QVERIFY(isTestLog(*edge, tr, 999, 1000));
     }
 
+    void logPageOverSmallChunks()
+    {
+        // A live task writes short chunks: the range then holds many chunks before the page starts.
+        const qint64 tr = addTaskRun(addRun(m_org1, m_pipe1), 0);
+        auto filled = m_db->write([&]() -> Result<void> {
+            for (qint64 first = 0; first < 2000; first += 7) {
+                if (!addChunk(tr, first, int(std::min<qint64>(7, 2000 - first))))
+                    return fail(Error::internal(QStringLiteral("insert failed")));
+            }
+            return {};
+        });
+        QVERIFY(filled);
+        RunHistory history(*m_db);
+        auto page = history.logPage(tr, 1234, 100);
+        QVERIFY(page);
+        QVERIFY(isTestLog(*page, tr, 1234, 1334));
+        auto tail = history.logPage(tr, 1990, 500);
+        QVERIFY(tail);
+        QVERIFY(isTestLog(*tail, tr, 1990, 2000));
+    }
+
     void logPageKeepsStderr()
     {
         const qint64 tr = addTaskRun(addRun(m_org1, m_pipe1), 0);
