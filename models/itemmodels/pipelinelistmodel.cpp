@@ -1,5 +1,7 @@
 #include "pipelinelistmodel.h"
 
+#include "schedule/crondescription.h"
+
 namespace sluice {
 
 void PipelineListModel::setPipelines(QList<Pipeline> pipelines)
@@ -28,7 +30,7 @@ QVariant PipelineListModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Name: return p.name;
         case Org: return p.orgSlug;
-        case Schedule: return p.cron.isEmpty() ? tr("Manual") : tr("%1 (%2)").arg(p.cron, p.timezone);
+        case Schedule: return p.cron.isEmpty() ? tr("Manual") : tr("%1 (%2)").arg(describeCron(p.cron), p.timezone);
         case Active: return p.active ? tr("Active") : tr("Paused");
         case Tasks: {
             QStringList slugs;
@@ -38,6 +40,8 @@ QVariant PipelineListModel::data(const QModelIndex &index, int role) const
         }
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Schedule && !p.cron.isEmpty())
+        return tr("cron: %1").arg(p.cron);
     if (role == Qt::ToolTipRole && index.column() == Tasks)
         return tr("%n task(s) in run order", nullptr, int(p.steps.size()));
     return {};

@@ -46,7 +46,7 @@ private Q_SLOTS:
         model.setPipelines({samplePipeline()});
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, PipelineListModel::Tasks).data().toString(), QStringLiteral("airbyte-sync → dbt-run"));
-        QCOMPARE(model.index(0, PipelineListModel::Schedule).data().toString(), QStringLiteral("0 2 * * * (Europe/Berlin)"));
+        QCOMPARE(model.index(0, PipelineListModel::Schedule).data().toString(), QStringLiteral("Daily at 02:00 (Europe/Berlin)"));
         Pipeline manual = samplePipeline();
         manual.cron.clear();
         manual.active = false;
