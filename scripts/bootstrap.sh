@@ -13,13 +13,16 @@ test) sections="build|test" ;;
 esac
 
 wanted=$(grep -E "^($sections):" "$here/debian-packages.txt" | cut -d: -f2- | tr ' ' '\n' | grep -v '^$' | sort -u)
+while read -r cmd pkgs; do
+    if [ -n "$cmd" ] && ! command -v "$cmd" >/dev/null; then wanted="$wanted $pkgs"; fi
+done < <(grep -E "^($sections)-command:" "$here/debian-packages.txt" | cut -d: -f2-)
 missing=()
 for pkg in $wanted; do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || missing+=("$pkg")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "bootstrap: all $(echo "$wanted" | wc -l) packages for '$level' are installed"
+    echo "bootstrap: all $(echo $wanted | wc -w) packages for '$level' are installed"
     exit 0
 fi
 
