@@ -98,7 +98,25 @@ CommandResult runOrg(Context &ctx, const QString &verb, const QStringList &words
         }
         return {};
     }
-    return fail(Error::invalid(QStringLiteral("unknown command `org %1`; use org create, org list or org show").arg(verb)));
+    if (verb == QLatin1String("set")) {
+        auto args = Args::parse(words, {{QStringLiteral("airbyte-workspace")}, {}}, command);
+        if (!args)
+            return fail(args.error());
+        if (args->positionals().size() != 1 || !args->has(QStringLiteral("airbyte-workspace")))
+            return fail(Error::invalid(QStringLiteral("usage: sluicectl org set SLUG --airbyte-workspace ID")));
+        auto db = ctx.open();
+        if (!db)
+            return fail(db.error());
+        auto org = OrgStore(**db, ctx.actor()).setAirbyteWorkspace(args->positionals().first(), args->value(QStringLiteral("airbyte-workspace")));
+        if (!org)
+            return fail(org.error());
+        if (ctx.json())
+            ctx.print(toJson(*org));
+        else
+            ctx.out() << "Org " << org->slug << " now uses Airbyte workspace " << org->airbyteWorkspaceId << ".\n";
+        return {};
+    }
+    return fail(Error::invalid(QStringLiteral("unknown command `org %1`; use org create, org list, org show or org set").arg(verb)));
 }
 
 } // namespace sluice::cli

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "airbytetypes.h"
+#include "process/outcome.h"
+
+#include <QCoro/QCoroTask>
+#include <QObject>
+#include <QPointer>
+
+#include <chrono>
+
+namespace sluice {
+
+class AirbyteClient;
+
+struct AirbyteSyncOptions {
+    std::chrono::milliseconds pollInterval{5000};
+    std::chrono::milliseconds timeout{std::chrono::hours(6)};   // overall; 0 = none
+};
+
+struct AirbyteSyncResult {
+    Outcome outcome = Outcome::FailedToStart;
+    qint64 jobId = -1;            // -1 when no job was started or found
+    bool attached = false;        // the sync was already running (409) and we followed that job
+    QString jobStatus;            // Airbyte's last status of the job
+    qint64 recordsSynced = 0;
+    qint64 bytesSynced = 0;
+    QString errorText;            // why, for every outcome but Success
+};
+
+// One Airbyte sync, start to end: check the connection is active, POST connections/sync, and poll
+// jobs/get until the job ends.
+//
+// Contract:
+// - start() may be called once; later calls are ignored.
+// - jobStarted fires once the job id is known (attached = a sync was already running: the server
+//   answered 409 and the newest pending/running sync job of the connection, from jobs/list, is
+//   followed instead of failing or starting another).
+// - statusChanged fires when the job's status changes; progress whenever the counts change.
+// - `incomplete` (an attempt failed, Airbyte will retry) counts as still running.
+// - finished fires exactly once per start(), always from the event loop, for every way it ends:
+//   Success (succeeded), Failed (failed, or Airbyte cancelled it itself), TimedOut (the overall
+//   timeout: the job is cancelled on the server first), Canceled (cancel(): the job is cancelled on
+//   the server), FailedToStart (inactive connection, unreachable server, sync refused).
+// - Records and bytes are summed from the job's attempts (see parseJobInfo).
+// - cancel() before the job is known makes the flow stop before starting it; after finished it does
+//   nothing.
+class AirbyteSync : public QObject
+{
+    Q_OBJECT
+public:
+    AirbyteSync(AirbyteClient *client, QString connectionId, AirbyteSyncOptions options = {}, QObject *parent = nullptr);
+    ~AirbyteSync() override;
+
+    void start();
+    void cancel();
+
+    [[nodiscard]] const AirbyteSyncResult &result() const { return m_result; }
+    [[nodiscard]] bool isRunning() const { return m_started && !m_finished; }
+
+Q_SIGNALS:
+    void jobStarted(qint64 jobId, bool attached);
+    void statusChanged(const QString &status);
+    void progress(qint64 recordsSynced, qint64 bytesSynced);
+    void finished(const sluice::AirbyteSyncResult &result);
+    // Internal: wakes a poll wait when cancel() is called.
+    void cancelRequested();
+
+private:
+    QCoro::Task<> run();
+    QCoro::Task<AirbyteSyncResult> flow();
+    QCoro::Task<AirbyteSyncResult> stopJob(AirbyteSyncResult result, Outcome outcome, QString why);
+    void update(const AirbyteJob &job, AirbyteSyncResult &result);
+
+    QPointer<AirbyteClient> m_client;
+    QString m_connectionId;
+    AirbyteSyncOptions m_options;
+    AirbyteSyncResult m_result;
+    QString m_lastStatus;
+    bool m_started = false;
+    bool m_finished = false;
+    bool m_cancelRequested = false;
+};
+
+} // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::AirbyteSyncResult)

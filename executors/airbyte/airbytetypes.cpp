@@ -1,0 +1,131 @@
+#include "airbytetypes.h"
+
+#include <QJsonArray>
+
+namespace sluice {
+
+namespace {
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+qint64 int64(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toInteger();
+}
+
+bool has(const QJsonObject &o, const char *key)
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    return v.isDouble();
+}
+
+// Records and bytes of one AttemptRead; `found` tells whether it reported any.
+std::pair<qint64, qint64> attemptStats(const QJsonObject &attempt, bool &found)
+{
+    const QJsonObject total = attempt.value(QLatin1String("totalStats")).toObject();
+    qint64 records = 0, bytes = 0;
+    bool any = false;
+    if (has(total, "recordsCommitted")) {
+        records = int64(total, "recordsCommitted"), any = true;
+    } else if (has(total, "recordsEmitted")) {
+        records = int64(total, "recordsEmitted"), any = true;
+    } else if (has(attempt, "recordsSynced")) {
+        records = int64(attempt, "recordsSynced"), any = true;
+    }
+    if (has(total, "bytesCommitted")) {
+        bytes = int64(total, "bytesCommitted"), any = true;
+    } else if (has(total, "bytesEmitted")) {
+        bytes = int64(total, "bytesEmitted"), any = true;
+    } else if (has(attempt, "bytesSynced")) {
+        bytes = int64(attempt, "bytesSynced"), any = true;
+    }
+    found = found || any;
+    return {records, bytes};
+}
+
+} // namespace
+
+bool AirbyteJob::isTerminal() const
+{
+    return status == QLatin1String("succeeded") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
+}
+
+AirbyteWorkspace parseWorkspace(const QJsonObject &o)
+{
+    return {str(o, "workspaceId"), str(o, "name"), str(o, "slug"), o};
+}
+
+AirbyteActor parseSource(const QJsonObject &o)
+{
+    return {str(o, "sourceId"), str(o, "name"), str(o, "sourceName"), str(o, "workspaceId"), o};
+}
+
+AirbyteActor parseDestination(const QJsonObject &o)
+{
+    return {str(o, "destinationId"), str(o, "name"), str(o, "destinationName"), str(o, "workspaceId"), o};
+}
+
+AirbyteConnection parseConnection(const QJsonObject &o)
+{
+    return {str(o, "connectionId"), str(o, "name"), str(o, "status"), str(o, "sourceId"),
+            str(o, "destinationId"), str(o, "workspaceId"), str(o, "scheduleType"), o};
+}
+
+AirbyteJob parseJobInfo(const QJsonObject &o)
+{
+    const QJsonObject job = o.value(QLatin1String("job")).toObject();
+    AirbyteJob j;
+    j.id = job.value(QLatin1String("id")).toInteger(-1);
+    j.configType = str(job, "configType");
+    j.configId = str(job, "configId");
+    j.status = str(job, "status");
+    j.createdAt = int64(job, "createdAt");
+    j.updatedAt = int64(job, "updatedAt");
+    const QJsonArray attempts = o.value(QLatin1String("attempts")).toArray();
+    j.attempts = int(attempts.size());
+    bool found = false;
+    for (const QJsonValue &v : attempts) {
+        QJsonObject attempt = v.toObject();
+        if (attempt.value(QLatin1String("attempt")).isObject())   // JobInfoRead wraps it, jobs/list does not
+            attempt = attempt.value(QLatin1String("attempt")).toObject();
+        const auto [records, bytes] = attemptStats(attempt, found);
+        j.recordsSynced += records;
+        j.bytesSynced += bytes;
+        const QJsonArray failures = attempt.value(QLatin1String("failureSummary")).toObject().value(QLatin1String("failures")).toArray();
+        if (!failures.isEmpty()) {
+            const QJsonObject f = failures.first().toObject();
+            j.failureMessage = str(f, "externalMessage");
+            if (j.failureMessage.isEmpty())
+                j.failureMessage = str(f, "internalMessage");
+        }
+    }
+    if (!found) {
+        const QJsonObject agg = job.value(QLatin1String("aggregatedStats")).toObject();
+        j.recordsSynced = has(agg, "recordsCommitted") ? int64(agg, "recordsCommitted") : int64(agg, "recordsEmitted");
+        j.bytesSynced = has(agg, "bytesCommitted") ? int64(agg, "bytesCommitted") : int64(agg, "bytesEmitted");
+    }
+    return j;
+}
+
+QJsonObject toJson(const AirbyteConnection &c)
+{
+    return {{QStringLiteral("connection_id"), c.id}, {QStringLiteral("name"), c.name},
+            {QStringLiteral("status"), c.status}, {QStringLiteral("source_id"), c.sourceId},
+            {QStringLiteral("destination_id"), c.destinationId}, {QStringLiteral("schedule_type"), c.scheduleType}};
+}
+
+QJsonObject toJson(const AirbyteJob &j)
+{
+    QJsonObject o{{QStringLiteral("job_id"), j.id}, {QStringLiteral("config_type"), j.configType},
+                  {QStringLiteral("connection_id"), j.configId}, {QStringLiteral("status"), j.status},
+                  {QStringLiteral("attempts"), j.attempts}, {QStringLiteral("records_synced"), j.recordsSynced},
+                  {QStringLiteral("bytes_synced"), j.bytesSynced}};
+    if (!j.failureMessage.isEmpty())
+        o.insert(QStringLiteral("failure"), j.failureMessage);
+    return o;
+}
+
+} // namespace sluice

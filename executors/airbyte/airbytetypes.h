@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace sluice {
+
+// What Sluice reads from Airbyte's Config API (/api/v1). Parsing is tolerant by contract: unknown
+// fields are ignored, optional fields may be missing (they read as empty / 0), so that servers from
+// 0.50 (docker-compose) to today's releases all work. `raw` keeps the whole object for callers that
+// need more (an update must send the whole object back).
+
+struct AirbyteWorkspace {
+    QString id;      // workspaceId (UUID)
+    QString name;
+    QString slug;
+    QJsonObject raw;
+};
+
+struct AirbyteActor {    // a source or a destination
+    QString id;          // sourceId / destinationId
+    QString name;        // the user's name for it
+    QString typeName;    // sourceName / destinationName: the connector ("Postgres", "BigQuery")
+    QString workspaceId;
+    QJsonObject raw;
+};
+
+struct AirbyteConnection {
+    QString id;            // connectionId
+    QString name;
+    QString status;        // active | inactive | deprecated | locked
+    QString sourceId;
+    QString destinationId;
+    QString workspaceId;   // not sent by every server version
+    QString scheduleType;  // manual | basic | cron (empty on old servers)
+    QJsonObject raw;
+};
+
+struct AirbyteJob {
+    qint64 id = -1;
+    QString configType;    // sync | reset_connection | clear | refresh | ...
+    QString configId;      // the connection id for sync/reset/clear/refresh jobs
+    QString status;        // pending | queued | running | incomplete | failed | succeeded | cancelled
+    qint64 createdAt = 0;  // epoch seconds, as Airbyte sends them
+    qint64 updatedAt = 0;
+    int attempts = 0;
+    qint64 recordsSynced = 0;   // summed over the attempts (see parseJobInfo)
+    qint64 bytesSynced = 0;
+    QString failureMessage;     // the last attempt's first failure's externalMessage, if any
+
+    [[nodiscard]] bool isTerminal() const;   // succeeded, failed or cancelled
+};
+
+// Parsers for the response shapes. They never fail: a missing field reads as empty.
+[[nodiscard]] AirbyteWorkspace parseWorkspace(const QJsonObject &o);
+[[nodiscard]] AirbyteActor parseSource(const QJsonObject &o);
+[[nodiscard]] AirbyteActor parseDestination(const QJsonObject &o);
+[[nodiscard]] AirbyteConnection parseConnection(const QJsonObject &o);
+// JobInfoRead {job, attempts: [{attempt: AttemptRead, logs}]} (jobs/get, connections/sync, jobs/cancel)
+// and JobWithAttemptsRead {job, attempts: [AttemptRead]} (jobs/list) are both accepted, as is
+// JobReadResponse {job} (connections/refresh). Records and bytes: per attempt totalStats
+// (recordsCommitted, else recordsEmitted / bytesCommitted, else bytesEmitted), else the legacy
+// recordsSynced / bytesSynced; summed over attempts. If no attempt has stats, job.aggregatedStats.
+[[nodiscard]] AirbyteJob parseJobInfo(const QJsonObject &o);
+
+[[nodiscard]] QJsonObject toJson(const AirbyteConnection &c);
+[[nodiscard]] QJsonObject toJson(const AirbyteJob &j);
+
+} // namespace sluice

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QObject>
+#include <QStringList>
+#include <QUrl>
+
+#include <chrono>
+#include <memory>
+
+class QTcpSocket;
+
+namespace sluice::test {
+
+// A stateful stand-in for Airbyte's Config API (/api/v1/..., also served under /v1/... for a proxy
+// that strips /api), on loopback, built on Qt HTTP Server. Response bodies follow the shapes of the
+// official spec (tests/executors/airbyte/tst_airbytecontract proves it through Prism).
+//
+// State: workspaces, sources, destinations, connections (with status), jobs. A job's life is a
+// function of time since it was created, per its JobPlan: pending for `pendingFor`, then one attempt
+// after another, each lasting `attemptDuration` (during the first half of a retry attempt the job
+// reports `incomplete`, as Airbyte does between attempts), then succeeded (last attempt succeeded) or
+// failed. jobs/cancel ends it as cancelled at once. connections/sync answers 409 while a sync job
+// of the connection is not finished.
+//
+// Auth: None; Basic (user/secret); ClientCredentials (applications/token with client id/secret →
+// a bearer token that expires after tokenLifetime or on expireTokens()). health needs no auth.
+//
+// Faults (addFault) hit the next `count` requests to an endpoint (or any endpoint): an HTTP error
+// with a body, malformed JSON, an HTML page, a dropped connection, or a delay before the answer.
+class AirbyteDouble : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Auth { None, Basic, ClientCredentials };
+
+    struct Options {
+        Auth auth = Auth::None;
+        QString user = QStringLiteral("airbyte");     // basic user / client id
+        QString secret = QStringLiteral("password");  // basic password / client secret
+        std::chrono::milliseconds tokenLifetime{15 * 60 * 1000};
+    };
+
+    struct JobPlan {
+        QStringList attempts{QStringLiteral("succeeded")};   // each "succeeded" or "failed"; the job ends with the last
+        std::chrono::milliseconds pendingFor{50};
+        std::chrono::milliseconds attemptDuration{200};
+        qint64 recordsPerAttempt = 1000;
+        qint64 bytesPerAttempt = 64000;
+        QString failureMessage = QStringLiteral("Source could not connect: connection refused");
+    };
+
+    struct Fault {
+        enum class Kind { HttpError, MalformedJson, Html, Drop, Delay };
+        Kind kind = Kind::HttpError;
+        QString endpoint;          // e.g. "jobs/get"; empty: any endpoint
+        int count = 1;             // how many requests it hits; -1: all of them
+        int status = 500;          // HttpError / Html
+        QByteArray body;           // HttpError: default is a JSON KnownExceptionInfo
+        std::chrono::milliseconds delay{0};   // Delay: wait this long, then answer normally
+    };
+
+    struct Request {
+        QByteArray method;
+        QString endpoint;          // without /api/v1/
+        QByteArray authorization;
+        QJsonObject body;
+    };
+
+    explicit AirbyteDouble(QObject *parent = nullptr);
+    explicit AirbyteDouble(Options options, QObject *parent = nullptr);
+    ~AirbyteDouble() override;
+
+    // Listens on 127.0.0.1 (port 0: any free one). Returns the port, 0 on failure.
+    quint16 listen(quint16 port = 0);
+    [[nodiscard]] quint16 port() const { return m_port; }
+    [[nodiscard]] QUrl url() const;   // http://127.0.0.1:PORT
+
+    QString addWorkspace(const QString &name);
+    QString addSource(const QString &workspaceId, const QString &name, const QString &connector = QStringLiteral("Postgres"));
+    QString addDestination(const QString &workspaceId, const QString &name, const QString &connector = QStringLiteral("BigQuery"));
+    QString addConnection(const QString &workspaceId, const QString &sourceId, const QString &destinationId,
+                          const QString &name, const QString &status = QStringLiteral("active"));
+    void setConnectionStatus(const QString &connectionId, const QString &status);
+    // The plan for the connection's next jobs (default: the JobPlan defaults).
+    void setJobPlan(const QString &connectionId, const JobPlan &plan);
+    // Starts a job as another client would (the scheduler, the web UI). Returns its id.
+    qint64 startJob(const QString &connectionId, const QString &configType = QStringLiteral("sync"));
+    // Cancels a job as Airbyte's web UI would.
+    void cancelJob(qint64 jobId);
+    [[nodiscard]] QString jobStatus(qint64 jobId) const;
+    [[nodiscard]] bool jobCancelled(qint64 jobId) const;
+
+    void addFault(const Fault &fault);
+    void clearFaults();
+    void expireTokens();
+    [[nodiscard]] QString lastIssuedToken() const { return m_lastToken; }
+
+    [[nodiscard]] const QList<Request> &requests() const { return m_requests; }
+    [[nodiscard]] int count(const QString &endpoint) const;
+
+private:
+    class Server;
+    struct Job {
+        qint64 id = 0;
+        QString configType;
+        QString connectionId;
+        qint64 createdAtSecs = 0;
+        qint64 createdAtMs = 0;    // on m_clock
+        qint64 cancelledAtMs = -1;
+        JobPlan plan;
+    };
+    struct Answer { int status = 200; QByteArray body; QByteArray contentType = "application/json"; };
+
+    void handle(const QByteArray &method, const QString &path, const QList<QPair<QByteArray, QByteArray>> &headers,
+                const QByteArray &body, QTcpSocket *socket);
+    Answer route(const QByteArray &method, const QString &endpoint, const QJsonObject &body, const QByteArray &authorization);
+    bool authorised(const QString &endpoint, const QByteArray &authorization) const;
+    QJsonObject jobRead(const Job &job) const;
+    QJsonArray attemptsOf(const Job &job, bool wrapped) const;
+    QString statusOf(const Job &job) const;
+    bool hasRunningSync(const QString &connectionId) const;
+    static void write(QTcpSocket *socket, const Answer &answer);
+
+    Options m_options;
+    std::unique_ptr<Server> m_server;
+    quint16 m_port = 0;
+    QElapsedTimer m_clock;
+    QMap<QString, QJsonObject> m_workspaces, m_sources, m_destinations, m_connections;
+    QHash<QString, JobPlan> m_plans;
+    QMap<qint64, Job> m_jobs;
+    qint64 m_nextJobId = 100;
+    QHash<QString, qint64> m_tokens;   // token → expiry on m_clock
+    QString m_lastToken;
+    QList<Fault> m_faults;
+    QList<Request> m_requests;
+};
+
+} // namespace sluice::test
