@@ -18,16 +18,24 @@ const char *kUsage =
     "usage: sluicectl [--db URL] [--json] COMMAND ...\n"
     "\n"
     "  db init | upgrade | status\n"
-    "  org create SLUG --name NAME | org list | org show SLUG\n"
+    "  org create SLUG --name NAME | org list | org show SLUG | org set SLUG --airbyte-workspace ID\n"
     "  task catalog\n"
     "  task create --org SLUG --slug SLUG [--flag F]... [--option K=V]... [--connection ID] [--command CMD] [--label L]\n"
     "  task list --org SLUG | task delete UUID\n"
     "  pipeline create --org SLUG --name NAME [--task UUID]... [--cron EXPR --tz ZONE] [--no-auto-deps]\n"
     "                  [--continue-on-sync-failure] [--inactive]\n"
     "  pipeline list --org SLUG | show UUID|NAME | edit UUID ... | delete | enable | disable UUID|NAME\n"
+    "  secrets set KEY (value on stdin) | secrets check KEY | secrets delete KEY\n"
+    "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... | warehouse show --org SLUG\n"
+    "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
+    "  workspace show | clone | pull --org SLUG\n"
+    "  dbt exec --org SLUG -- DBT-ARGS... | dbt models (--org SLUG | --manifest PATH)\n"
+    "  airbyte server set --url URL [--auth none|basic|client] [--user U] | airbyte server list\n"
+    "  airbyte health | airbyte connections --org SLUG | airbyte sync CONNECTION_ID [--wait]\n"
     "\n"
     "The database is --db, else $SLUICE_DB, else a SQLite file in the user's data folder.\n"
-    "URLs: sqlite:///abs/path.db or postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).\n";
+    "URLs: sqlite:///abs/path.db or postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).\n"
+    "Secrets (keys org/SLUG/warehouse, org/SLUG/git-token, airbyte/HOST) live only in the system keychain.\n";
 
 } // namespace
 

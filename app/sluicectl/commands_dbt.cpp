@@ -1,11 +1,240 @@
-// sluicectl dbt ...
+// sluicectl dbt exec | models
+//
+// `dbt exec` writes the org's profile into a private temporary directory (removed afterwards), takes
+// the warehouse secret from the keychain (org/<slug>/warehouse) and hands it to dbt only through the
+// child's environment; every line shown is scrubbed of it.
 #include "cli.h"
+
+#include "dbt/dbtartifacts.h"
+#include "dbt/dbtoperation.h"
+#include "dbt/profileswriter.h"
+#include "secrets/secretscrubber.h"
+#include "secrets/secretstore.h"
+#include "store/warehousestore.h"
+#include "store/workspacestore.h"
+
+#include <QCoro/QCoroTask>
+#include <QDir>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <cstdio>
 
 namespace sluice::cli {
 
-CommandResult runDbt(Context &, const QString &verb, const QStringList &)
+namespace {
+
+QString projectDirOf(const DbtWorkspace &ws)
 {
-    return fail(Error::invalid(QStringLiteral("`dbt %1` is not available in this build yet").arg(verb)));
+    return QDir::cleanPath(QDir(ws.checkoutPath).absoluteFilePath(ws.projectDir.isEmpty() ? QStringLiteral(".") : ws.projectDir));
+}
+
+QJsonObject nodeJson(const DbtNodeResult &n)
+{
+    return {{QStringLiteral("unique_id"), n.uniqueId},
+            {QStringLiteral("status"), n.status},
+            {QStringLiteral("execution_time"), n.executionTime},
+            {QStringLiteral("message"), n.message.isEmpty() ? QJsonValue() : QJsonValue(n.message)},
+            {QStringLiteral("failures"), n.failures ? QJsonValue(double(*n.failures)) : QJsonValue()}};
+}
+
+QJsonObject resultJson(const DbtResult &r, const SecretScrubber &scrubber)
+{
+    QJsonArray nodes;
+    for (const DbtNodeResult &n : r.nodes) {
+        DbtNodeResult shown = n;
+        shown.message = scrubber.scrub(n.message);
+        nodes.append(nodeJson(shown));
+    }
+    QJsonObject o{{QStringLiteral("exit_code"), r.exitCode},
+                  {QStringLiteral("status"), r.status()},
+                  {QStringLiteral("stats"), QJsonObject{{QStringLiteral("pass"), r.stats.pass},
+                                                        {QStringLiteral("warn"), r.stats.warn},
+                                                        {QStringLiteral("error"), r.stats.error},
+                                                        {QStringLiteral("skip"), r.stats.skip},
+                                                        {QStringLiteral("total"), r.stats.total}}},
+                  {QStringLiteral("nodes"), nodes}};
+    if (!r.errorText.isEmpty())
+        o.insert(QStringLiteral("error"), scrubber.scrub(r.errorText));
+    if (!r.invocationId.isEmpty())
+        o.insert(QStringLiteral("invocation_id"), r.invocationId);
+    return o;
+}
+
+CommandResult execDbt(Context &ctx, const QStringList &words)
+{
+    auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, QStringLiteral("dbt exec"));
+    if (!args)
+        return fail(args.error());
+    if (!args->has(QStringLiteral("org")) || args->positionals().isEmpty())
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl dbt exec --org SLUG [--json] -- DBT_COMMAND [ARGS...]")));
+    const QString slug = args->value(QStringLiteral("org"));
+    auto opened = ctx.openOrg(slug);
+    if (!opened)
+        return fail(opened.error());
+    auto [db, org] = *opened;
+    auto ws = WorkspaceStore(*db, ctx.actor()).get(org.id);
+    if (!ws)
+        return fail(ws.error());
+    auto warehouse = WarehouseStore(*db, ctx.actor()).get(org.id);
+    if (!warehouse)
+        return fail(warehouse.error());
+
+    const QString key = SecretStore::warehouseKey(slug);
+    QString secret;
+    if (warehouse->type != QLatin1String("duckdb")) {
+        auto stored = QCoro::waitFor(SecretStore().get(key));
+        if (!stored)
+            return fail(stored.error());
+        if (!stored->has_value())
+            return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
+        secret = **stored;
+    }
+
+    QTemporaryDir privateDir; // 0700; removed with the profile when the command ends
+    if (!privateDir.isValid())
+        return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(privateDir.errorString())));
+    ProfileRequest request;
+    request.profileName = ws->profileName.isEmpty() ? QStringLiteral("sluice") : ws->profileName;
+    request.targetName = ws->targetName.isEmpty() ? QStringLiteral("prod") : ws->targetName;
+    request.warehouseType = warehouse->type;
+    request.settings = warehouse->settings;
+    request.secret = secret;
+    request.defaultSchema = ws->defaultSchema;
+    auto profile = writeProfiles(privateDir.filePath(QStringLiteral("profiles")), request);
+    if (!profile) {
+        Error e = profile.error();
+        e.message.replace(QStringLiteral("org/SLUG/warehouse"), key).replace(QStringLiteral("--setting"), QStringLiteral("--org %1 --setting").arg(slug));
+        return fail(e);
+    }
+
+    SecretScrubber scrubber;
+    for (const QString &s : std::as_const(profile->secretValues))
+        scrubber.add(s);
+
+    DbtSpec spec;
+    spec.dbtExecutable = ws->dbtExecutable;
+    spec.arguments = args->positionals();
+    spec.projectDir = projectDirOf(*ws);
+    spec.profilesDir = profile->directory;
+    spec.profile = request.profileName;
+    spec.target = request.targetName;
+    spec.environment = profile->environment;
+    if (!QFileInfo(spec.projectDir).isDir())
+        return fail(Error::notFound(QStringLiteral("the dbt project %1 does not exist; clone it with `sluicectl workspace clone --org %2`")
+                                        .arg(spec.projectDir, slug)));
+
+    // Live output: dbt's lines on stdout, or (with --json, where stdout carries one JSON object) a
+    // progress line per node on stderr.
+    const bool json = ctx.json();
+    QTextStream &out = ctx.out();
+    DbtOperation op(spec);
+    QObject::connect(&op, &DbtOperation::logLine, &op, [&](const OutputLine &line) {
+        const QByteArray text = scrubber.scrub(line.text).toUtf8();
+        if (line.isStderr) {
+            std::fprintf(stderr, "%s\n", text.constData());
+            return;
+        }
+        if (json)
+            return;
+        out << text << '\n';
+        out.flush();
+    });
+    QObject::connect(&op, &DbtOperation::eventReceived, &op, [&](const DbtEvent &e) {
+        if (!json || !e.isNodeResult())
+            return;
+        std::fprintf(stderr, "[%d/%d] %s %s\n", e.index, e.total,
+                     qPrintable(e.node.nodeStatus.isEmpty() ? e.status : e.node.nodeStatus), qPrintable(e.node.uniqueId));
+    });
+    DbtResult result;
+    QEventLoop loop;
+    QObject::connect(&op, &DbtOperation::finished, &loop, [&](const DbtResult &r) {
+        result = r;
+        loop.quit();
+    });
+    op.start();
+    loop.exec();
+
+    if (json) {
+        ctx.print(resultJson(result, scrubber));
+    } else {
+        out << "dbt " << spec.arguments.join(QLatin1Char(' ')) << ": " << result.status();
+        if (result.hasStats)
+            out << QStringLiteral(" (PASS=%1 WARN=%2 ERROR=%3 SKIP=%4 TOTAL=%5)")
+                       .arg(result.stats.pass).arg(result.stats.warn).arg(result.stats.error).arg(result.stats.skip).arg(result.stats.total);
+        out << '\n';
+        out.flush();
+    }
+    if (result.outcome == Outcome::Success)
+        return {};
+    return fail(Error::invalid(QStringLiteral("dbt %1: %2").arg(result.status(), scrubber.scrub(result.errorText))));
+}
+
+CommandResult listModels(Context &ctx, const QStringList &words)
+{
+    auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("manifest")}, {}}, QStringLiteral("dbt models"));
+    if (!args)
+        return fail(args.error());
+    if (args->has(QStringLiteral("org")) == args->has(QStringLiteral("manifest")) || !args->positionals().isEmpty())
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl dbt models (--org SLUG | --manifest PATH) [--json]")));
+    QString path = args->value(QStringLiteral("manifest"));
+    if (args->has(QStringLiteral("org"))) {
+        const QString slug = args->value(QStringLiteral("org"));
+        auto opened = ctx.openOrg(slug);
+        if (!opened)
+            return fail(opened.error());
+        auto ws = WorkspaceStore(*opened->first, ctx.actor()).get(opened->second.id);
+        if (!ws)
+            return fail(ws.error());
+        path = projectDirOf(*ws) + QStringLiteral("/target/manifest.json");
+        if (!QFileInfo::exists(path))
+            return fail(Error::notFound(QStringLiteral("there is no %1 yet; run `sluicectl dbt exec --org %2 -- compile` first").arg(path, slug)));
+    }
+    auto manifest = readManifest(path);
+    if (!manifest)
+        return fail(manifest.error());
+    const QList<DbtManifestNode> models = manifest->models();
+    if (ctx.json()) {
+        QJsonArray list;
+        for (const DbtManifestNode &m : models)
+            list.append(QJsonObject{{QStringLiteral("unique_id"), m.uniqueId},
+                                    {QStringLiteral("name"), m.name},
+                                    {QStringLiteral("resource_type"), m.resourceType},
+                                    {QStringLiteral("path"), m.originalFilePath.isEmpty() ? m.path : m.originalFilePath},
+                                    {QStringLiteral("materialization"), m.materialization},
+                                    {QStringLiteral("tags"), QJsonArray::fromStringList(m.tags)},
+                                    {QStringLiteral("depends_on"), QJsonArray::fromStringList(m.dependsOn)},
+                                    {QStringLiteral("children"), QJsonArray::fromStringList(manifest->childMap.value(m.uniqueId))}});
+        ctx.print(QJsonObject{{QStringLiteral("manifest"), path},
+                              {QStringLiteral("schema_version"), manifest->schemaVersion},
+                              {QStringLiteral("dbt_version"), manifest->dbtVersion},
+                              {QStringLiteral("project"), manifest->projectName},
+                              {QStringLiteral("models"), list}});
+        return {};
+    }
+    if (models.isEmpty()) {
+        ctx.out() << "No models in " << path << ".\n";
+        return {};
+    }
+    QList<QStringList> rows;
+    for (const DbtManifestNode &m : models)
+        rows.append({m.name, m.materialization, m.originalFilePath.isEmpty() ? m.path : m.originalFilePath,
+                     m.tags.join(QLatin1Char(',')), QString::number(m.dependsOn.size())});
+    ctx.table({QStringLiteral("MODEL"), QStringLiteral("MATERIALIZED"), QStringLiteral("PATH"), QStringLiteral("TAGS"), QStringLiteral("PARENTS")}, rows);
+    return {};
+}
+
+} // namespace
+
+CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words)
+{
+    if (verb == QLatin1String("exec"))
+        return execDbt(ctx, words);
+    if (verb == QLatin1String("models"))
+        return listModels(ctx, words);
+    return fail(Error::invalid(QStringLiteral("unknown command `dbt %1`; use dbt exec or dbt models").arg(verb)));
 }
 
 } // namespace sluice::cli

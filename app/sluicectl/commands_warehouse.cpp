@@ -1,11 +1,105 @@
-// sluicectl warehouse ...
+// sluicectl warehouse set | show
+//
+// Only the warehouse type and its non-secret settings are stored here; the secret part (password,
+// service-account JSON, token) goes into the keychain with `sluicectl secrets set org/SLUG/warehouse`.
 #include "cli.h"
+
+#include "secrets/secretstore.h"
+#include "store/warehousestore.h"
+
+#include <QCoro/QCoroTask>
+#include <QJsonObject>
 
 namespace sluice::cli {
 
-CommandResult runWarehouse(Context &, const QString &verb, const QStringList &)
+namespace {
+
+QString settingsText(const QJsonObject &settings)
 {
-    return fail(Error::invalid(QStringLiteral("`warehouse %1` is not available in this build yet").arg(verb)));
+    QStringList parts;
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        parts.append(it.key() + QLatin1Char('=') + (it.value().isString() ? it.value().toString() : QString::number(it.value().toDouble())));
+    return parts.isEmpty() ? QStringLiteral("(none)") : parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList &words)
+{
+    const QString command = QStringLiteral("warehouse ") + verb;
+    if (verb == QLatin1String("set")) {
+        auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("type"), QStringLiteral("setting")}, {}}, command);
+        if (!args)
+            return fail(args.error());
+        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
+            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]...")));
+        const QString slug = args->value(QStringLiteral("org"));
+        auto opened = ctx.openOrg(slug);
+        if (!opened)
+            return fail(opened.error());
+        auto [db, org] = *opened;
+        WarehouseStore store(*db, ctx.actor());
+        auto current = store.get(org.id);
+        if (!current && current.error().kind != Error::Kind::NotFound)
+            return fail(current.error());
+
+        Warehouse w = current ? *current : Warehouse{};
+        w.orgId = org.id;
+        if (args->has(QStringLiteral("type"))) {
+            const QString type = args->value(QStringLiteral("type"));
+            if (type != w.type)
+                w.settings = {}; // another warehouse: the old settings do not apply
+            w.type = type;
+        }
+        if (w.type.isEmpty())
+            return fail(Error::invalid(QStringLiteral("the org has no warehouse yet: give its type with --type (%1)")
+                                           .arg(WarehouseStore::types().join(QStringLiteral(", ")))));
+        // KEY=VALUE sets a setting, KEY= removes it; later ones win.
+        for (const QString &kv : args->values(QStringLiteral("setting"))) {
+            const qsizetype eq = kv.indexOf(QLatin1Char('='));
+            if (eq <= 0)
+                return fail(Error::invalid(QStringLiteral("--setting needs KEY=VALUE, not \"%1\"").arg(kv)));
+            const QString key = kv.left(eq).trimmed();
+            const QString value = kv.mid(eq + 1);
+            if (value.isEmpty())
+                w.settings.remove(key);
+            else
+                w.settings.insert(key, value);
+        }
+        auto saved = store.set(org.id, w);
+        if (!saved)
+            return fail(saved.error());
+        if (ctx.json())
+            ctx.print(toJson(*saved));
+        else
+            ctx.out() << "Warehouse of " << slug << ": " << saved->type << " (" << settingsText(saved->settings) << ").\n"
+                      << "Store its secret with `sluicectl secrets set " << SecretStore::warehouseKey(slug) << "` (read from stdin).\n";
+        return {};
+    }
+    if (verb == QLatin1String("show")) {
+        auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, command);
+        if (!args)
+            return fail(args.error());
+        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
+            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse show --org SLUG")));
+        const QString slug = args->value(QStringLiteral("org"));
+        auto opened = ctx.openOrg(slug);
+        if (!opened)
+            return fail(opened.error());
+        auto [db, org] = *opened;
+        auto w = WarehouseStore(*db, ctx.actor()).get(org.id);
+        if (!w)
+            return fail(w.error());
+        if (ctx.json()) {
+            ctx.print(toJson(*w));
+        } else {
+            ctx.out() << "type:      " << w->type << '\n'
+                      << "settings:  " << settingsText(w->settings) << '\n'
+                      << "secret:    in the keychain under " << SecretStore::warehouseKey(slug) << '\n';
+        }
+        return {};
+    }
+    return fail(Error::invalid(QStringLiteral("unknown command `warehouse %1`; use warehouse set or warehouse show").arg(verb)));
 }
 
 } // namespace sluice::cli

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/error.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace sluice {
+
+// What goes into one dbt profile: the warehouse (type and non-secret settings, as WarehouseStore
+// keeps them) and its secret, which never reaches the file.
+struct ProfileRequest {
+    QString profileName = QStringLiteral("sluice");
+    QString targetName = QStringLiteral("prod");
+    QString warehouseType;    // postgres | bigquery | snowflake | redshift | duckdb | databricks
+    QJsonObject settings;     // host, port, user, dbname, schema, project, dataset, account, ...
+    // The secret, as kept in the keychain under org/<slug>/warehouse:
+    //   postgres, redshift, snowflake: the password; databricks: the access token;
+    //   bigquery: the service-account key file's JSON text; duckdb: none (ignored).
+    QString secret;
+    QString defaultSchema;    // used when settings have no schema/dataset
+};
+
+// A written profiles.yml and what the dbt child needs to read it.
+struct WrittenProfile {
+    QString directory;                  // pass as --profiles-dir
+    QString path;                       // <directory>/profiles.yml
+    QMap<QString, QString> environment; // give ONLY to the dbt child: secrets (DBT_ENV_SECRET_*) and numbers
+    QStringList secretValues;           // every secret value placed in environment, for the scrubber
+};
+
+// Writes <directory>/profiles.yml for the request. The directory is created if needed and made 0700;
+// the file is created 0600 and replaced whole. The file holds no secret: every secret field is
+// "{{ env_var('DBT_ENV_SECRET_…') }}" and every number "{{ env_var('SLUICE_DBT_…') | as_number }}",
+// with the values in the returned environment. A BigQuery key file goes in field by field: its key
+// material as DBT_ENV_SECRET_KEYFILE_*, its other fields (project id, e-mail) as SLUICE_DBT_KEYFILE_*. Errors: an unknown warehouse type, a missing
+// required setting or secret, a setting that holds Jinja, or the file system refusing.
+[[nodiscard]] Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequest &request);
+
+// The warehouse types writeProfiles knows.
+[[nodiscard]] QStringList profileWarehouseTypes();
+
+} // namespace sluice
