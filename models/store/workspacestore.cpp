@@ -77,7 +77,8 @@ Result<DbtWorkspace> WorkspaceStore::set(qint64 orgId, const DbtWorkspace &w)
             "project_dir = excluded.project_dir, checkout_path = excluded.checkout_path, dbt_executable = excluded.dbt_executable, "
             "dbt_version = excluded.dbt_version, dbt_adapter = excluded.dbt_adapter, profile_name = excluded.profile_name, "
             "target_name = excluded.target_name, default_schema = excluded.default_schema, updated_at = excluded.updated_at"),
-            {orgId, nullIfEmpty(w.gitUrl), w.branch, w.projectDir, nullIfEmpty(w.checkoutPath), nullIfEmpty(w.dbtExecutable),
+            // A null QString binds as NULL; the project dir is NOT NULL with '' for the repository's root.
+            {orgId, nullIfEmpty(w.gitUrl), w.branch, w.projectDir.isNull() ? QStringLiteral("") : w.projectDir, nullIfEmpty(w.checkoutPath), nullIfEmpty(w.dbtExecutable),
              nullIfEmpty(w.dbtVersion), nullIfEmpty(w.dbtAdapter), nullIfEmpty(w.profileName), w.targetName,
              nullIfEmpty(w.defaultSchema), nowMs()});
         if (!q)

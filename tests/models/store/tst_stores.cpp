@@ -411,6 +411,10 @@ private Q_SLOTS:
         w.gitUrl = QStringLiteral("https://github.com/acme/dbt.git");
         w.projectDir = QStringLiteral("../outside");
         QVERIFY(!store.set(m_org.id, w));
+        w.projectDir = QString();   // the repository's root
+        auto atRoot = store.set(m_org.id, w);
+        QVERIFY2(atRoot, qPrintable(atRoot ? QString() : atRoot.error().message));
+        QCOMPARE(store.get(m_org.id)->projectDir, QString());
         w.projectDir = QStringLiteral("transform");
         QVERIFY(store.set(m_org.id, w));
         QCOMPARE(store.get(m_org.id)->projectDir, QStringLiteral("transform"));
