@@ -1,6 +1,7 @@
-// sluicectl pipeline create | list | show | edit | delete | enable | disable
+// sluicectl pipeline create | list | show | edit | delete | enable | disable | next
 #include "cli.h"
 
+#include "schedule/cronschedule.h"
 #include "store/pipelinestore.h"
 
 #include <QJsonArray>
@@ -110,6 +111,65 @@ Result<std::pair<Database *, Org>> openOrgFrom(Context &ctx, const Args &args, c
     return ctx.openOrg(args.value(QStringLiteral("org")));
 }
 
+// `pipeline next UUID|NAME [--count N] [--from ISO-8601]`: the next N fire times strictly after --from
+// (default now), in UTC and in the pipeline's zone. A --from without an offset is read in that zone.
+CommandResult printNextFires(Context &ctx, const QStringList &words)
+{
+    auto args = Args::parse(words, {{QStringLiteral("count"), QStringLiteral("from")}, {}}, QStringLiteral("pipeline next"));
+    if (!args)
+        return fail(args.error());
+    if (args->positionals().size() != 1)
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl pipeline next UUID|NAME [--count N] [--from ISO-8601]")));
+    int count = 5;
+    if (args->has(QStringLiteral("count"))) {
+        bool ok = false;
+        count = args->value(QStringLiteral("count")).toInt(&ok);
+        if (!ok || count < 1 || count > 1000)
+            return fail(Error::invalid(QStringLiteral("--count takes a whole number from 1 to 1000")));
+    }
+    auto db = ctx.open();
+    if (!db)
+        return fail(db.error());
+    auto p = PipelineStore(**db, ctx.actor()).find(args->positionals().first());
+    if (!p)
+        return fail(p.error());
+    if (p->cron.isEmpty())
+        return fail(Error::invalid(QStringLiteral("pipeline %1 is manual (it has no schedule); give it one with "
+                                                  "`sluicectl pipeline edit %2 --cron EXPR --tz ZONE`").arg(p->name, p->uuid)));
+    auto schedule = CronSchedule::parse(p->cron, p->timezone);
+    if (!schedule)
+        return fail(schedule.error());
+    QDateTime from = QDateTime::currentDateTimeUtc();
+    if (args->has(QStringLiteral("from"))) {
+        from = QDateTime::fromString(args->value(QStringLiteral("from")), Qt::ISODateWithMs);
+        if (!from.isValid())
+            return fail(Error::invalid(QStringLiteral("--from takes an ISO-8601 date and time, e.g. 2026-03-29T00:00:00Z")));
+        if (from.timeSpec() == Qt::LocalTime)
+            from = QDateTime(from.date(), from.time(), schedule->zone());
+    }
+    QJsonArray fires;
+    QList<QStringList> rows;
+    for (int i = 0; i < count; ++i) {
+        const auto next = schedule->nextAfter(from);
+        if (!next)
+            break;
+        const QString utc = next->toString(Qt::ISODate);
+        const QString local = next->toTimeZone(schedule->zone()).toString(Qt::ISODate);
+        fires.append(QJsonObject{{QStringLiteral("utc"), utc}, {QStringLiteral("local"), local}});
+        rows.append({utc, local});
+        from = *next;
+    }
+    if (ctx.json()) {
+        ctx.print(fires);
+    } else if (rows.isEmpty()) {
+        ctx.out() << "Pipeline " << p->name << " (" << p->cron << ") does not fire in the next " << CronSchedule::kHorizonYears
+                  << " years.\n";
+    } else {
+        ctx.table({QStringLiteral("UTC"), QStringLiteral("LOCAL (") + p->timezone + QLatin1Char(')')}, rows);
+    }
+    return {};
+}
+
 } // namespace
 
 CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &words)
@@ -172,11 +232,14 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         return {};
     }
 
+    if (verb == QLatin1String("next"))
+        return printNextFires(ctx, words);
+
     // The remaining verbs name one pipeline.
     const bool isEdit = verb == QLatin1String("edit");
     if (!isEdit && verb != QLatin1String("show") && verb != QLatin1String("delete") && verb != QLatin1String("enable")
         && verb != QLatin1String("disable"))
-        return fail(Error::invalid(QStringLiteral("unknown command `pipeline %1`; use create, list, show, edit, delete, enable or disable").arg(verb)));
+        return fail(Error::invalid(QStringLiteral("unknown command `pipeline %1`; use create, list, show, edit, delete, enable, disable or next").arg(verb)));
     auto args = Args::parse(words, isEdit ? kEditSpec : Args::Spec{}, command);
     if (!args)
         return fail(args.error());

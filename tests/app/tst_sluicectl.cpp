@@ -367,6 +367,51 @@ private Q_SLOTS:
         QVERIFY(userError(o, QStringLiteral("PGPASSWORD")));
         QVERIFY(!o.err.contains("hunter2"));
     }
+
+    // `pipeline next`: fire times strictly after --from, UTC and local, through the DST gap (cronie's rule:
+    // both gap times collapse into one fire at 03:00 CEST); a manual pipeline is a user error.
+    void pipelineNext()
+    {
+        QCOMPARE(ctl({QStringLiteral("db"), QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("org"), QStringLiteral("create"), QStringLiteral("acme"), QStringLiteral("--name"), QStringLiteral("Acme")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--name"),
+                      QStringLiteral("Nightly"), QStringLiteral("--cron"), QStringLiteral("0,30 2 * * *"), QStringLiteral("--tz"), QStringLiteral("Europe/Berlin")})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--name"),
+                      QStringLiteral("ByHand")})
+                     .exitCode,
+                 0);
+
+        Outcome o = ctl({QStringLiteral("--json"), QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("Nightly"), QStringLiteral("--count"),
+                         QStringLiteral("3"), QStringLiteral("--from"), QStringLiteral("2026-03-28T12:00:00Z")});
+        QCOMPARE(o.exitCode, 0);
+        const QJsonArray fires = o.json().toArray();
+        QCOMPARE(fires.size(), 3);
+        const QStringList utc{QStringLiteral("2026-03-29T01:00:00Z"), QStringLiteral("2026-03-30T00:00:00Z"), QStringLiteral("2026-03-30T00:30:00Z")};
+        const QStringList local{QStringLiteral("2026-03-29T03:00:00+02:00"), QStringLiteral("2026-03-30T02:00:00+02:00"),
+                                QStringLiteral("2026-03-30T02:30:00+02:00")};
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(fires[i][QStringLiteral("utc")].toString(), utc[i]);
+            QCOMPARE(fires[i][QStringLiteral("local")].toString(), local[i]);
+        }
+        // Strictly after --from; the default count is 5; the plain output shows both columns.
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("Nightly"), QStringLiteral("--from"), QStringLiteral("2026-03-29T01:00:00Z")});
+        QCOMPARE(o.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(o.out).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 6);
+        QVERIFY2(lines[1].contains(QLatin1String("2026-03-30T00:00:00Z")) && lines[1].contains(QLatin1String("2026-03-30T02:00:00+02:00")), qPrintable(lines[1]));
+        o = ctl({QStringLiteral("--json"), QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("Nightly")});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.json().toArray().size(), 5);
+        QVERIFY(QDateTime::fromString(o.json()[0][QStringLiteral("utc")].toString(), Qt::ISODate) > QDateTime::currentDateTimeUtc().addSecs(-60));
+
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("ByHand")}), QStringLiteral("manual")));
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("Nightly"), QStringLiteral("--count"), QStringLiteral("0")}),
+                          QStringLiteral("--count")));
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("next"), QStringLiteral("Nightly"), QStringLiteral("--from"), QStringLiteral("yesterday")}),
+                          QStringLiteral("--from")));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Sluicectl)
