@@ -25,6 +25,8 @@ const char *kUsage =
     "  pipeline create --org SLUG --name NAME [--task UUID]... [--cron EXPR --tz ZONE] [--no-auto-deps]\n"
     "                  [--continue-on-sync-failure] [--inactive]\n"
     "  pipeline list --org SLUG | show UUID|NAME | edit UUID ... | delete | enable | disable UUID|NAME\n"
+    "  pipeline next UUID|NAME [--count N] [--from ISO-8601]\n"
+    "  lock list [--org SLUG]\n"
     "  secrets set KEY (value on stdin) | secrets check KEY | secrets delete KEY\n"
     "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... | warehouse show --org SLUG\n"
     "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
@@ -155,6 +157,7 @@ int run(const QStringList &arguments)
         {QStringLiteral("workspace"), runWorkspace},
         {QStringLiteral("dbt"), runDbt},
         {QStringLiteral("airbyte"), runAirbyte},
+        {QStringLiteral("lock"), runLock},
     };
     const Runner runner = groups.value(group);
     const CommandResult result = runner ? runner(ctx, verb, words)

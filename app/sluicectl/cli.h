@@ -56,6 +56,7 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
 CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runLock(Context &ctx, const QString &verb, const QStringList &words);
 
 // The whole program: parses global options, dispatches, prints errors; returns the exit code
 // (0 success, 1 user error, 2 internal or database error).
