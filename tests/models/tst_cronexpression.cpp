@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include "testhelpers.h"
+
 using namespace sluice;
 
 namespace {
@@ -292,10 +294,7 @@ private Q_SLOTS:
         const auto parsed = CronExpression::parse(text);
         QVERIFY2(!parsed, qPrintable(QStringLiteral("\"%1\" was accepted").arg(text)));
         QCOMPARE(int(parsed.error().kind), int(Error::Kind::Invalid));
-        const QString &message = parsed.error().message;
-        for (const QString &m : mentions)
-            QVERIFY2(message.contains(m, Qt::CaseInsensitive),
-                     qPrintable(QStringLiteral("message \"%1\" does not mention \"%2\"").arg(message, m)));
+        sluice::test::verifyMentions(parsed.error().message, mentions, Qt::CaseInsensitive);
     }
 
     // cronie: when both day fields are restricted, a day matching either fires; when either field's

@@ -5,17 +5,10 @@
 #include <QSet>
 #include <QTest>
 
+#include "testhelpers.h"
+
 using namespace sluice;
-
-namespace {
-
-void verifyMentions(const QString &message, const QStringList &mentions)
-{
-    for (const QString &m : mentions)
-        QVERIFY2(message.contains(m), qPrintable(QStringLiteral("message \"%1\" does not mention \"%2\"").arg(message, m)));
-}
-
-} // namespace
+using sluice::test::verifyMentions;
 
 class tst_TaskCatalog : public QObject
 {

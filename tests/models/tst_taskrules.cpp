@@ -4,9 +4,12 @@
 
 #include <QTest>
 
+#include "testhelpers.h"
+
 #include <algorithm>
 
 using namespace sluice;
+using sluice::test::verifyMentions;
 
 namespace {
 
@@ -78,11 +81,6 @@ OrgTaskDraft draft(const QString &slug, const QStringList &flags, const QStringL
     return d;
 }
 
-void verifyMentions(const QString &message, const QStringList &mentions)
-{
-    for (const QString &m : mentions)
-        QVERIFY2(message.contains(m), qPrintable(QStringLiteral("message \"%1\" does not mention \"%2\"").arg(message, m)));
-}
 
 } // namespace
 

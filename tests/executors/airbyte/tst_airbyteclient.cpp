@@ -8,18 +8,12 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include "testhelpers.h"
+
 using namespace sluice;
+using sluice::test::why;
 using sluice::test::AirbyteDouble;
 using namespace std::chrono_literals;
-
-namespace {
-// The error text of a result, or nothing: QVERIFY2 evaluates its message even when it passes.
-template<class T>
-QString why(const Result<T> &r)
-{
-    return r ? QString() : r.error().message;
-}
-} // namespace
 
 class TestAirbyteClient : public QObject
 {

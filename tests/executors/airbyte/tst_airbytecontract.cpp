@@ -17,17 +17,15 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include "testhelpers.h"
+
 using namespace sluice;
+using sluice::test::why;
 using sluice::test::AirbyteDouble;
 using namespace std::chrono_literals;
 
 namespace {
 
-template<class T>
-QString why(const Result<T> &r)
-{
-    return r ? QString() : r.error().message;
-}
 
 quint16 freePort()
 {
