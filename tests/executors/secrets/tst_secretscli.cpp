@@ -12,6 +12,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QDeadlineTimer>
 
 using namespace sluice;
 
@@ -33,10 +35,15 @@ Run runCtl(const QStringList &args, const QByteArray &input, const QProcessEnvir
     p.start(QStringLiteral(SLUICECTL_PATH), args);
     if (!p.waitForStarted(10000))
         return run;
-    // waitForStarted() returns after exec, and the child cannot finish before it reads stdin to its end.
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(p.processId()));
-    if (cmdline.open(QIODevice::ReadOnly))
-        run.cmdline = cmdline.readAll();
+    // The child cannot finish before it reads stdin to its end. waitForStarted() may return while the
+    // kernel is still inside exec (a vfork parent resumes once the old memory is released, before the
+    // new argv is in place), when cmdline reads empty: read until it is there.
+    const QString cmdlinePath = QStringLiteral("/proc/%1/cmdline").arg(p.processId());
+    for (QDeadlineTimer deadline(5000); run.cmdline.isEmpty() && !deadline.hasExpired(); QThread::msleep(2)) {
+        QFile cmdline(cmdlinePath);
+        if (cmdline.open(QIODevice::ReadOnly))
+            run.cmdline = cmdline.readAll();
+    }
     p.write(input);
     p.closeWriteChannel();
     if (!p.waitForFinished(60000)) {
