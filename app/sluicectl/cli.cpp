@@ -26,7 +26,13 @@ const char *kUsage =
     "                  [--continue-on-sync-failure] [--inactive]\n"
     "  pipeline list --org SLUG | show UUID|NAME | edit UUID ... | delete | enable | disable UUID|NAME\n"
     "  pipeline next UUID|NAME [--count N] [--from ISO-8601]\n"
+    "  pipeline run UUID|NAME [--wait] [--follow] [--queue] | task run UUID [--wait]\n"
+    "  run list [--org SLUG] [--pipeline P] [--status S] [--limit N] | run show ID | run cancel ID\n"
+    "  run logs ID [--task SEQ] [--follow]\n"
     "  lock list [--org SLUG]\n"
+    "  agent run [--headless] [--tag T]... [--once]\n"
+    "  notify add --org SLUG --name N --kind slack|teams|webhook|desktop [--on failure,warning,success]\n"
+    "  notify list --org SLUG | notify test --org SLUG --name N\n"
     "  secrets set KEY (value on stdin) | secrets check KEY | secrets delete KEY\n"
     "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... | warehouse show --org SLUG\n"
     "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
@@ -158,6 +164,9 @@ int run(const QStringList &arguments)
         {QStringLiteral("dbt"), runDbt},
         {QStringLiteral("airbyte"), runAirbyte},
         {QStringLiteral("lock"), runLock},
+        {QStringLiteral("run"), runRun},
+        {QStringLiteral("notify"), runNotify},
+        {QStringLiteral("agent"), runAgent},
     };
     const Runner runner = groups.value(group);
     const CommandResult result = runner ? runner(ctx, verb, words)

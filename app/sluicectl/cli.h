@@ -57,6 +57,12 @@ CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList 
 CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runLock(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runRun(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runNotify(Context &ctx, const QString &verb, const QStringList &words);
+CommandResult runAgent(Context &ctx, const QString &verb, const QStringList &words);
+// `pipeline run` and `task run` (commands_execute.cpp): run now in this process, or queue for agents.
+CommandResult runPipelineRun(Context &ctx, const QStringList &words);
+CommandResult runTaskRun(Context &ctx, const QStringList &words);
 
 // The whole program: parses global options, dispatches, prints errors; returns the exit code
 // (0 success, 1 user error, 2 internal or database error).

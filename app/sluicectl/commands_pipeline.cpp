@@ -232,6 +232,8 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         return {};
     }
 
+    if (verb == QLatin1String("run"))
+        return runPipelineRun(ctx, words);
     if (verb == QLatin1String("next"))
         return printNextFires(ctx, words);
 

@@ -172,6 +172,8 @@ CommandResult runTask(Context &ctx, const QString &verb, const QStringList &word
             return fail(args.error());
         return catalog(ctx);
     }
+    if (verb == QLatin1String("run"))
+        return runTaskRun(ctx, words);
     if (verb == QLatin1String("create"))
         return create(ctx, words);
     if (verb == QLatin1String("list"))

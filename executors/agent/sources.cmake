@@ -1,0 +1,2 @@
+# agent (being written)
+target_sources(sluice_executors PRIVATE)

@@ -1,0 +1,2 @@
+# notify (being written)
+target_sources(sluice_executors PRIVATE)

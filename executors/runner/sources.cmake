@@ -1,0 +1,2 @@
+# runner (being written)
+target_sources(sluice_executors PRIVATE)

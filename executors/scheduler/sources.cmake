@@ -1,0 +1,2 @@
+# scheduler (being written)
+target_sources(sluice_executors PRIVATE)
