@@ -63,6 +63,7 @@ Database::Database(DbUrl url, QString connectionName)
 
 Database::~Database()
 {
+    m_prepared.clear();   // prepared statements go before their connection
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -181,6 +182,55 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
     if (!ok)
         return fail(errorFrom(query.lastError(), sql));
     return query;
+}
+
+Result<QSqlQuery *> Database::runPrepared(const QString &sql, const QVariantList &values)
+{
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        QSqlQuery query(handle());
+        query.setForwardOnly(true);
+        if (!query.prepare(sql))
+            return fail(errorFrom(query.lastError(), sql));
+        it = m_prepared.insert(sql, std::move(query));
+    }
+    QSqlQuery &query = *it;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values[i]);
+    if (!query.exec()) {
+        const Error error = errorFrom(query.lastError(), sql);
+        m_prepared.erase(it);   // a statement on a broken connection is prepared afresh next time
+        return fail(error);
+    }
+    return &query;
+}
+
+Result<int> Database::change(const QString &sql, const QVariantList &values)
+{
+    auto q = runPrepared(sql, values);
+    if (!q)
+        return fail(q.error());
+    const int rows = (*q)->numRowsAffected();
+    (*q)->finish();
+    return rows;
+}
+
+Result<QList<QVariantList>> Database::fetch(const QString &sql, const QVariantList &values)
+{
+    auto q = runPrepared(sql, values);
+    if (!q)
+        return fail(q.error());
+    QList<QVariantList> rows;
+    const int columns = (*q)->record().count();
+    while ((*q)->next()) {
+        QVariantList row;
+        row.reserve(columns);
+        for (int c = 0; c < columns; ++c)
+            row.append((*q)->value(c));
+        rows.append(std::move(row));
+    }
+    (*q)->finish();
+    return rows;
 }
 
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values)

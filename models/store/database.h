@@ -4,6 +4,7 @@
 #include "store/dburl.h"
 #include "store/dialect.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QVariant>
@@ -41,6 +42,14 @@ public:
     // Prepares and runs one statement with positional `?` values. The returned query is positioned
     // before the first row. A failure becomes an Error naming the broken constraint where there is one.
     [[nodiscard]] Result<QSqlQuery> exec(const QString &sql, const QVariantList &values = {});
+
+    // The hot path: the statement is prepared once per connection and kept (on PostgreSQL a prepared
+    // statement saves two round trips per call), so use it for statements run again and again (locks,
+    // log chunks, status writes). change() runs a data-changing statement and returns the number of rows
+    // it changed; fetch() reads every row the statement returns (e.g. RETURNING) and frees the result,
+    // so nothing of the kept statement escapes to the caller.
+    [[nodiscard]] Result<int> change(const QString &sql, const QVariantList &values = {});
+    [[nodiscard]] Result<QList<QVariantList>> fetch(const QString &sql, const QVariantList &values = {});
 
     // Runs a statement and returns the first column of its first row (an invalid QVariant for no row).
     [[nodiscard]] Result<QVariant> scalar(const QString &sql, const QVariantList &values = {});
@@ -84,11 +93,13 @@ private:
     Result<void> commit();
     void rollback();
     Error errorFrom(const QSqlError &error, const QString &sql) const;
+    Result<QSqlQuery *> runPrepared(const QString &sql, const QVariantList &values);
 
     DbUrl m_url;
     Dialect m_dialect;
     QString m_connectionName;
     int m_depth = 0;
+    QHash<QString, QSqlQuery> m_prepared;   // change()/fetch() statements, by SQL text
 };
 
 // Collapses a driver's multi-line message into one line.

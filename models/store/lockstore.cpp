@@ -117,80 +117,99 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         return fail(Error::invalid(QStringLiteral("a lock needs a holder name (locked_by)")));
 
     return m_db.write([&]() -> Result<LockGrant> {
-        auto now = m_db.serverNowMs();
-        if (!now)
-            return fail(now.error());
-
-        // Row-lock each task's fence counter in ascending id order: competing acquirers of the same tasks
-        // serialise here (and never deadlock), and the highest fence so far is read at the same time.
-        qint64 lastFence = 0;
-        for (qint64 id : std::as_const(orgTaskIds)) {
-            auto f = m_db.scalar(QStringLiteral("INSERT INTO lock_fence (org_task_id, last_fence) VALUES (?, 0) "
-                                                "ON CONFLICT (org_task_id) DO UPDATE SET last_fence = lock_fence.last_fence "
-                                                "RETURNING last_fence"),
-                                 {id});
-            if (!f)
-                return fail(f.error().kind == Error::Kind::Conflict
-                                ? Error::notFound(QStringLiteral("org task %1 does not exist").arg(id))
-                                : f.error());
-            lastFence = std::max(lastFence, f->toLongLong());
-        }
-
         const QVariantList ids = toVariants(orgTaskIds);
-        QString sql = QStringLiteral("SELECT l.id, l.org_task_id, l.run_id, l.locked_by, l.fence, l.lease_expires_at, l.locked_at, "
-                                     "r.uuid, COALESCE(p.name, r.pipeline_name), t.slug, ot.uuid "
-                                     "FROM task_lock l JOIN run r ON r.id = l.run_id LEFT JOIN pipeline p ON p.id = l.pipeline_id "
-                                     "JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
-                                     "WHERE l.org_task_id IN (%1) ORDER BY l.org_task_id")
-                          .arg(placeholders(ids.size()));
-        if (!m_db.dialect().isSqlite())
-            sql += QStringLiteral(" FOR UPDATE OF l");
-        auto q = m_db.exec(sql, ids);
-        if (!q)
-            return fail(q.error());
-        QList<HeldLock> expired;
-        QStringList held;
-        while (q->next()) {
-            const qint64 expiresAt = q->value(5).toLongLong();
-            if (expiresAt <= *now) {
-                expired.append({q->value(0).toLongLong(),
-                                {q->value(1).toLongLong(), q->value(2).toLongLong(), q->value(3).toString(),
-                                 q->value(4).toLongLong(), expiresAt}});
-                continue;
-            }
-            const QString pipeline = q->value(8).isNull() ? QStringLiteral("a single-task run")
-                                                          : QStringLiteral("pipeline \"%1\"").arg(q->value(8).toString());
-            held.append(QStringLiteral("task %1 (%2) is locked by %3 for %4 (run %5) since %6")
-                            .arg(q->value(9).toString(), q->value(10).toString(), q->value(3).toString(), pipeline,
-                                 q->value(7).toString(), isoTime(q->value(6).toLongLong())));
-        }
-        if (!held.isEmpty())
-            return fail(Error::conflict(QStringLiteral("%1; nothing was locked — wait for that run to finish or cancel it")
-                                            .arg(held.join(QStringLiteral("; ")))));
+        const QString nowExpr = m_db.dialect().nowMsExpr();
+        const QVariant pipeline = pipelineId ? QVariant(*pipelineId) : QVariant(QMetaType(QMetaType::LongLong));
+        const QVariant agent = holderAgentId ? QVariant(*holderAgentId) : QVariant(QMetaType(QMetaType::LongLong));
 
-        ExpiredLocks takenOver;
-        if (!expired.isEmpty()) {
+        // Row-lock each task's fence counter (ascending id order, one statement): competing acquirers of
+        // the same tasks serialise here (and never deadlock), and the highest fence so far is read too.
+        QStringList rowsSql(ids.size(), QStringLiteral("(?, 0)"));
+        auto fences = m_db.fetch(QStringLiteral("INSERT INTO lock_fence (org_task_id, last_fence) VALUES %1 "
+                                                "ON CONFLICT (org_task_id) DO UPDATE SET last_fence = lock_fence.last_fence "
+                                                "RETURNING last_fence")
+                                     .arg(rowsSql.join(QStringLiteral(", "))),
+                                 ids);
+        if (!fences)
+            return fail(fences.error().kind == Error::Kind::Conflict
+                            ? Error::notFound(QStringLiteral("one of the org tasks %1 does not exist")
+                                                  .arg(QVariant(ids).toStringList().join(QStringLiteral(", "))))
+                            : fences.error());
+        qint64 lastFence = 0;
+        for (const QVariantList &row : std::as_const(*fences))
+            lastFence = std::max(lastFence, row.value(0).toLongLong());
+        const qint64 fence = lastFence + 1;
+
+        // The common case in one statement: none of the tasks has a lock row at all.
+        QVariantList insertValues{runId, pipeline, lockedBy, agent, fence, leaseMs};
+        insertValues << ids << ids;
+        const QString marks = placeholders(ids.size());
+        auto inserted = m_db.fetch(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, pipeline_id, locked_by, holder_agent_id, "
+                                                  "fence, lease_expires_at, locked_at) "
+                                                  "SELECT ot.id, ?, ?, ?, ?, ?, %1 + ?, %1 FROM org_task ot WHERE ot.id IN (%2) "
+                                                  "AND NOT EXISTS (SELECT 1 FROM task_lock l WHERE l.org_task_id IN (%2)) "
+                                                  "RETURNING lease_expires_at")
+                                       .arg(nowExpr, marks),
+                                   insertValues);
+        if (!inserted)
+            return fail(inserted.error());
+
+        LockGrant grant{runId, fence, orgTaskIds, 0};
+        if (!inserted->isEmpty()) {
+            grant.leaseExpiresAt = inserted->first().value(0).toLongLong();
+        } else {
+            // Some task has a lock row: refuse (naming every live holder) or take expired ones over.
+            auto now = m_db.serverNowMs();
+            if (!now)
+                return fail(now.error());
+            QString sql = QStringLiteral("SELECT l.id, l.org_task_id, l.run_id, l.locked_by, l.fence, l.lease_expires_at, l.locked_at, "
+                                         "r.uuid, COALESCE(p.name, r.pipeline_name), t.slug, ot.uuid "
+                                         "FROM task_lock l JOIN run r ON r.id = l.run_id LEFT JOIN pipeline p ON p.id = l.pipeline_id "
+                                         "JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
+                                         "WHERE l.org_task_id IN (%1) ORDER BY l.org_task_id")
+                              .arg(marks);
+            if (!m_db.dialect().isSqlite())
+                sql += QStringLiteral(" FOR UPDATE OF l");
+            auto q = m_db.exec(sql, ids);
+            if (!q)
+                return fail(q.error());
+            QList<HeldLock> expired;
+            QStringList held;
+            while (q->next()) {
+                const qint64 expiresAt = q->value(5).toLongLong();
+                if (expiresAt <= *now) {
+                    expired.append({q->value(0).toLongLong(),
+                                    {q->value(1).toLongLong(), q->value(2).toLongLong(), q->value(3).toString(),
+                                     q->value(4).toLongLong(), expiresAt}});
+                    continue;
+                }
+                const QString holder = q->value(8).isNull() ? QStringLiteral("a single-task run")
+                                                            : QStringLiteral("pipeline \"%1\"").arg(q->value(8).toString());
+                held.append(QStringLiteral("task %1 (%2) is locked by %3 for %4 (run %5) since %6")
+                                .arg(q->value(9).toString(), q->value(10).toString(), q->value(3).toString(), holder,
+                                     q->value(7).toString(), isoTime(q->value(6).toLongLong())));
+            }
+            if (!held.isEmpty())
+                return fail(Error::conflict(QStringLiteral("%1; nothing was locked — wait for that run to finish or cancel it")
+                                                .arg(held.join(QStringLiteral("; ")))));
+            ExpiredLocks takenOver;
             if (auto f = freeExpired(m_db, expired, *now, takenOver); !f)
                 return fail(f.error());
+            grant.leaseExpiresAt = *now + leaseMs;
+            for (qint64 id : std::as_const(orgTaskIds)) {
+                auto ins = m_db.change(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, pipeline_id, locked_by, holder_agent_id, "
+                                                      "fence, lease_expires_at, locked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                                       {id, runId, pipeline, lockedBy, agent, fence, grant.leaseExpiresAt, *now});
+                if (!ins)
+                    return fail(ins.error());
+            }
         }
 
-        LockGrant grant{runId, lastFence + 1, orgTaskIds, *now + leaseMs};
-        QVariantList fenceValues{grant.fence};
+        QVariantList fenceValues{fence};
         fenceValues.append(ids);
-        if (auto u = m_db.exec(QStringLiteral("UPDATE lock_fence SET last_fence = ? WHERE org_task_id IN (%1)")
-                                   .arg(placeholders(ids.size())),
-                               fenceValues);
+        if (auto u = m_db.change(QStringLiteral("UPDATE lock_fence SET last_fence = ? WHERE org_task_id IN (%1)").arg(marks), fenceValues);
             !u)
             return fail(u.error());
-        for (qint64 id : std::as_const(orgTaskIds)) {
-            auto ins = m_db.exec(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, pipeline_id, locked_by, holder_agent_id, "
-                                                "fence, lease_expires_at, locked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                                 {id, runId, pipelineId ? QVariant(*pipelineId) : QVariant(QMetaType(QMetaType::LongLong)),
-                                  lockedBy, holderAgentId ? QVariant(*holderAgentId) : QVariant(QMetaType(QMetaType::LongLong)),
-                                  grant.fence, grant.leaseExpiresAt, *now});
-            if (!ins)
-                return fail(ins.error());
-        }
         return grant;
     });
 }
@@ -199,31 +218,28 @@ Result<qint64> LockStore::renew(qint64 runId, qint64 fence, qint64 leaseMs)
 {
     if (leaseMs <= 0)
         return fail(Error::invalid(QStringLiteral("a lease must be longer than 0 ms (got %1)").arg(leaseMs)));
-    return m_db.write([&]() -> Result<qint64> {
-        auto now = m_db.serverNowMs();
-        if (!now)
-            return fail(now.error());
-        auto q = m_db.exec(QStringLiteral("UPDATE task_lock SET lease_expires_at = ? "
-                                          "WHERE run_id = ? AND fence = ? AND lease_expires_at > ?"),
-                           {*now + leaseMs, runId, fence, *now});
-        if (!q)
-            return fail(q.error());
-        if (q->numRowsAffected() <= 0)
-            return fail(leaseLost(runId, fence));
-        return *now + leaseMs;
-    });
+    // One statement, judged by the database clock: atomic on its own.
+    const QString now = m_db.dialect().nowMsExpr();
+    auto rows = m_db.fetch(QStringLiteral("UPDATE task_lock SET lease_expires_at = %1 + ? "
+                                          "WHERE run_id = ? AND fence = ? AND lease_expires_at > %1 RETURNING lease_expires_at")
+                               .arg(now),
+                           {leaseMs, runId, fence});
+    if (!rows)
+        return fail(rows.error());
+    if (rows->isEmpty())
+        return fail(leaseLost(runId, fence));
+    return rows->first().value(0).toLongLong();
 }
 
 Result<void> LockStore::release(qint64 runId, qint64 fence)
 {
-    return m_db.write([&]() -> Result<void> {
-        auto q = m_db.exec(QStringLiteral("DELETE FROM task_lock WHERE run_id = ? AND fence = ?"), {runId, fence});
-        if (!q)
-            return fail(q.error());
-        if (q->numRowsAffected() <= 0)
-            return fail(leaseLost(runId, fence));
-        return {};
-    });
+    // One statement: atomic on its own, so no transaction of its own (it joins the caller's, if any).
+    auto n = m_db.change(QStringLiteral("DELETE FROM task_lock WHERE run_id = ? AND fence = ?"), {runId, fence});
+    if (!n)
+        return fail(n.error());
+    if (*n <= 0)
+        return fail(leaseLost(runId, fence));
+    return {};
 }
 
 Result<ExpiredLocks> LockStore::expireStale()

@@ -13,6 +13,8 @@
 #include "store/database.h"
 #include "store/runhistory.h"
 
+#include "benchsupport.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -28,6 +30,7 @@
 #include <optional>
 
 using namespace sluice;
+using namespace sluice::bench;
 
 namespace {
 
@@ -39,7 +42,6 @@ constexpr qint64 kChunkBatch = 1'000;        // log chunks per transaction
 constexpr int kWarmup = 3;
 constexpr qint64 kLinesPerLoggedTaskRun = 5'000; // so that a page in the middle of a log spans two chunks
 
-void say(const QString &line) { static QTextStream out(stdout); out << line << Qt::endl; }
 
 struct Options { bool sqlite = true, postgres = true; qint64 runs = 0, logLines = 0; int repeat = 0; QString pgUrl; };
 
@@ -51,17 +53,7 @@ struct Targets { qint64 busyPipeline = 0, rarePipeline = 0, org = 0, logTaskRun 
 
 struct Built { std::unique_ptr<Database> db; DbUrl url; Targets targets; double fillSeconds = 0; };
 
-// A step that failed: main() reports it after the stack unwound (so a throwaway server is stopped).
-struct Fatal { QString message; };
 
-template<class T>
-T orDie(Result<T> r, const QString &what)
-{
-    if (!r)
-        throw Fatal{QStringLiteral("%1 failed: %2").arg(what, r.error().message)};
-    if constexpr (!std::is_void_v<T>)
-        return std::move(*r);
-}
 
 // The integers lo..hi as a row source with one column `i`.
 QString series(const Dialect &d, qint64 lo, qint64 hi)
@@ -349,80 +341,7 @@ struct Row
     bool indexed = false;
 };
 
-// Nearest rank: the value below which a share p of the samples lie.
-double percentile(QList<double> v, double p)
-{
-    std::sort(v.begin(), v.end());
-    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * double(v.size())))];
-}
 
-// The databases of one backend: SQLite files in a temporary folder, or PostgreSQL databases on the
-// --pg-url server or on a throwaway one (tests/support/pg-server.sh). All are removed at the end.
-class Store
-{
-public:
-    Store(DbUrl::Backend backend, const QString &pgUrl) : m_backend(backend)
-    {
-        if (backend == DbUrl::Backend::Sqlite)
-            return;
-        QString url = pgUrl;
-        if (url.isEmpty()) {
-            say(QStringLiteral("starting a throwaway PostgreSQL: %1 start %2").arg(script(), m_dir.path()));
-            m_throwaway = true;
-            QFile f(m_dir.filePath(QStringLiteral("url")));
-            if (pgServer(QStringLiteral("start")) == 0 && f.open(QIODevice::ReadOnly))
-                url = QString::fromUtf8(f.readAll()).trimmed();
-        }
-        auto parsed = DbUrl::parse(url);
-        if (!parsed) {
-            stopThrowaway();
-            throw Fatal{QStringLiteral("no PostgreSQL server (%1); pass --pg-url").arg(parsed.error().message)};
-        }
-        m_admin = *parsed;
-    }
-    ~Store()
-    {
-        if (m_admin) {
-            if (auto db = Database::open(*m_admin)) {
-                for (const QString &name : std::as_const(m_created))
-                    (void)(*db)->exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name));
-            }
-        }
-        stopThrowaway();
-    }
-
-    // A new, empty database.
-    DbUrl create(const QString &label)
-    {
-        DbUrl url;
-        if (m_backend == DbUrl::Backend::Sqlite) {
-            url.path = m_dir.filePath(label + QStringLiteral(".db"));
-            return url;
-        }
-        auto admin = orDie(Database::open(*m_admin), QStringLiteral("connecting to PostgreSQL"));
-        const QString name = QStringLiteral("sluice_bench_%1_%2").arg(label).arg(QCoreApplication::applicationPid());
-        orDie(admin->exec(QStringLiteral("CREATE DATABASE %1").arg(name)), QStringLiteral("CREATE DATABASE"));
-        m_created << name;
-        url = *m_admin;
-        url.database = name;
-        return url;
-    }
-
-private:
-    static QString script() { return QStringLiteral(SLUICE_SOURCE_DIR "/tests/support/pg-server.sh"); }
-    int pgServer(const QString &command) { return QProcess::execute(QStringLiteral("bash"), {script(), command, m_dir.path()}); }
-    void stopThrowaway()
-    {
-        if (std::exchange(m_throwaway, false))
-            pgServer(QStringLiteral("stop"));
-    }
-
-    DbUrl::Backend m_backend;
-    QTemporaryDir m_dir;   // the SQLite files, or pg-server.sh's pointer folder
-    std::optional<DbUrl> m_admin;
-    QStringList m_created;
-    bool m_throwaway = false;
-};
 
 Built build(Store &store, const Layout &l, const QString &backend, const QString &label)
 {

@@ -1,0 +1,153 @@
+// bench_locks: what a run pays for its locks. One cycle = LockStore::acquire of all a pipeline's org
+// tasks (one transaction) + LockStore::release (one transaction), timed against the cheapest write a
+// run could make at all: one UPDATE of its row in its own transaction (BEGIN, UPDATE, COMMIT through
+// the same Database layer and its kept prepared statements, on the same connection). Both are measured alternately in the same run, on
+// SQLite (the app's own file settings: WAL, synchronous=NORMAL) and PostgreSQL (a throwaway server from
+// tests/support/pg-server.sh, or --pg-url). Target: cycle median <= 2x the bare UPDATE commit.
+
+#include "domain/entities.h"
+#include "store/catalogstore.h"
+#include "store/database.h"
+#include "store/lockstore.h"
+#include "store/orgstore.h"
+#include "store/orgtaskstore.h"
+
+#include "benchsupport.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+using namespace sluice;
+using namespace sluice::bench;
+
+namespace {
+
+struct Row
+{
+    QString backend;
+    int tasks = 0;
+    double bareMedian = 0, cycleMedian = 0, cycleP99 = 0;   // ms
+};
+
+struct Fixture
+{
+    std::unique_ptr<Database> db;
+    qint64 runId = 0;
+    QList<qint64> taskIds;
+};
+
+Fixture prepare(Store &store, const QString &label, int tasks)
+{
+    Fixture f;
+    f.db = orDie(Database::open(store.create(label)), QStringLiteral("opening the database"));
+    orDie(initialiseDatabase(*f.db, false), QStringLiteral("initialising the database"));
+    const Org org = orDie(OrgStore(*f.db, QStringLiteral("bench")).create(QStringLiteral("bench"), QStringLiteral("Bench")),
+                          QStringLiteral("creating the org"));
+    OrgTaskStore orgTasks(*f.db, QStringLiteral("bench"));
+    for (int i = 0; i < tasks; ++i) {
+        OrgTaskDraft draft;
+        draft.slug = QStringLiteral("shell");
+        draft.command = QStringLiteral("true");
+        draft.label = QStringLiteral("task %1").arg(i);
+        f.taskIds << orDie(orgTasks.create(org.id, draft), QStringLiteral("creating an org task")).id;
+    }
+    auto run = f.db->scalar(QStringLiteral("INSERT INTO run (uuid, org_id, pipeline_name, trigger_kind, requested_by, status, queued_at) "
+                                           "VALUES ('bench-run', ?, 'bench', 'manual', 'bench', 'running', 0) RETURNING id"),
+                            {org.id});
+    f.runId = orDie(std::move(run), QStringLiteral("creating the run")).toLongLong();
+    return f;
+}
+
+Row measure(Store &store, const QString &backend, int tasks, int repeat)
+{
+    Fixture f = prepare(store, QStringLiteral("locks%1").arg(tasks), tasks);
+    LockStore locks(*f.db);
+    auto bare = [&] {
+        return f.db->write([&]() -> Result<void> {
+            auto n = f.db->change(QStringLiteral("UPDATE run SET status_reason = ? WHERE id = ?"), {QStringLiteral("bench"), f.runId});
+            if (!n)
+                return fail(n.error());
+            return {};
+        });
+    };
+    auto cycle = [&]() -> Result<void> {
+        auto grant = locks.acquire(f.runId, std::nullopt, f.taskIds, QStringLiteral("bench@host"));
+        if (!grant)
+            return fail(grant.error());
+        return locks.release(f.runId, grant->fence);
+    };
+    for (int i = 0; i < 20; ++i) {   // warm the page cache, the plans, the server's buffers
+        orDie(bare(), QStringLiteral("bare UPDATE"));
+        orDie(cycle(), QStringLiteral("lock cycle"));
+    }
+    QList<double> bareMs, cycleMs;
+    QElapsedTimer t;
+    for (int i = 0; i < repeat; ++i) {
+        t.start();
+        orDie(bare(), QStringLiteral("bare UPDATE"));
+        bareMs << double(t.nsecsElapsed()) / 1e6;
+        t.start();
+        orDie(cycle(), QStringLiteral("lock cycle"));
+        cycleMs << double(t.nsecsElapsed()) / 1e6;
+    }
+    return {backend, tasks, percentile(bareMs, 0.5), percentile(cycleMs, 0.5), percentile(cycleMs, 0.99)};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Times a lock cycle (acquire all a pipeline's tasks + release) against one bare UPDATE commit, on SQLite and "
+        "PostgreSQL.\nExit status: 0 when every row met the target (median ratio <= 2), 3 when one missed it."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("backend"), QStringLiteral("sqlite, postgres or both (default both)."), QStringLiteral("name"),
+                      QStringLiteral("both")});
+    parser.addOption({QStringLiteral("repeat"), QStringLiteral("Timed cycles per row (default 2000)."), QStringLiteral("n"),
+                      QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("pg-url"), QStringLiteral("A PostgreSQL server (a role that may CREATE DATABASE); default: a "
+                                                               "throwaway server."),
+                      QStringLiteral("url")});
+    parser.process(app);
+    const QString which = parser.value(QStringLiteral("backend"));
+    bool ok = false;
+    const int repeat = parser.value(QStringLiteral("repeat")).toInt(&ok);
+    if (!ok || repeat < 10 || !QStringList{QStringLiteral("both"), QStringLiteral("sqlite"), QStringLiteral("postgres")}.contains(which)) {
+        say(QStringLiteral("bench_locks: --backend takes sqlite, postgres or both; --repeat a whole number >= 10"));
+        return 2;
+    }
+
+    try {
+        QList<Row> rows;
+        for (auto backend : {DbUrl::Backend::Sqlite, DbUrl::Backend::Postgres}) {
+            const QString name = backend == DbUrl::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
+            if (which != QLatin1String("both") && which != name)
+                continue;
+            Store store(backend, parser.value(QStringLiteral("pg-url")));
+            for (int tasks : {1, 5, 20})
+                rows << measure(store, name, tasks, repeat);
+        }
+        bool allMet = true;
+        QList<QStringList> table;
+        for (const Row &r : std::as_const(rows)) {
+            const double ratio = r.cycleMedian / r.bareMedian;
+            const bool met = ratio <= 2.0;
+            allMet = allMet && met;
+            table << QStringList{r.backend, QString::number(r.tasks), QString::number(r.bareMedian, 'f', 3),
+                                 QString::number(r.cycleMedian, 'f', 3), QString::number(r.cycleP99, 'f', 3),
+                                 QString::number(ratio, 'f', 2), met ? QStringLiteral("yes") : QStringLiteral("NO")};
+        }
+        say(QStringLiteral("\nbench_locks: %1 alternating samples per row; times in ms (median unless noted)\n").arg(repeat));
+        say(formatTable({QStringLiteral("backend"), QStringLiteral("tasks"), QStringLiteral("bare UPDATE"), QStringLiteral("lock cycle"),
+                         QStringLiteral("cycle p99"), QStringLiteral("ratio"), QStringLiteral("<= 2x")},
+                        table));
+        say(allMet ? QStringLiteral("\nevery row met the target") : QStringLiteral("\nSOME ROWS MISSED THE TARGET"));
+        return allMet ? 0 : 3;
+    } catch (const Fatal &f) {
+        say(QStringLiteral("bench_locks: ") + f.message);
+        return 1;
+    }
+}
