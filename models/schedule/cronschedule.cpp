@@ -164,6 +164,10 @@ std::optional<QDateTime> CronSchedule::nextAfter(const QDateTime &instant) const
     // Walk the stretches of constant UTC offset; within one, wall time and UTC advance together.
     qint64 a = t0 + 1;
     std::optional<Transition> start = transitionAtOrBefore(a);
+    // A gap that begins exactly at the first candidate instant owes its fire there (the loop below only
+    // looks at the gaps of later transitions).
+    if (fixed && start && start->at == a && gapFires(*start))
+        return utcFromSecs(a);
     for (;;) {
         const int offset = offsetAt(a);
         const std::optional<Transition> next = transitionAfter(a);

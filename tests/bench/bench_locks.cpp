@@ -4,6 +4,8 @@
 // the same Database layer and its kept prepared statements, on the same connection). Both are measured alternately in the same run, on
 // SQLite (the app's own file settings: WAL, synchronous=NORMAL) and PostgreSQL (a throwaway server from
 // tests/support/pg-server.sh, or --pg-url). Target: cycle median <= 2x the bare UPDATE commit.
+// --durable weighs commits as production does: SQLite synchronous=FULL (an fsync per commit), and a
+// throwaway PostgreSQL with its default fsync/synchronous_commit (SLUICE_PG_DURABLE=1 for pg-server.sh).
 
 #include "domain/entities.h"
 #include "store/catalogstore.h"
@@ -59,13 +61,17 @@ Fixture prepare(Store &store, const QString &label, int tasks)
     return f;
 }
 
-Row measure(Store &store, const QString &backend, int tasks, int repeat)
+Row measure(Store &store, const QString &backend, int tasks, int repeat, bool durable)
 {
     Fixture f = prepare(store, QStringLiteral("locks%1").arg(tasks), tasks);
+    if (durable && f.db->dialect().isSqlite())
+        orDie(f.db->exec(QStringLiteral("PRAGMA synchronous = FULL")), QStringLiteral("PRAGMA synchronous"));
     LockStore locks(*f.db);
+    qint64 writes = 0;   // every bare UPDATE really changes the row (an unchanged row may skip the write)
     auto bare = [&] {
         return f.db->write([&]() -> Result<void> {
-            auto n = f.db->change(QStringLiteral("UPDATE run SET status_reason = ? WHERE id = ?"), {QStringLiteral("bench"), f.runId});
+            auto n = f.db->change(QStringLiteral("UPDATE run SET status_reason = ? WHERE id = ?"),
+                                  {QStringLiteral("bench %1").arg(++writes), f.runId});
             if (!n)
                 return fail(n.error());
             return {};
@@ -111,7 +117,11 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("pg-url"), QStringLiteral("A PostgreSQL server (a role that may CREATE DATABASE); default: a "
                                                                "throwaway server."),
                       QStringLiteral("url")});
+    parser.addOption({QStringLiteral("durable"), QStringLiteral("Commits as in production: an fsync per commit (see the top of the source).")});
     parser.process(app);
+    const bool durable = parser.isSet(QStringLiteral("durable"));
+    if (durable)
+        qputenv("SLUICE_PG_DURABLE", "1");
     const QString which = parser.value(QStringLiteral("backend"));
     bool ok = false;
     const int repeat = parser.value(QStringLiteral("repeat")).toInt(&ok);
@@ -128,7 +138,7 @@ int main(int argc, char **argv)
                 continue;
             Store store(backend, parser.value(QStringLiteral("pg-url")));
             for (int tasks : {1, 5, 20})
-                rows << measure(store, name, tasks, repeat);
+                rows << measure(store, name, tasks, repeat, durable);
         }
         bool allMet = true;
         QList<QStringList> table;
@@ -140,7 +150,10 @@ int main(int argc, char **argv)
                                  QString::number(r.cycleMedian, 'f', 3), QString::number(r.cycleP99, 'f', 3),
                                  QString::number(ratio, 'f', 2), met ? QStringLiteral("yes") : QStringLiteral("NO")};
         }
-        say(QStringLiteral("\nbench_locks: %1 alternating samples per row; times in ms (median unless noted)\n").arg(repeat));
+        say(QStringLiteral("\nbench_locks: %1 alternating samples per row; commits %2; times in ms (median unless noted)\n")
+                .arg(repeat)
+                .arg(durable ? QStringLiteral("durable (fsync)") : QStringLiteral("without fsync (SQLite synchronous=NORMAL in WAL; "
+                                                                                 "PostgreSQL fsync=off)")));
         say(formatTable({QStringLiteral("backend"), QStringLiteral("tasks"), QStringLiteral("bare UPDATE"), QStringLiteral("lock cycle"),
                          QStringLiteral("cycle p99"), QStringLiteral("ratio"), QStringLiteral("<= 2x")},
                         table));

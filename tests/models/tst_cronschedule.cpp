@@ -262,6 +262,10 @@ void TstCronSchedule::fires_data()
     const QString b = QStringLiteral("Europe/Berlin");
     QTest::newRow("berlin gap fixed") << "30 2 * * *" << b << "2026-03-28T00:00:00Z"
                                       << QStringList{"2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z"};
+    QTest::newRow("berlin gap from one second before") << "30 2 * * *" << b << "2026-03-29T00:59:59Z"
+                                                       << QStringList{"2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z"};
+    QTest::newRow("new york gap from one second before") << "30 2 * * *" << QStringLiteral("America/New_York") << "2026-03-08T06:59:59Z"
+                                                         << QStringList{"2026-03-08T07:00:00Z", "2026-03-09T06:30:00Z"};
     QTest::newRow("berlin gap collapses") << "0,30 2 * * *" << b << "2026-03-28T12:00:00Z"
                                           << QStringList{"2026-03-29T01:00:00Z", "2026-03-30T00:00:00Z", "2026-03-30T00:30:00Z"};
     QTest::newRow("berlin gap and 03:00") << "0 2,3 * * *" << b << "2026-03-28T12:00:00Z"

@@ -7,7 +7,8 @@
 #
 # The server runs as a non-root user (postgres, through runuser, when started by root), with its
 # data and socket in a fresh folder under /tmp, listening on 127.0.0.1 only, trust auth on loopback.
-# Durability is off (fsync, synchronous_commit): test data is thrown away.
+# Durability is off (fsync, synchronous_commit): test data is thrown away. SLUICE_PG_DURABLE=1 keeps
+# PostgreSQL's production defaults instead (benchmarks that weigh commits).
 set -euo pipefail
 
 cmd=${1:-}
@@ -50,11 +51,13 @@ start)
     # Trust on loopback for the test user, but the role sluice_pw must give its password: the
     # tests of PGPASSWORD and ~/.pgpass log in as it (the first matching pg_hba line wins).
     as_owner sh -c "{ echo 'host all sluice_pw 127.0.0.1/32 scram-sha-256'; cat '$state/data/pg_hba.conf'; } > '$state/data/pg_hba.new' && mv '$state/data/pg_hba.new' '$state/data/pg_hba.conf'"
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${SLUICE_PG_DURABLE:-0}" = 1 ] && durability=""
     for attempt in $(seq 1 20); do
         port=$(( 20000 + (RANDOM % 20000) ))
         port_in_use "$port" && continue
         if as_owner "$pgbin/pg_ctl" -D "$state/data" -l "$state/server.log" -w -t 30 \
-            -o "-h 127.0.0.1 -p $port -k $state/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            -o "-h 127.0.0.1 -p $port -k $state/sock $durability -c max_connections=200" \
             start > /dev/null 2>&1; then
             echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$pointer/url"
             echo "pg-server: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $state)"
