@@ -64,6 +64,7 @@ struct RunRecord
     qint64 agentId = 0;
     QString statusReason;
     qint64 cancelRequestedAt = 0;
+    QString cancelRequestedBy;              // empty when no cancel was requested
     QList<TaskRunRecord> tasks;
 
     // The latest attempt of each seq, in seq order.
@@ -121,7 +122,7 @@ public:
     // The latest scheduled_for of any run of the pipeline (0 when none): where slot planning resumes.
     [[nodiscard]] Result<qint64> latestSlot(qint64 pipelineId);
 
-    // Claims the oldest queued run dispatched to agents that no agent holds yet and whose pipeline's
+    // Claims the oldest (lowest id) queued run dispatched to agents that no agent holds yet and whose pipeline's
     // agent_tag (if any) is in `agentTags`: sets its agent_id. PostgreSQL: SELECT ... FOR UPDATE SKIP
     // LOCKED, so concurrent agents never claim the same run. std::nullopt when there is nothing to claim.
     [[nodiscard]] Result<std::optional<qint64>> claimQueuedRun(qint64 agentId, const QStringList &agentTags);
@@ -131,6 +132,8 @@ public:
     // Reads one run by id or uuid with all its task runs.
     [[nodiscard]] Result<RunRecord> run(qint64 runId);
     [[nodiscard]] Result<RunRecord> runByUuid(const QString &uuid);
+    // Runs matching every set field of the filter, newest (highest id) first, at most filter.limit
+    // (<= 0: none). An unknown status is Error::Invalid.
     [[nodiscard]] Result<QList<RunSummary>> list(const RunFilter &filter);
 
     // Cancel requested by anyone. A queued run becomes `cancelled` at once (its task runs too) and true
@@ -143,8 +146,10 @@ public:
     // ---- fenced writes of the holder ----------------------------------------------------------------
     // queued -> running (only from queued: a run cancelled meanwhile gives Error::Conflict).
     [[nodiscard]] Result<void> markRunning(qint64 runId, qint64 fence, std::optional<qint64> agentId = {});
-    // Final run status with its reason; sets finished_at.
+    // Final run status with its reason; sets finished_at. Only from queued or running (else Conflict).
     [[nodiscard]] Result<void> finishRun(qint64 runId, qint64 fence, const QString &status, const QString &reason = {});
+    // queued -> running (sets started_at); finish: queued/running -> a final status (sets finished_at).
+    // A task run not of this run is Error::NotFound; one in another state is Error::Conflict.
     [[nodiscard]] Result<void> startTaskRun(qint64 taskRunId, qint64 runId, qint64 fence);
     [[nodiscard]] Result<void> finishTaskRun(qint64 taskRunId, qint64 runId, qint64 fence, const TaskRunResult &result);
     // A new queued attempt (attempt + 1) of the same seq; returns the new task run id.
@@ -152,8 +157,12 @@ public:
     // Every still queued task run of the run becomes `status` (skipped after a failure, cancelled).
     [[nodiscard]] Result<int> settleQueuedTasks(qint64 runId, qint64 fence, const QString &status);
     // Appends log lines firstLine .. firstLine + lines.size() - 1 (already formatted by formatLogLine,
-    // at most kMaxLogChunkLines) as one task_run_log chunk. Re-appending the same firstLine is a no-op
-    // success (a retry after a lost commit acknowledgement never duplicates lines).
+    // at most kMaxLogChunkLines) as one task_run_log chunk. Lines already stored are never stored twice:
+    // re-appending from the same firstLine (a retry after a lost commit acknowledgement) stores only
+    // the lines past those the chunks stored from firstLine hold (none: a no-op success), so a retry may
+    // carry more lines than the lost try. A chunk starting inside a stored chunk, or running into a
+    // stored chunk it does not line up with, is Error::Conflict. A chunk starting past the end (a gap:
+    // lines the writer gave up on) is stored; readers skip the missing lines.
     [[nodiscard]] Result<void> appendLog(qint64 taskRunId, qint64 runId, qint64 fence, qint64 firstLine,
                                          const QStringList &lines);
     [[nodiscard]] Result<void> storeNodeResults(qint64 taskRunId, qint64 runId, qint64 fence,
@@ -165,6 +174,15 @@ public:
     [[nodiscard]] Result<QList<DbtNodeRecord>> nodeResults(qint64 taskRunId);
 
 private:
+    Result<qint64> insertRun(const NewRun &run, const QString &status, const QString &reason);
+    Result<QString> runStatus(qint64 runId);
+    // How far the chunks stored from `firstLine` on (up to endLine) reach without a gap; Conflict when
+    // stored lines overlap [firstLine, endLine) without lining up with chunk starts.
+    Result<qint64> storedFrom(qint64 taskRunId, qint64 firstLine, qint64 endLine);
+    Result<RunRecord> readRun(const QString &where, const QVariant &key, const QString &name);
+    // The error for a task run update that changed nothing: NotFound or Conflict naming its status.
+    Result<void> taskRunConflict(qint64 taskRunId, qint64 runId, const QString &what);
+
     Database &m_db;
 };
 
