@@ -8,6 +8,7 @@
 #include "dbt/dbtartifacts.h"
 #include "dbt/dbtoperation.h"
 #include "dbt/profileswriter.h"
+#include "runner/dbtsetup.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
 #include "store/warehousestore.h"
@@ -25,11 +26,6 @@
 namespace sluice::cli {
 
 namespace {
-
-QString projectDirOf(const DbtWorkspace &ws)
-{
-    return QDir::cleanPath(QDir(ws.checkoutPath).absoluteFilePath(ws.projectDir.isEmpty() ? QStringLiteral(".") : ws.projectDir));
-}
 
 QJsonObject nodeJson(const DbtNodeResult &n)
 {
@@ -84,7 +80,7 @@ CommandResult execDbt(Context &ctx, const QStringList &words)
 
     const QString key = SecretStore::warehouseKey(slug);
     QString secret;
-    if (warehouse->type != QLatin1String("duckdb")) {
+    if (warehouseNeedsSecret(*warehouse)) {
         auto stored = QCoro::waitFor(SecretStore().get(key));
         if (!stored)
             return fail(stored.error());
@@ -96,13 +92,7 @@ CommandResult execDbt(Context &ctx, const QStringList &words)
     QTemporaryDir privateDir; // 0700; removed with the profile when the command ends
     if (!privateDir.isValid())
         return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(privateDir.errorString())));
-    ProfileRequest request;
-    request.profileName = ws->profileName.isEmpty() ? QStringLiteral("sluice") : ws->profileName;
-    request.targetName = ws->targetName.isEmpty() ? QStringLiteral("prod") : ws->targetName;
-    request.warehouseType = warehouse->type;
-    request.settings = warehouse->settings;
-    request.secret = secret;
-    request.defaultSchema = ws->defaultSchema;
+    const ProfileRequest request = dbtProfileRequest(*ws, *warehouse, secret);
     auto profile = writeProfiles(privateDir.filePath(QStringLiteral("profiles")), request);
     if (!profile) {
         Error e = profile.error();
@@ -114,17 +104,10 @@ CommandResult execDbt(Context &ctx, const QStringList &words)
     for (const QString &s : std::as_const(profile->secretValues))
         scrubber.add(s);
 
-    DbtSpec spec;
-    spec.dbtExecutable = ws->dbtExecutable;
-    spec.arguments = args->positionals();
-    spec.projectDir = projectDirOf(*ws);
-    spec.profilesDir = profile->directory;
-    spec.profile = request.profileName;
-    spec.target = request.targetName;
-    spec.environment = profile->environment;
-    if (!QFileInfo(spec.projectDir).isDir())
-        return fail(Error::notFound(QStringLiteral("the dbt project %1 does not exist; clone it with `sluicectl workspace clone --org %2`")
-                                        .arg(spec.projectDir, slug)));
+    auto prepared = dbtSpecFor(*ws, request, *profile, args->positionals(), slug);
+    if (!prepared)
+        return fail(prepared.error());
+    const DbtSpec spec = *prepared;
 
     // Live output: dbt's lines on stdout, or (with --json, where stdout carries one JSON object) a
     // progress line per node on stderr.
@@ -188,7 +171,7 @@ CommandResult listModels(Context &ctx, const QStringList &words)
         auto ws = WorkspaceStore(*opened->first, ctx.actor()).get(opened->second.id);
         if (!ws)
             return fail(ws.error());
-        path = projectDirOf(*ws) + QStringLiteral("/target/manifest.json");
+        path = dbtProjectDir(*ws) + QStringLiteral("/target/manifest.json");
         if (!QFileInfo::exists(path))
             return fail(Error::notFound(QStringLiteral("there is no %1 yet; run `sluicectl dbt exec --org %2 -- compile` first").arg(path, slug)));
     }

@@ -1,2 +1,9 @@
-# runner (being written)
-target_sources(sluice_executors PRIVATE)
+# runner: the pipeline runner (runs, task runs, logs, leases) over the executors.
+target_sources(sluice_executors PRIVATE
+    runner/dbtsetup.cpp runner/dbtsetup.h
+    runner/leasekeeper.cpp runner/leasekeeper.h
+    runner/logwriter.cpp runner/logwriter.h
+    runner/pipelinerunner.cpp runner/pipelinerunner.h
+    runner/runrequest.cpp runner/runrequest.h
+    runner/sleep.cpp runner/sleep.h
+    runner/taskexecution.cpp runner/taskexecution.h)

@@ -1,0 +1,506 @@
+#include "pipelinerunner.h"
+
+#include "airbyte/airbyteclient.h"
+#include "airbyte/airbyteserverstore.h"
+#include "catalog/taskcatalog.h"
+#include "dbtsetup.h"
+#include "domain/retrypolicy.h"
+#include "leasekeeper.h"
+#include "process/shelloperation.h"
+#include "store/database.h"
+#include "store/orgtaskstore.h"
+
+#include <QCoro/QCoroSignal>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+namespace sluice {
+
+Q_LOGGING_CATEGORY(lcRunner, "sluice.exec.runner", QtInfoMsg)
+
+struct PipelineRunner::PipelineSettings
+{
+    RetryPolicy retry;
+    bool continueOnSyncFailure = false;
+};
+
+namespace {
+
+bool isSync(const TaskRunRecord &t) { return t.slug == QLatin1String("airbyte-sync"); }
+
+TaskOutcome failedOutcome(const QString &kind, const QString &detail)
+{
+    TaskOutcome o;
+    o.outcome = Outcome::FailedToStart;
+    o.result.status = QStringLiteral("failed");
+    o.result.errorKind = kind;
+    o.result.errorDetail = detail;
+    return o;
+}
+
+TaskOutcome cancelledOutcome()
+{
+    TaskOutcome o;
+    o.outcome = Outcome::Canceled;
+    o.result.status = QStringLiteral("cancelled");
+    o.result.errorKind = QStringLiteral("cancelled");
+    return o;
+}
+
+} // namespace
+
+PipelineRunner::PipelineRunner(Database &db, qint64 runId, RunnerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_runId(runId)
+    , m_options(std::move(options))
+    , m_runs(db)
+    , m_locks(db)
+    , m_settings(std::make_unique<PipelineSettings>())
+{
+    if (!m_options.sleep)
+        m_options.sleep = realSleep();
+    if (!m_options.dbRetrySleep)
+        m_options.dbRetrySleep = realSleep();
+    if (!m_options.jitter)
+        m_options.jitter = [] { return QRandomGenerator::global()->generateDouble(); };
+    if (m_options.lockedBy.isEmpty())
+        m_options.lockedBy = m_options.actor;
+}
+
+PipelineRunner::~PipelineRunner() = default;
+
+void PipelineRunner::cancel()
+{
+    if (m_cancelRequested)
+        return;
+    m_cancelRequested = true;
+    if (m_current)
+        m_current->cancel();
+    Q_EMIT wakeUp();
+}
+
+void PipelineRunner::handleLeaseLost(const QString &why)
+{
+    if (m_leaseLost)
+        return;
+    m_leaseLost = true;
+    m_reason = QStringLiteral("the lease was lost: %1").arg(why);
+    if (m_keeper)
+        m_keeper->stop();
+    if (m_current)
+        m_current->cancel();
+    Q_EMIT leaseLost(m_runId, why);
+    Q_EMIT wakeUp();
+}
+
+QString PipelineRunner::finishStatus(const QString &status)
+{
+    Q_EMIT runFinished(m_runId, status);
+    return status;
+}
+
+QCoro::Task<bool> PipelineRunner::persist(std::function<Result<void>()> write)
+{
+    auto id = co_await persistId([&write]() -> Result<qint64> {
+        auto r = write();
+        if (!r)
+            return fail(r.error());
+        return 0;
+    });
+    co_return id.has_value();
+}
+
+QCoro::Task<std::optional<qint64>> PipelineRunner::persistId(std::function<Result<qint64>()> write)
+{
+    qint64 backoff = 100;
+    for (;;) {
+        if (m_leaseLost)
+            co_return std::nullopt;
+        auto r = write();
+        if (r)
+            co_return *r;
+        if (r.error().kind == Error::Kind::Conflict) {
+            handleLeaseLost(r.error().message);
+            co_return std::nullopt;
+        }
+        if (r.error().kind != Error::Kind::Database) {
+            qCWarning(lcRunner).noquote() << QStringLiteral("run %1: a write failed: %2").arg(m_runId).arg(r.error().message);
+            co_return std::nullopt;
+        }
+        co_await m_options.dbRetrySleep(backoff);
+        backoff = std::min<qint64>(backoff * 2, 5000);
+    }
+}
+
+QCoro::Task<Result<QString>> PipelineRunner::run()
+{
+    if (m_started)
+        co_return fail(Error::internal(QStringLiteral("run() of run %1 was already called").arg(m_runId)));
+    m_started = true;
+    auto record = m_runs.run(m_runId);
+    if (!record)
+        co_return fail(record.error());
+    m_orgSlug = record->orgSlug;
+    m_orgId = record->run.orgId;
+    if (record->run.status == QLatin1String("cancelled"))
+        co_return finishStatus(QStringLiteral("cancelled"));
+    if (record->run.status != QLatin1String("queued"))
+        co_return fail(Error::conflict(QStringLiteral("run %1 is %2, not queued; only a queued run can be started").arg(record->run.uuid, record->run.status)));
+    if (m_cancelRequested) {
+        auto c = m_runs.requestCancel(m_runId, m_options.lockedBy);
+        if (!c)
+            co_return fail(c.error());
+        co_return finishStatus(QStringLiteral("cancelled"));
+    }
+
+    // Settings of the pipeline (a single-task run has none: defaults).
+    if (record->run.pipelineId > 0) {
+        auto row = m_db.fetch(QStringLiteral("SELECT retry_policy, continue_on_sync_failure FROM pipeline WHERE id = ?"), {record->run.pipelineId});
+        if (!row)
+            co_return fail(row.error());
+        if (!row->isEmpty()) {
+            m_settings->continueOnSyncFailure = row->first().value(1).toBool();
+            auto policy = RetryPolicy::fromJsonText(row->first().value(0).toString());
+            if (!policy)
+                m_reason = policy.error().message;   // the run fails below, once it holds its locks
+            else
+                m_settings->retry = *policy;
+        }
+    }
+
+    QList<qint64> orgTaskIds;
+    for (const TaskRunRecord &t : record->tasks)
+        if (t.orgTaskId > 0 && !orgTaskIds.contains(t.orgTaskId))
+            orgTaskIds.append(t.orgTaskId);
+    std::optional<qint64> pipelineId;
+    if (record->run.pipelineId > 0)
+        pipelineId = record->run.pipelineId;
+    auto grant = m_locks.acquire(m_runId, pipelineId, orgTaskIds, m_options.lockedBy, m_options.holderAgentId, m_options.leaseMs);
+    if (!grant)
+        co_return fail(grant.error());
+    m_fence = grant->fence;
+
+    auto running = m_runs.markRunning(m_runId, m_fence, m_options.holderAgentId);
+    if (!running) {
+        (void)m_locks.release(m_runId, m_fence);
+        auto now = m_runs.run(m_runId);
+        if (now && now->run.status == QLatin1String("cancelled"))
+            co_return finishStatus(QStringLiteral("cancelled"));
+        co_return fail(running.error());
+    }
+
+    m_keeper = new LeaseKeeper(m_locks, m_runs, m_runId, m_fence, m_options.leaseMs, m_options.cancelPoll, this);
+    connect(m_keeper, &LeaseKeeper::leaseLost, this, &PipelineRunner::handleLeaseLost);
+    connect(m_keeper, &LeaseKeeper::cancelRequested, this, &PipelineRunner::cancel);
+    m_keeper->start();
+    Q_EMIT runStarted(m_runId);
+
+    QString status;
+    if (!m_reason.isEmpty()) {
+        status = QStringLiteral("failed");
+        co_await persistId([&]() -> Result<qint64> { return m_runs.settleQueuedTasks(m_runId, m_fence, QStringLiteral("skipped")); });
+    } else {
+        co_await loadSecrets();
+        status = co_await execute(*record);
+    }
+    m_keeper->stop();
+    if (m_leaseLost)
+        co_return finishStatus(QStringLiteral("crashed"));
+    co_await persist([&] { return m_runs.finishRun(m_runId, m_fence, status, m_reason); });
+    co_await persist([&] { return m_locks.release(m_runId, m_fence); });
+    if (m_leaseLost)
+        co_return finishStatus(QStringLiteral("crashed"));
+    co_return finishStatus(status);
+}
+
+QCoro::Task<QString> PipelineRunner::execute(const RunRecord &record)
+{
+    const QList<TaskRunRecord> tasks = record.latestAttempts();
+    bool warning = false;
+    QStringList failedSyncs;
+    auto settle = [this](const QString &status) -> QCoro::Task<void> {
+        co_await persistId([&]() -> Result<qint64> { return m_runs.settleQueuedTasks(m_runId, m_fence, status); });
+    };
+
+    for (const TaskRunRecord &task : tasks) {
+        if (m_leaseLost)
+            co_return QStringLiteral("crashed");
+        if (m_cancelRequested) {
+            m_reason = QStringLiteral("cancelled");
+            co_await settle(QStringLiteral("cancelled"));
+            co_return QStringLiteral("cancelled");
+        }
+        if (task.status != QLatin1String("queued"))
+            continue;
+        if (!failedSyncs.isEmpty() && !isSync(task)) {
+            m_reason = QStringLiteral("stopped before the transforms: Airbyte sync(s) %1 failed").arg(failedSyncs.join(QStringLiteral(", ")));
+            co_await settle(QStringLiteral("skipped"));
+            co_return QStringLiteral("failed");
+        }
+        const RetryRule rule = [&] {
+            auto ot = OrgTaskStore(m_db, m_options.actor).getById(task.orgTaskId);
+            return m_settings->retry.ruleFor(task.slug, ot ? ot->uuid : QString());
+        }();
+        const TaskOutcome o = co_await runTask(task, rule);
+        if (m_leaseLost)
+            co_return QStringLiteral("crashed");
+        const QString &s = o.result.status;
+        if (s == QLatin1String("successful"))
+            continue;
+        if (s == QLatin1String("warning")) {
+            warning = true;
+            continue;
+        }
+        if (s == QLatin1String("cancelled") || m_cancelRequested) {
+            m_reason = QStringLiteral("cancelled");
+            co_await settle(QStringLiteral("cancelled"));
+            co_return QStringLiteral("cancelled");
+        }
+        const QString what = QStringLiteral("task %1 (%2) failed%3").arg(task.seq).arg(task.slug,
+            o.result.errorDetail.isEmpty() ? QString() : QStringLiteral(": ") + o.result.errorDetail);
+        if (isSync(task) && m_settings->continueOnSyncFailure) {
+            failedSyncs.append(QString::number(task.seq));
+            if (m_reason.isEmpty())
+                m_reason = what;
+            continue;
+        }
+        m_reason = what;
+        co_await settle(QStringLiteral("skipped"));
+        co_return QStringLiteral("failed");
+    }
+    if (!failedSyncs.isEmpty()) {
+        m_reason = QStringLiteral("Airbyte sync(s) %1 failed").arg(failedSyncs.join(QStringLiteral(", ")));
+        co_return QStringLiteral("failed");
+    }
+    if (warning)
+        m_reason = QStringLiteral("dbt tests failed or warned");
+    co_return warning ? QStringLiteral("partial_success") : QStringLiteral("successful");
+}
+
+QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, const RetryRule &rule)
+{
+    qint64 taskRunId = task.id;
+    int attempt = task.attempt;
+    for (;;) {
+        if (!co_await persist([&] { return m_runs.startTaskRun(taskRunId, m_runId, m_fence); }))
+            co_return m_leaseLost ? failedOutcome(QStringLiteral("lease-lost"), m_reason)
+                                  : failedOutcome(QStringLiteral("store"), QStringLiteral("the task run could not be marked running in the database"));
+        Q_EMIT taskStarted(m_runId, taskRunId, task.seq, attempt, task.slug);
+
+        LogWriter writer(m_runs, taskRunId, m_runId, m_fence, &m_scrubber, m_options.log);
+        connect(&writer, &LogWriter::lineAppended, this, &PipelineRunner::lineAppended);
+        connect(&writer, &LogWriter::leaseLost, this, [this] { handleLeaseLost(QStringLiteral("a log write was refused")); });
+        if (attempt > 1)
+            writer.note(QStringLiteral("Sluice: attempt %1 of %2").arg(attempt).arg(rule.retries + 1));
+
+        TaskOutcome outcome;
+        auto launch = co_await prepare(task, rule);
+        if (!launch) {
+            writer.note(m_scrubber.scrub(launch.error().message), true);
+            outcome = failedOutcome(QStringLiteral("setup"), m_scrubber.scrub(launch.error().message));
+        } else {
+            TaskExecution exec(std::move(*launch));
+            m_current = &exec;
+            connect(&exec, &TaskExecution::lineReceived, &writer, &LogWriter::append);
+            exec.start();
+            if (m_cancelRequested || m_leaseLost)
+                exec.cancel();
+            outcome = co_await qCoro(&exec, &TaskExecution::finished);
+            m_current = nullptr;
+        }
+        outcome.result.errorDetail = m_scrubber.scrub(outcome.result.errorDetail);
+        co_await writer.finish();
+        if (m_leaseLost)
+            co_return outcome;
+        if (!outcome.nodes.isEmpty()) {
+            for (DbtNodeRecord &n : outcome.nodes)
+                n.message = m_scrubber.scrub(n.message);
+            co_await persist([&] { return m_runs.storeNodeResults(taskRunId, m_runId, m_fence, outcome.nodes); });
+        }
+        outcome.result.summary.insert(QStringLiteral("log_lines"), writer.lineCount());
+        co_await persist([&] { return m_runs.finishTaskRun(taskRunId, m_runId, m_fence, outcome.result); });
+        if (m_leaseLost)
+            co_return outcome;
+        Q_EMIT taskFinished(m_runId, taskRunId, outcome.result.status);
+
+        if (outcome.result.status != QLatin1String("failed") || attempt > rule.retries || m_cancelRequested)
+            co_return outcome;
+        const qint64 delay = rule.delayMs(attempt, m_options.jitter());
+        auto next = co_await persistId([&] { return m_runs.addAttempt(taskRunId, m_runId, m_fence); });
+        if (!next)
+            co_return outcome;
+        taskRunId = *next;
+        ++attempt;
+        co_await waitForRetry(delay);
+        if (m_cancelRequested)
+            co_return cancelledOutcome();
+        if (m_leaseLost)
+            co_return outcome;
+    }
+}
+
+QCoro::Task<void> PipelineRunner::waitForRetry(qint64 ms)
+{
+    if (m_cancelRequested || m_leaseLost)
+        co_return;
+    m_waitDone = false;
+    const quint64 generation = ++m_waitGeneration;
+    QCoro::connect(m_options.sleep(ms), this, [this, generation] {
+        if (generation != m_waitGeneration)
+            return;
+        m_waitDone = true;
+        Q_EMIT wakeUp();
+    });
+    while (!m_waitDone && !m_cancelRequested && !m_leaseLost)
+        co_await qCoro(this, &PipelineRunner::wakeUp);
+    ++m_waitGeneration;
+}
+
+QCoro::Task<std::optional<QString>> PipelineRunner::secret(const QString &key)
+{
+    if (!m_options.secrets)
+        co_return std::nullopt;
+    auto value = co_await m_options.secrets->get(key);
+    if (!value || !value->has_value())
+        co_return std::nullopt;
+    co_return **value;
+}
+
+QCoro::Task<void> PipelineRunner::loadSecrets()
+{
+    // Everything of the org's that a task may print: masked in every line, whichever task prints it.
+    if (!m_options.secrets || m_orgSlug.isEmpty())
+        co_return;
+    // A keychain that is unreachable (or locked past its timeout) is not asked again for the next key;
+    // a task that needs a secret then fails with the keychain's own error.
+    for (const QString &key : {SecretStore::warehouseKey(m_orgSlug), SecretStore::gitTokenKey(m_orgSlug)}) {
+        auto value = co_await m_options.secrets->get(key);
+        if (!value) {
+            qCInfo(lcRunner).noquote() << QStringLiteral("run %1: cannot read the org's secrets to mask them: %2").arg(m_runId).arg(value.error().message);
+            break;
+        }
+        if (value->has_value())
+            m_scrubber.add(**value);
+    }
+}
+
+QCoro::Task<Result<PipelineRunner::ClientRef>> PipelineRunner::airbyteClient()
+{
+    if (m_options.airbyte)
+        co_return ClientRef{m_options.airbyte.data()};
+    if (m_ownAirbyte)
+        co_return ClientRef{m_ownAirbyte};
+    auto server = AirbyteServerStore(m_db, m_options.actor).find(QString());
+    if (!server)
+        co_return fail(server.error());
+    AirbyteClientOptions options;
+    options.url = server->url;
+    options.auth.kind = server->authKind;
+    options.auth.user = server->user;
+    if (server->authKind != AirbyteAuth::Kind::None) {
+        const QString key = SecretStore::airbyteKey(server->name);
+        auto value = co_await secret(key);
+        if (!value)
+            co_return fail(Error::notFound(QStringLiteral("the Airbyte server's secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
+        options.auth.secret = *value;
+        m_scrubber.add(*value);
+    }
+    m_ownAirbyte = new AirbyteClient(options, this);
+    co_return ClientRef{m_ownAirbyte};
+}
+
+QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &task, const RetryRule &rule)
+{
+    auto orgTask = OrgTaskStore(m_db, m_options.actor).getById(task.orgTaskId);
+    if (!orgTask)
+        co_return fail(Error::notFound(QStringLiteral("the org task of step %1 (%2) no longer exists").arg(task.seq).arg(task.slug)));
+    const CatalogTask *catalog = TaskCatalog::builtin().find(orgTask->slug);
+    if (!catalog)
+        co_return fail(Error::notFound(QStringLiteral("task %1 is not in this build's catalog; upgrade Sluice").arg(orgTask->slug)));
+
+    TaskLaunch launch;
+    launch.timeout = std::chrono::milliseconds(rule.timeoutMs());
+    switch (catalog->type) {
+    case TaskType::Shell: {
+        ShellCommand command;
+        command.command = orgTask->parameters.command;
+        auto spec = shellProcessSpec(command);
+        if (!spec)
+            co_return fail(spec.error());
+        launch.kind = TaskLaunch::Kind::Shell;
+        launch.process = *spec;
+        launch.process.killGrace = m_options.killGrace;
+        co_return launch;
+    }
+    case TaskType::Dbt: {
+        auto ws = WorkspaceStore(m_db, m_options.actor).get(m_orgId);
+        if (!ws)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(m_orgSlug)));
+        auto warehouse = WarehouseStore(m_db, m_options.actor).get(m_orgId);
+        if (!warehouse)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no warehouse; set it with `sluicectl warehouse set --org %1`").arg(m_orgSlug)));
+        QString secretValue;
+        if (warehouseNeedsSecret(*warehouse)) {
+            const QString key = SecretStore::warehouseKey(m_orgSlug);
+            auto value = co_await secret(key);
+            if (!value)
+                co_return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
+            secretValue = *value;
+            m_scrubber.add(secretValue);
+        }
+        if (!m_privateDir) {
+            m_privateDir = std::make_unique<QTemporaryDir>();
+            if (!m_privateDir->isValid())
+                co_return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(m_privateDir->errorString())));
+        }
+        const ProfileRequest request = dbtProfileRequest(*ws, *warehouse, secretValue);
+        auto profile = writeProfiles(m_privateDir->filePath(QStringLiteral("profiles")), request);
+        if (!profile)
+            co_return fail(profile.error());
+        for (const QString &s : std::as_const(profile->secretValues))
+            m_scrubber.add(s);
+        auto spec = dbtSpecFor(*ws, request, *profile, dbtTaskArguments(*catalog, orgTask->parameters), m_orgSlug);
+        if (!spec)
+            co_return fail(spec.error());
+        launch.kind = TaskLaunch::Kind::Dbt;
+        launch.dbt = *spec;
+        launch.dbt.killGrace = m_options.killGrace;
+        co_return launch;
+    }
+    case TaskType::Git: {
+        auto ws = WorkspaceStore(m_db, m_options.actor).get(m_orgId);
+        if (!ws)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(m_orgSlug)));
+        const QString key = SecretStore::gitTokenKey(m_orgSlug);
+        const std::optional<QString> token = ws->gitUrl.startsWith(QLatin1String("https:"), Qt::CaseInsensitive) ? co_await secret(key) : std::nullopt;
+        launch.kind = TaskLaunch::Kind::Git;
+        launch.git.operation = orgTask->slug == QLatin1String("git-clone") ? GitJobSpec::Operation::Clone : GitJobSpec::Operation::CloneOrPull;
+        launch.git.url = ws->gitUrl;
+        launch.git.branch = ws->branch;
+        launch.git.path = ws->checkoutPath;
+        launch.git.tokenHint = QStringLiteral("store it with `sluicectl secrets set %1`").arg(key);
+        launch.git.token = [token, key]() -> Result<QString> {
+            if (!token)
+                return fail(Error::notFound(QStringLiteral("the git server asks for a token and none is stored; store it with `sluicectl secrets set %1`").arg(key)));
+            return *token;
+        };
+        co_return launch;
+    }
+    case TaskType::Airbyte: {
+        if (orgTask->slug != QLatin1String("airbyte-sync"))
+            co_return fail(Error::invalid(QStringLiteral("%1 tasks cannot be run by the pipeline runner yet; only airbyte-sync").arg(orgTask->slug)));
+        auto client = co_await airbyteClient();
+        if (!client)
+            co_return fail(client.error());
+        launch.kind = TaskLaunch::Kind::AirbyteSync;
+        launch.airbyte = client->client;
+        launch.connectionId = orgTask->connectionId;
+        launch.airbyteOptions = m_options.airbyteSync;
+        co_return launch;
+    }
+    }
+    co_return fail(Error::internal(QStringLiteral("unknown task type of %1").arg(orgTask->slug)));
+}
+
+} // namespace sluice

@@ -1,0 +1,239 @@
+// sluicectl pipeline run / task run: the real binary as a child process against a real SQLite file
+// and a real PostgreSQL database, executing shell tasks itself or queueing the run for agents.
+#include "storefixture.h"
+#include "testhelpers.h"
+
+#include "runner/pipelinerunner.h"
+#include "runner/runrequest.h"
+#include "store/lockstore.h"
+#include "store/orgstore.h"
+#include "store/orgtaskstore.h"
+#include "store/pipelinestore.h"
+#include "store/runhistory.h"
+#include "store/runstore.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QCoro/QCoroTask>
+#include <QProcess>
+#include <QTest>
+
+using namespace sluice;
+using sluice::test::StoreFixture;
+using sluice::test::verifyMentions;
+using sluice::test::why;
+
+namespace {
+const QString kActor = QStringLiteral("carol@cli");
+
+struct CtlOutcome
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+} // namespace
+
+class tst_RunExec : public QObject
+{
+    Q_OBJECT
+
+    StoreFixture m_fixture;
+    std::unique_ptr<Database> m_db;
+    QString m_url;
+    Org m_org;
+
+    CtlOutcome ctl(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("SLUICE_DB"));
+        env.insert(QStringLiteral("SLUICE_ACTOR"), kActor);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_url} + args);
+        if (!p.waitForFinished(60000))
+            qFatal("sluicectl did not finish");
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    OrgTask shell(const QString &command)
+    {
+        OrgTaskDraft d;
+        d.slug = QStringLiteral("shell");
+        d.command = command;
+        auto t = OrgTaskStore(*m_db, kActor).create(m_org.id, d);
+        if (!t)
+            qWarning() << t.error().message;
+        return t.value_or(OrgTask{});
+    }
+
+    Pipeline pipeline(const QString &name, const QList<OrgTask> &tasks)
+    {
+        PipelineDraft d;
+        d.name = name;
+        QStringList uuids;
+        for (const OrgTask &t : tasks)
+            uuids.append(t.uuid);
+        d.taskUuids = uuids;
+        d.autoDeps = false;
+        auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
+        if (!p)
+            qWarning() << p.error().message;
+        return p.value_or(Pipeline{});
+    }
+
+    qint64 runCount() { return m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM run"))->toLongLong(); }
+
+private Q_SLOTS:
+    void initTestCase() { SLUICE_REQUIRE_BACKEND(m_fixture); }
+
+    void init()
+    {
+        auto db = m_fixture.openFresh();
+        QVERIFY2(db, qPrintable(why(db)));
+        m_db = std::move(*db);
+        m_url = m_db->url().toString();
+        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
+        QVERIFY2(org, qPrintable(why(org)));
+        m_org = *org;
+    }
+
+    void pipelineRunWait()
+    {
+        const Pipeline p = pipeline(QStringLiteral("nightly"), {shell(QStringLiteral("echo hello")), shell(QStringLiteral("echo world"))});
+        const CtlOutcome o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("nightly"), QStringLiteral("--wait")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        const qint64 runId = o.out.trimmed().toLongLong();
+        QVERIFY2(runId > 0, qPrintable(o.out));
+        auto rec = RunStore(*m_db).run(runId);
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(rec->run.status, QStringLiteral("successful"));
+        QCOMPARE(rec->dispatch, QStringLiteral("local"));
+        QCOMPARE(rec->requestedBy, kActor);
+        QCOMPARE(rec->tasks.size(), 2);
+        auto page = RunHistory(*m_db).logPage(rec->tasks.at(1).id, 0);
+        QVERIFY2(page, qPrintable(why(page)));
+        QCOMPARE(page->size(), 1);
+        QCOMPARE(page->first().text, QStringLiteral("world"));
+    }
+
+    void pipelineRunFailedExitsOne()
+    {
+        const Pipeline p = pipeline(QStringLiteral("broken"), {shell(QStringLiteral("false")), shell(QStringLiteral("echo never"))});
+        const CtlOutcome o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), p.uuid, QStringLiteral("--wait")});
+        QCOMPARE(o.exitCode, 1);
+        const qint64 runId = o.out.trimmed().toLongLong();
+        QVERIFY2(runId > 0, qPrintable(o.out));
+        verifyMentions(o.err, {QStringLiteral("failed")});
+        QCOMPARE(RunStore(*m_db).run(runId)->run.status, QStringLiteral("failed"));
+    }
+
+    void follow()
+    {
+        pipeline(QStringLiteral("chatty"), {shell(QStringLiteral("sh -c 'echo line-1; echo oops >&2; echo line-2'"))});
+        const CtlOutcome o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("chatty"), QStringLiteral("--follow")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        const QStringList lines = o.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);   // the task header, two lines, the run id
+        QVERIFY(lines.at(0).contains(QLatin1String("task 0 shell")));
+        QCOMPARE(lines.at(1), QStringLiteral("line-1"));
+        QCOMPARE(lines.at(2), QStringLiteral("line-2"));
+        QVERIFY(lines.at(3).toLongLong() > 0);
+        QVERIFY(o.err.contains(QLatin1String("oops")));
+    }
+
+    void jsonOutcome()
+    {
+        pipeline(QStringLiteral("jsonny"), {shell(QStringLiteral("echo x"))});
+        const CtlOutcome o = ctl({QStringLiteral("--json"), QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("jsonny"), QStringLiteral("--wait")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        const QJsonObject j = QJsonDocument::fromJson(o.out.toUtf8()).object();
+        QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("successful"));
+        QVERIFY(j.value(QStringLiteral("run_id")).toInteger() > 0);
+    }
+
+    void queueOnly()
+    {
+        pipeline(QStringLiteral("later"), {shell(QStringLiteral("echo x"))});
+        const CtlOutcome o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("later"), QStringLiteral("--queue")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        const qint64 runId = o.out.trimmed().toLongLong();
+        auto rec = RunStore(*m_db).run(runId);
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(rec->run.status, QStringLiteral("queued"));
+        QCOMPARE(rec->dispatch, QStringLiteral("agent"));
+    }
+
+    void queueAndWaitWhileSomeoneElseRunsIt()
+    {
+        pipeline(QStringLiteral("shared"), {shell(QStringLiteral("echo from-the-agent"))});
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SLUICE_ACTOR"), kActor);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(SLUICECTL_PATH), {QStringLiteral("--db"), m_url, QStringLiteral("pipeline"), QStringLiteral("run"),
+                                                 QStringLiteral("shared"), QStringLiteral("--queue"), QStringLiteral("--wait")});
+        QTRY_COMPARE_WITH_TIMEOUT(runCount(), 1, 20'000);
+        const qint64 runId = m_db->scalar(QStringLiteral("SELECT id FROM run"))->toLongLong();
+        QCOMPARE(RunStore(*m_db).run(runId)->dispatch, QStringLiteral("agent"));
+        QCOMPARE(p.state(), QProcess::Running);
+
+        // This process plays the agent.
+        RunnerOptions o;
+        o.lockedBy = QStringLiteral("scheduler@test");
+        PipelineRunner runner(*m_db, runId, o);
+        auto r = QCoro::waitFor(runner.run());
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(*r, QStringLiteral("successful"));
+
+        QVERIFY(p.waitForFinished(20'000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(QString::fromUtf8(p.readAllStandardOutput()).trimmed().toLongLong(), runId);
+    }
+
+    void taskRun()
+    {
+        const OrgTask t = shell(QStringLiteral("echo alone"));
+        const CtlOutcome o = ctl({QStringLiteral("task"), QStringLiteral("run"), t.uuid, QStringLiteral("--wait")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        auto rec = RunStore(*m_db).run(o.out.trimmed().toLongLong());
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(rec->run.status, QStringLiteral("successful"));
+        QCOMPARE(rec->orgTaskId, t.id);
+        QCOMPARE(rec->run.pipelineId, 0);
+    }
+
+    void manualRunRefusedWhenLocked()
+    {
+        const OrgTask t = shell(QStringLiteral("echo x"));
+        const Pipeline p = pipeline(QStringLiteral("holder"), {t});
+        NewRun r;
+        r.requestedBy = QStringLiteral("dave@agent");
+        auto held = createPipelineRun(*m_db, p, r);
+        QVERIFY2(held, qPrintable(why(held)));
+        auto grant = LockStore(*m_db).acquire(*held, p.id, {t.id}, QStringLiteral("scheduler@box"));
+        QVERIFY2(grant, qPrintable(why(grant)));
+        const qint64 before = runCount();
+
+        CtlOutcome o = ctl({QStringLiteral("task"), QStringLiteral("run"), t.uuid, QStringLiteral("--wait")});
+        QCOMPARE(o.exitCode, 1);
+        verifyMentions(o.err, {QStringLiteral("scheduler@box")});
+        QCOMPARE(runCount(), before);   // no queued run left behind
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("holder")});
+        QCOMPARE(o.exitCode, 1);
+        verifyMentions(o.err, {QStringLiteral("scheduler@box")});
+        QCOMPARE(runCount(), before);
+        QVERIFY(LockStore(*m_db).release(*held, grant->fence));
+    }
+
+    void badInput()
+    {
+        QCOMPARE(ctl({QStringLiteral("pipeline"), QStringLiteral("run")}).exitCode, 1);
+        QCOMPARE(ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("nope")}).exitCode, 1);
+        QCOMPARE(ctl({QStringLiteral("task"), QStringLiteral("run"), QStringLiteral("0d6f2f8e-1111-4222-8333-944455556666")}).exitCode, 1);
+        QCOMPARE(runCount(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_RunExec)
+#include "tst_runexec.moc"
