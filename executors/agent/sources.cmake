@@ -1,2 +1,7 @@
-# agent (being written)
-target_sources(sluice_executors PRIVATE)
+# The scheduling agent (sluice-agent, sluicectl agent run): one agent per host and database, slot
+# planning and claiming, overlap policies, execution through the pipeline runner.
+target_sources(sluice_executors PRIVATE
+    agent/hostlock.h agent/hostlock.cpp agent/latch.h
+    agent/agent.h agent/agent.cpp agent/agentpass.cpp
+    agent/agentservice.h agent/agentservice.cpp
+)

@@ -303,6 +303,8 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
             TaskExecution exec(std::move(*launch));
             m_current = &exec;
             connect(&exec, &TaskExecution::lineReceived, &writer, &LogWriter::append);
+            connect(&exec, &TaskExecution::processStarted, this,
+                    [this, taskRunId](qint64 pid) { Q_EMIT taskProcessStarted(m_runId, taskRunId, pid); });
             exec.start();
             if (m_cancelRequested || m_leaseLost)
                 exec.cancel();

@@ -86,6 +86,8 @@ Q_SIGNALS:
     void runStarted(qint64 runId);
     void taskStarted(qint64 runId, qint64 taskRunId, int seq, int attempt, const QString &slug);
     void lineAppended(qint64 taskRunId, const sluice::LogLine &line);
+    // The task's process is running (shell and dbt tasks; git and Airbyte work runs in this process).
+    void taskProcessStarted(qint64 runId, qint64 taskRunId, qint64 pid);
     void taskFinished(qint64 runId, qint64 taskRunId, const QString &status);
     void runFinished(qint64 runId, const QString &status);
     void leaseLost(qint64 runId, const QString &why);

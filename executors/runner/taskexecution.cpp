@@ -74,12 +74,14 @@ void TaskExecution::start()
     switch (m_launch.kind) {
     case TaskLaunch::Kind::Shell:
         m_process = new ProcessJob(m_launch.process, this);
+        connect(m_process, &ProcessJob::started, this, &TaskExecution::processStarted);
         connect(m_process, &ProcessJob::lineReceived, this, &TaskExecution::lineReceived);
         connect(m_process, &ProcessJob::finished, this, [this](const ProcessResult &r) { finish(fromProcess(r)); });
         m_process->start();
         break;
     case TaskLaunch::Kind::Dbt:
         m_dbt = new DbtOperation(m_launch.dbt, this);
+        connect(m_dbt, &DbtOperation::started, this, &TaskExecution::processStarted);
         connect(m_dbt, &DbtOperation::logLine, this, &TaskExecution::lineReceived);
         connect(m_dbt, &DbtOperation::finished, this, [this](const DbtResult &r) { finish(fromDbt(r)); });
         m_dbt->start();

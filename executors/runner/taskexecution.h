@@ -62,6 +62,8 @@ public:
     void cancel();
 
 Q_SIGNALS:
+    // A shell or dbt task's process is running (not emitted for git and Airbyte tasks, which run in-process).
+    void processStarted(qint64 pid);
     void lineReceived(const sluice::OutputLine &line);
     void finished(const sluice::TaskOutcome &outcome);
 

@@ -235,12 +235,20 @@ Result<QList<QVariantList>> Database::fetch(const QString &sql, const QVariantLi
 
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values)
 {
-    auto q = exec(sql, values);
+    if (values.isEmpty()) {
+        // Not prepared: PostgreSQL cannot PREPARE every statement (SHOW, for one).
+        auto q = exec(sql);
+        if (!q)
+            return fail(q.error());
+        return q->next() ? q->value(0) : QVariant();
+    }
+    // The result never leaves this function, so the statement can be a kept one.
+    auto q = runPrepared(sql, values);
     if (!q)
         return fail(q.error());
-    if (!q->next())
-        return QVariant();
-    return q->value(0);
+    QVariant value = (*q)->next() ? (*q)->value(0) : QVariant();
+    (*q)->finish();
+    return value;
 }
 
 Result<void> Database::begin()

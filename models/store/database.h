@@ -52,6 +52,7 @@ public:
     [[nodiscard]] Result<QList<QVariantList>> fetch(const QString &sql, const QVariantList &values = {});
 
     // Runs a statement and returns the first column of its first row (an invalid QVariant for no row).
+    // With values it is a kept prepared statement, like change()/fetch().
     [[nodiscard]] Result<QVariant> scalar(const QString &sql, const QVariantList &values = {});
 
     // Runs `body` inside one write transaction: committed when it returns a value, rolled back when it

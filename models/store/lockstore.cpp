@@ -273,10 +273,10 @@ Result<void> LockStore::checkFence(qint64 runId, qint64 fence)
                       .arg(m_db.dialect().nowMsExpr());
     if (!m_db.dialect().isSqlite())
         sql += QStringLiteral(" FOR SHARE");
-    auto q = m_db.exec(sql, {runId, fence});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
+    auto rows = m_db.fetch(sql, {runId, fence});
+    if (!rows)
+        return fail(rows.error());
+    if (rows->isEmpty())
         return fail(leaseLost(runId, fence));
     return {};
 }

@@ -187,11 +187,11 @@ Result<std::optional<qint64>> RunStore::claimQueuedRun(qint64 agentId, const QSt
         if (!pick->isValid() || pick->isNull())
             return std::optional<qint64>{};
         const qint64 runId = pick->toLongLong();
-        auto q = m_db.exec(QStringLiteral("UPDATE run SET agent_id = ? WHERE id = ? AND status = 'queued' AND agent_id IS NULL"),
+        auto q = m_db.change(QStringLiteral("UPDATE run SET agent_id = ? WHERE id = ? AND status = 'queued' AND agent_id IS NULL"),
                            {agentId, runId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() <= 0)
+        if (*q <= 0)
             return std::optional<qint64>{};
         return std::optional<qint64>{runId};
     });
@@ -200,11 +200,11 @@ Result<std::optional<qint64>> RunStore::claimQueuedRun(qint64 agentId, const QSt
 Result<void> RunStore::unclaim(qint64 runId, qint64 agentId)
 {
     return m_db.write([&]() -> Result<void> {
-        auto q = m_db.exec(QStringLiteral("UPDATE run SET agent_id = NULL WHERE id = ? AND agent_id = ? AND status = 'queued'"),
+        auto q = m_db.change(QStringLiteral("UPDATE run SET agent_id = NULL WHERE id = ? AND agent_id = ? AND status = 'queued'"),
                            {runId, agentId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() > 0)
+        if (*q > 0)
             return {};
         auto status = runStatus(runId);
         if (!status)
@@ -373,13 +373,13 @@ Result<void> RunStore::markRunning(qint64 runId, qint64 fence, std::optional<qin
     return m_db.write([&]() -> Result<void> {
         if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
             return fail(c.error());
-        auto q = m_db.exec(QStringLiteral("UPDATE run SET status = 'running', started_at = COALESCE(started_at, %1), "
+        auto q = m_db.change(QStringLiteral("UPDATE run SET status = 'running', started_at = COALESCE(started_at, %1), "
                                           "agent_id = COALESCE(?, agent_id) WHERE id = ? AND status = 'queued'")
                                .arg(m_db.dialect().nowMsExpr()),
                            {nullableId(agentId), runId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() > 0)
+        if (*q > 0)
             return {};
         auto status = runStatus(runId);
         if (!status)
@@ -395,13 +395,13 @@ Result<void> RunStore::finishRun(qint64 runId, qint64 fence, const QString &stat
     return m_db.write([&]() -> Result<void> {
         if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
             return fail(c.error());
-        auto q = m_db.exec(QStringLiteral("UPDATE run SET status = ?, status_reason = ?, finished_at = %1 "
+        auto q = m_db.change(QStringLiteral("UPDATE run SET status = ?, status_reason = ?, finished_at = %1 "
                                           "WHERE id = ? AND status IN ('queued', 'running')")
                                .arg(m_db.dialect().nowMsExpr()),
                            {status, nullableText(reason), runId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() > 0)
+        if (*q > 0)
             return {};
         auto current = runStatus(runId);
         if (!current)
@@ -425,13 +425,13 @@ Result<void> RunStore::startTaskRun(qint64 taskRunId, qint64 runId, qint64 fence
     return m_db.write([&]() -> Result<void> {
         if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
             return fail(c.error());
-        auto q = m_db.exec(QStringLiteral("UPDATE task_run SET status = 'running', started_at = %1 "
+        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = 'running', started_at = %1 "
                                           "WHERE id = ? AND run_id = ? AND status = 'queued'")
                                .arg(m_db.dialect().nowMsExpr()),
                            {taskRunId, runId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() > 0)
+        if (*q > 0)
             return {};
         return taskRunConflict(taskRunId, runId, QStringLiteral("start"));
     });
@@ -445,14 +445,14 @@ Result<void> RunStore::finishTaskRun(qint64 taskRunId, qint64 runId, qint64 fenc
         if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
             return fail(c.error());
         const QString summary = QString::fromUtf8(QJsonDocument(result.summary).toJson(QJsonDocument::Compact));
-        auto q = m_db.exec(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1, exit_code = ?, summary = ?, "
+        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1, exit_code = ?, summary = ?, "
                                           "error_kind = ?, error_detail = ? WHERE id = ? AND run_id = ? AND status IN ('queued', 'running')")
                                .arg(m_db.dialect().nowMsExpr()),
                            {result.status, result.exitCode ? QVariant(*result.exitCode) : QVariant(QMetaType(QMetaType::Int)),
                             summary, nullableText(result.errorKind), nullableText(result.errorDetail), taskRunId, runId});
         if (!q)
             return fail(q.error());
-        if (q->numRowsAffected() > 0)
+        if (*q > 0)
             return {};
         return taskRunConflict(taskRunId, runId, QStringLiteral("become %1").arg(result.status));
     });
@@ -489,12 +489,12 @@ Result<int> RunStore::settleQueuedTasks(qint64 runId, qint64 fence, const QStrin
     return m_db.write([&]() -> Result<int> {
         if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
             return fail(c.error());
-        auto q = m_db.exec(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1 WHERE run_id = ? AND status = 'queued'")
+        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1 WHERE run_id = ? AND status = 'queued'")
                                .arg(m_db.dialect().nowMsExpr()),
                            {status, runId});
         if (!q)
             return fail(q.error());
-        return q->numRowsAffected();
+        return *q;
     });
 }
 
