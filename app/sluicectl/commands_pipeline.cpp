@@ -13,10 +13,10 @@ namespace {
 
 const Args::Spec kEditSpec{
     {QStringLiteral("org"), QStringLiteral("name"), QStringLiteral("task"), QStringLiteral("cron"), QStringLiteral("tz"),
-     QStringLiteral("missed-policy"), QStringLiteral("overlap-policy")},
+     QStringLiteral("missed-policy"), QStringLiteral("overlap-policy"), QStringLiteral("agent-tag"), QStringLiteral("retry-policy")},
     {QStringLiteral("no-auto-deps"), QStringLiteral("auto-deps"), QStringLiteral("continue-on-sync-failure"),
      QStringLiteral("stop-on-sync-failure"), QStringLiteral("inactive"), QStringLiteral("active"),
-     QStringLiteral("no-schedule"), QStringLiteral("clear-tasks")}};
+     QStringLiteral("no-schedule"), QStringLiteral("clear-tasks"), QStringLiteral("no-agent-tag")}};
 
 // Reads the options shared by create and edit. A contradictory pair is refused.
 Result<PipelineDraft> draftFrom(const Args &args)
@@ -27,7 +27,7 @@ Result<PipelineDraft> draftFrom(const Args &args)
     };
     for (auto [a, b] : {std::pair{"auto-deps", "no-auto-deps"}, std::pair{"active", "inactive"},
                         std::pair{"continue-on-sync-failure", "stop-on-sync-failure"}, std::pair{"cron", "no-schedule"},
-                        std::pair{"task", "clear-tasks"}}) {
+                        std::pair{"task", "clear-tasks"}, std::pair{"agent-tag", "no-agent-tag"}}) {
         if (both(a, b))
             return fail(Error::invalid(QStringLiteral("--%1 and --%2 contradict each other").arg(QLatin1String(a), QLatin1String(b))));
     }
@@ -55,6 +55,15 @@ Result<PipelineDraft> draftFrom(const Args &args)
         d.active = false;
     if (args.has(QStringLiteral("active")))
         d.active = true;
+    if (args.has(QStringLiteral("agent-tag"))) {
+        d.agentTag = args.value(QStringLiteral("agent-tag"));
+        if (d.agentTag->trimmed().isEmpty())
+            return fail(Error::invalid(QStringLiteral("--agent-tag takes a tag such as has-dbt; to let any agent run the pipeline, give --no-agent-tag")));
+    }
+    if (args.has(QStringLiteral("no-agent-tag")))
+        d.agentTag = QString();
+    if (args.has(QStringLiteral("retry-policy")))
+        d.retryPolicy = args.value(QStringLiteral("retry-policy"));
     if (args.has(QStringLiteral("missed-policy"))) {
         d.missedPolicy = missedPolicyFromString(args.value(QStringLiteral("missed-policy")));
         if (!d.missedPolicy)
@@ -81,7 +90,9 @@ void printPipeline(Context &ctx, const Pipeline &p)
               << "active:    " << (p.active ? "yes" : "no") << '\n'
               << "auto deps: " << (p.autoDeps ? "yes" : "no")
               << "; on sync failure: " << (p.continueOnSyncFailure ? "continue other syncs" : "stop")
-              << "; missed runs: " << toString(p.missedPolicy) << "; overlap: " << toString(p.overlapPolicy) << '\n';
+              << "; missed runs: " << toString(p.missedPolicy) << "; overlap: " << toString(p.overlapPolicy) << '\n'
+              << "agent tag: " << (p.agentTag.isEmpty() ? QStringLiteral("none (any agent)") : p.agentTag) << '\n'
+              << "retries:   " << (p.retryPolicy == QLatin1String("{}") ? QStringLiteral("defaults") : p.retryPolicy) << '\n';
     if (p.steps.isEmpty()) {
         ctx.out() << "tasks:     none — add some with `sluicectl pipeline edit " << p.uuid << " --task UUID`\n";
         return;
@@ -180,7 +191,8 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         if (!args)
             return fail(args.error());
         const QString usage = QStringLiteral("usage: sluicectl pipeline create --org SLUG --name NAME [--task UUID]... "
-                                             "[--cron EXPR --tz ZONE] [--no-auto-deps] [--continue-on-sync-failure] [--inactive]");
+                                             "[--cron EXPR --tz ZONE] [--no-auto-deps] [--continue-on-sync-failure] [--inactive] "
+                                             "[--agent-tag T] [--retry-policy JSON]");
         if (!args->positionals().isEmpty() || !args->has(QStringLiteral("name")))
             return fail(Error::invalid(usage));
         auto draft = draftFrom(*args);

@@ -166,6 +166,7 @@ private:
     QCoro::Task<void> execute(qint64 runId, QString pipelineName, qint64 scheduledFor, std::optional<qint64> pipelineId, bool fromSlot);
     QCoro::Task<void> notifyFinished(qint64 runId);
     void heartbeat();
+    void checkpointWhileIdle();
     void wake();
     void arm(qint64 foreignExpiryMs);
     void passSoon();

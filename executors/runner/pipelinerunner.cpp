@@ -4,6 +4,7 @@
 #include "airbyte/airbyteserverstore.h"
 #include "catalog/taskcatalog.h"
 #include "dbtsetup.h"
+#include "keychainmemo.h"
 #include "domain/retrypolicy.h"
 #include "leasekeeper.h"
 #include "process/shelloperation.h"
@@ -11,6 +12,7 @@
 #include "store/orgtaskstore.h"
 
 #include <QCoro/QCoroSignal>
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
@@ -141,6 +143,7 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
     auto record = m_runs.run(m_runId);
     if (!record)
         co_return fail(record.error());
+    m_run = record->run;
     m_orgSlug = record->orgSlug;
     m_orgId = record->run.orgId;
     if (record->run.status == QLatin1String("cancelled"))
@@ -295,7 +298,7 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
             writer.note(QStringLiteral("Sluice: attempt %1 of %2").arg(attempt).arg(rule.retries + 1));
 
         TaskOutcome outcome;
-        auto launch = co_await prepare(task, rule);
+        auto launch = co_await prepare(task, attempt, rule);
         if (!launch) {
             writer.note(m_scrubber.scrub(launch.error().message), true);
             outcome = failedOutcome(QStringLiteral("setup"), m_scrubber.scrub(launch.error().message));
@@ -364,8 +367,20 @@ QCoro::Task<std::optional<QString>> PipelineRunner::secret(const QString &key)
     if (!m_options.secrets)
         co_return std::nullopt;
     auto value = co_await m_options.secrets->get(key);
-    if (!value || !value->has_value())
+    if (!value) {
+        if (SecretStore::isUnavailable(value.error()) && m_options.unavailableKeychainRecheck.count() > 0)
+            (void)KeychainMemo::markUnavailable();
         co_return std::nullopt;
+    }
+    KeychainMemo::markAvailable();
+    if (m_secretsSkipped) {
+        // The keychain answers again: what the run's tasks may print is masked from here on.
+        m_secretsSkipped = false;
+        co_await loadSecrets();
+    }
+    if (!value->has_value())
+        co_return std::nullopt;
+    m_scrubber.add(**value);
     co_return **value;
 }
 
@@ -374,14 +389,28 @@ QCoro::Task<void> PipelineRunner::loadSecrets()
     // Everything of the org's that a task may print: masked in every line, whichever task prints it.
     if (!m_options.secrets || m_orgSlug.isEmpty())
         co_return;
-    // A keychain that is unreachable (or locked past its timeout) is not asked again for the next key;
-    // a task that needs a secret then fails with the keychain's own error.
+    const auto recheck = m_options.unavailableKeychainRecheck;
+    if (KeychainMemo::shouldSkip(recheck)) {
+        m_secretsSkipped = true;   // said once already (below); a secret() that succeeds loads them
+        co_return;
+    }
+    m_secretsSkipped = false;
+    // A keychain that is unreachable (or locked past its timeout) is not asked again for the next key.
     for (const QString &key : {SecretStore::warehouseKey(m_orgSlug), SecretStore::gitTokenKey(m_orgSlug)}) {
         auto value = co_await m_options.secrets->get(key);
         if (!value) {
-            qCInfo(lcRunner).noquote() << QStringLiteral("run %1: cannot read the org's secrets to mask them: %2").arg(m_runId).arg(value.error().message);
+            if (recheck.count() > 0 && SecretStore::isUnavailable(value.error())) {
+                m_secretsSkipped = true;
+                if (KeychainMemo::markUnavailable())
+                    qCInfo(lcRunner).noquote() << QStringLiteral("run %1: cannot read the org's secrets to mask them: %2 (not asked again for "
+                                                                 "%3 s; this is not repeated until the keychain answers)")
+                                                      .arg(m_runId).arg(value.error().message).arg(recheck.count() / 1000.0);
+            } else {
+                qCInfo(lcRunner).noquote() << QStringLiteral("run %1: cannot read the org's secrets to mask them: %2").arg(m_runId).arg(value.error().message);
+            }
             break;
         }
+        KeychainMemo::markAvailable();
         if (value->has_value())
             m_scrubber.add(**value);
     }
@@ -412,7 +441,18 @@ QCoro::Task<Result<PipelineRunner::ClientRef>> PipelineRunner::airbyteClient()
     co_return ClientRef{m_ownAirbyte};
 }
 
-QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &task, const RetryRule &rule)
+QMap<QString, QString> PipelineRunner::runEnvironment(const TaskRunRecord &task, int attempt) const
+{
+    return {{QStringLiteral("SLUICE_RUN_ID"), m_run.uuid},
+            {QStringLiteral("SLUICE_RUN_TRIGGER"), m_run.trigger},
+            {QStringLiteral("SLUICE_SCHEDULED_FOR"),
+             m_run.scheduledFor > 0 ? QDateTime::fromMSecsSinceEpoch(m_run.scheduledFor, Qt::UTC).toString(Qt::ISODate) : QString()},
+            {QStringLiteral("SLUICE_PIPELINE"), m_run.pipelineName},
+            {QStringLiteral("SLUICE_TASK_SEQ"), QString::number(task.seq)},
+            {QStringLiteral("SLUICE_ATTEMPT"), QString::number(attempt)}};
+}
+
+QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &task, int attempt, const RetryRule &rule)
 {
     auto orgTask = OrgTaskStore(m_db, m_options.actor).getById(task.orgTaskId);
     if (!orgTask)
@@ -427,6 +467,7 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
     case TaskType::Shell: {
         ShellCommand command;
         command.command = orgTask->parameters.command;
+        command.environment = runEnvironment(task, attempt);
         auto spec = shellProcessSpec(command);
         if (!spec)
             co_return fail(spec.error());
@@ -467,6 +508,7 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
             co_return fail(spec.error());
         launch.kind = TaskLaunch::Kind::Dbt;
         launch.dbt = *spec;
+        launch.dbt.environment.insert(runEnvironment(task, attempt));
         launch.dbt.killGrace = m_options.killGrace;
         co_return launch;
     }

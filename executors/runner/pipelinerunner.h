@@ -38,6 +38,12 @@ struct RunnerOptions
     std::function<double()> jitter;                 // a number in [0, 1) for backoff jitter; empty: random
     LogWriterOptions log;
     std::optional<SecretStore> secrets = SecretStore(); // the keychain; nullopt: never asked (no task then gets a secret)
+    // Once the keychain is found unreachable (SecretStore::isUnavailable), runs in this process skip the
+    // per-run lookup of the org's secrets (for masking) for this long, and the problem is logged once,
+    // not per run, until the keychain answers again (keychainmemo.h). A secret a task needs is still
+    // asked for; when that succeeds the org's secrets are loaded for masking at once. 0: ask every run
+    // and log every failure.
+    std::chrono::milliseconds unavailableKeychainRecheck{60000};
     QPointer<AirbyteClient> airbyte;                // for Airbyte tasks; null: built from the (only) Airbyte server in the store
     AirbyteSyncOptions airbyteSync;
     QString actor = QStringLiteral("sluice");       // for the stores the runner reads
@@ -57,6 +63,10 @@ struct RunnerOptions
 //   the run stops before the first other task if any failed; a failed attempt is retried per the
 //   pipeline's retry policy (domain/retrypolicy.h), each retry a new task run (RunStore::addAttempt)
 //   with its own log, after a wait through options.sleep; the rule's timeout_s limits each attempt.
+// - Shell and dbt task processes get the run's context in their environment (never a secret):
+//   SLUICE_RUN_ID (the run's uuid), SLUICE_RUN_TRIGGER (manual | scheduled | ...), SLUICE_SCHEDULED_FOR
+//   (the slot, ISO-8601 UTC; empty when not scheduled), SLUICE_PIPELINE (its name; empty for a single
+//   task run), SLUICE_TASK_SEQ and SLUICE_ATTEMPT (1 for the first attempt).
 // - Every output line is scrubbed of the org's secrets, emitted (lineAppended) and stored (LogWriter).
 // - cancel() (or a cancel requested in the store by another process, polled every cancelPoll) stops
 //   the current task (process group SIGTERM → SIGKILL, the Airbyte job cancelled on the server), ends a
@@ -99,7 +109,8 @@ private:
 
     QCoro::Task<QString> execute(const RunRecord &record);
     QCoro::Task<TaskOutcome> runTask(const TaskRunRecord &task, const RetryRule &rule);
-    QCoro::Task<Result<TaskLaunch>> prepare(const TaskRunRecord &task, const RetryRule &rule);
+    QCoro::Task<Result<TaskLaunch>> prepare(const TaskRunRecord &task, int attempt, const RetryRule &rule);
+    [[nodiscard]] QMap<QString, QString> runEnvironment(const TaskRunRecord &task, int attempt) const;
     QCoro::Task<void> loadSecrets();
     QCoro::Task<std::optional<QString>> secret(const QString &key);
     struct ClientRef { AirbyteClient *client = nullptr; };
@@ -121,6 +132,7 @@ private:
     QPointer<TaskExecution> m_current;
     AirbyteClient *m_ownAirbyte = nullptr;
     std::unique_ptr<QTemporaryDir> m_privateDir;    // the dbt profile, 0700, removed with the runner
+    RunSummary m_run;                               // the run as loaded by run(): uuid, trigger, slot, pipeline name
     QString m_orgSlug;
     qint64 m_orgId = 0;
     qint64 m_fence = 0;
@@ -129,6 +141,7 @@ private:
     bool m_cancelRequested = false;
     bool m_leaseLost = false;
     bool m_waitDone = false;
+    bool m_secretsSkipped = false;                  // loadSecrets() did not read the org's secrets
     quint64 m_waitGeneration = 0;
 };
 

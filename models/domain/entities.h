@@ -94,6 +94,8 @@ struct Pipeline
     OverlapPolicy overlapPolicy = OverlapPolicy::Queue;
     bool continueOnSyncFailure = false;
     bool autoDeps = true;
+    QString agentTag;                               // empty: any agent may run it
+    QString retryPolicy = QStringLiteral("{}");     // JSON text, see domain/retrypolicy.h
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
     QList<PipelineStep> steps;                      // in run order, seq 0..n-1
@@ -113,6 +115,8 @@ struct PipelineDraft
     std::optional<MissedPolicy> missedPolicy;
     std::optional<OverlapPolicy> overlapPolicy;
     std::optional<QString> kind;
+    std::optional<QString> agentTag;                // empty string: any agent
+    std::optional<QString> retryPolicy;             // JSON text; empty string: '{}' (the defaults)
 };
 
 } // namespace sluice

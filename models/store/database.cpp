@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlDriver>
+#include <QSqlError>
 #include <QSqlRecord>
 
 Q_LOGGING_CATEGORY(lcStore, "sluice.store")
@@ -44,6 +45,16 @@ Result<void> checkSqliteFile(const DbUrl &url, const Database::Options &options)
     } else if (!dir.isWritable()) {
         return fail(Error::database(QStringLiteral("cannot create the database file %1: its folder is not writable; fix the permissions or pass another --db").arg(url.path)));
     }
+    return {};
+}
+
+// The per-connection settings of a PostgreSQL session: run on every open and every reopen.
+Result<void> setUpPostgresSession(const QSqlDatabase &db, const DbUrl &url)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SET client_min_messages = warning")))
+        return fail(Error::database(QStringLiteral("PostgreSQL at %1:%2 refused the session setup: %3")
+                                        .arg(url.host).arg(url.port).arg(oneLine(q.lastError().text()))));
     return {};
 }
 
@@ -135,11 +146,8 @@ Result<std::unique_ptr<Database>> Database::open(const DbUrl &url, const Options
                 return fail(Error::database(QStringLiteral("cannot use the SQLite database %1: %2").arg(url.path, why)));
             }
         }
-    } else {
-        QSqlQuery q(database->handle());
-        if (!q.exec(QStringLiteral("SET client_min_messages = warning")))
-            return fail(Error::database(QStringLiteral("PostgreSQL at %1:%2 refused the session setup: %3")
-                                            .arg(url.host).arg(url.port).arg(oneLine(q.lastError().text()))));
+    } else if (auto s = setUpPostgresSession(database->handle(), url); !s) {
+        return fail(s.error());
     }
     return database;
 }
@@ -162,8 +170,109 @@ Error Database::errorFrom(const QSqlError &error, const QString &sql) const
     return Error::database(QStringLiteral("%1 error: %2").arg(m_dialect.displayName(), why));
 }
 
+QString Database::serverName() const
+{
+    return QStringLiteral("PostgreSQL at %1:%2 (database \"%3\")").arg(m_url.host).arg(m_url.port).arg(m_url.database);
+}
+
+bool Database::isConnectionLost(const QSqlError &error) const
+{
+    if (m_dialect.isSqlite())
+        return false;
+    if (error.type() == QSqlError::ConnectionError)
+        return true;
+    // SQLSTATE class 08 (connection exception); 57P01-57P03: the server shuts down or is starting.
+    const QString code = error.nativeErrorCode();
+    if (code.startsWith(QLatin1String("08")) || code == QLatin1String("57P01") || code == QLatin1String("57P02")
+        || code == QLatin1String("57P03"))
+        return true;
+    const QString text = error.text();
+    for (const char *lost : {"server closed the connection unexpectedly", "terminating connection", "no connection to the server",
+                             "could not receive data from server", "could not send data to server", "connection pointer is NULL",
+                             "the database system is shutting down", "the database system is starting up"}) {
+        if (text.contains(QLatin1String(lost), Qt::CaseInsensitive))
+            return true;
+    }
+    return !handle().isOpen();
+}
+
+Error Database::failure(const QSqlError &error, const QString &sql)
+{
+    if (!isConnectionLost(error))
+        return errorFrom(error, sql);
+    const QString why = oneLine(error.databaseText().isEmpty() ? error.text() : error.databaseText());
+    const bool first = !m_lost;
+    m_lost = true;
+    if (first)
+        qCWarning(lcStore).noquote() << QStringLiteral("lost the connection to %1: %2; reopening it, retried at most every "
+                                                       "%3 ms (a failed statement is not replayed: its caller retries)")
+                                            .arg(serverName(), why)
+                                            .arg(kReconnectIntervalMs);
+    if (m_depth == 0)
+        (void)reconnect();   // its own failure is logged; this call fails with the statement's error
+    return Error::database(QStringLiteral("lost the connection to %1 (%2); the statement may not have completed — "
+                                          "retry it, the connection is reopened (check that the server is running)")
+                               .arg(serverName(), why));
+}
+
+Result<void> Database::ensureConnected()
+{
+    if (m_dialect.isSqlite() || (!m_lost && handle().isOpen()))
+        return {};
+    m_lost = true;
+    if (m_depth > 0)
+        return fail(Error::database(QStringLiteral("the connection to %1 was lost inside a transaction; the transaction "
+                                                   "is rolled back and the next one reopens the connection")
+                                        .arg(serverName())));
+    return reconnect();
+}
+
+Result<void> Database::reconnect()
+{
+    if (m_lastReconnect.isValid() && m_lastReconnect.elapsed() < kReconnectIntervalMs)
+        return fail(Error::database(QStringLiteral("the connection to %1 is lost; reopening it is retried in %2 ms "
+                                                   "(check that the server is running)")
+                                        .arg(serverName())
+                                        .arg(kReconnectIntervalMs - m_lastReconnect.elapsed())));
+    m_lastReconnect.start();
+    // The new connection is a clone of the old (same driver, URL and options) under a new name. The old
+    // one goes with its driver before its kept statements do: a statement whose driver is gone is freed
+    // without a DEALLOCATE, which on a dead connection would only fail, with a warning for each.
+    QHash<QString, QSqlQuery> stale;
+    stale.swap(m_prepared);
+    const QString previous = m_connectionName;
+    m_connectionName = nextConnectionName();
+    {
+        QSqlDatabase old = QSqlDatabase::database(previous, false);
+        QSqlDatabase::cloneDatabase(old, m_connectionName);
+        old.close();
+    }
+    QSqlDatabase::removeDatabase(previous);
+    stale.clear();
+    QSqlDatabase db = handle();
+    if (!db.open()) {
+        const QString why = oneLine(db.lastError().text());
+        qCWarning(lcStore).noquote() << QStringLiteral("cannot reconnect to %1: %2; retrying on later use, at most every %3 ms")
+                                            .arg(serverName(), why)
+                                            .arg(kReconnectIntervalMs);
+        return fail(Error::database(QStringLiteral("cannot reconnect to %1: %2 — it is retried on the next call; check "
+                                                   "that the server is running and reachable")
+                                        .arg(serverName(), why)));
+    }
+    if (auto s = setUpPostgresSession(db, m_url); !s) {
+        db.close();
+        qCWarning(lcStore).noquote() << s.error().message;
+        return fail(s.error());
+    }
+    m_lost = false;
+    qCInfo(lcStore).noquote() << QStringLiteral("reconnected to %1").arg(serverName());
+    return {};
+}
+
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
 {
+    if (auto c = ensureConnected(); !c)
+        return fail(c.error());
     QSqlQuery query(handle());
     // QPSQL streams a forward-only result row by row and loses it when the connection runs another
     // statement before it is read to the end; a query inside a loop over another's rows is common
@@ -174,33 +283,38 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
         ok = query.exec(sql);
     } else {
         if (!query.prepare(sql))
-            return fail(errorFrom(query.lastError(), sql));
+            return fail(failure(query.lastError(), sql));
         for (const QVariant &v : values)
             query.addBindValue(v);
         ok = query.exec();
     }
     if (!ok)
-        return fail(errorFrom(query.lastError(), sql));
+        return fail(failure(query.lastError(), sql));   // the query outlives a reconnect's driver: freed quietly
     return query;
 }
 
 Result<QSqlQuery *> Database::runPrepared(const QString &sql, const QVariantList &values)
 {
+    if (auto c = ensureConnected(); !c)
+        return fail(c.error());
     auto it = m_prepared.find(sql);
     if (it == m_prepared.end()) {
         QSqlQuery query(handle());
         query.setForwardOnly(true);
         if (!query.prepare(sql))
-            return fail(errorFrom(query.lastError(), sql));
+            return fail(failure(query.lastError(), sql));
         it = m_prepared.insert(sql, std::move(query));
     }
     QSqlQuery &query = *it;
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values[i]);
     if (!query.exec()) {
-        const Error error = errorFrom(query.lastError(), sql);
-        m_prepared.erase(it);   // a statement on a broken connection is prepared afresh next time
-        return fail(error);
+        const QSqlError error = query.lastError();
+        // A failed statement is prepared afresh next time; when the connection is lost, reconnect()
+        // drops every statement of it (quietly, see there).
+        if (!isConnectionLost(error))
+            m_prepared.erase(it);
+        return fail(failure(error, sql));
     }
     return &query;
 }
@@ -269,9 +383,14 @@ Result<void> Database::commit()
 
 void Database::rollback()
 {
+    if (m_lost)
+        return;   // the server rolled the transaction back with the connection; the next call reopens it
     QSqlQuery q(handle());
-    if (!q.exec(QStringLiteral("ROLLBACK")))
+    if (!q.exec(QStringLiteral("ROLLBACK"))) {
         qCWarning(lcStore) << "rollback failed:" << q.lastError().text();
+        if (isConnectionLost(q.lastError()))
+            m_lost = true;   // the server rolled back with the connection; the next call reopens it
+    }
 }
 
 QStringList Database::tables() const

@@ -4,6 +4,7 @@
 #include "store/dburl.h"
 #include "store/dialect.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -15,6 +16,13 @@ namespace sluice {
 
 // One open connection to the store, owned by the thread that opened it (Qt SQL connections must not
 // cross threads: each thread opens its own Database). Not copyable; closing happens in the destructor.
+//
+// A lost PostgreSQL connection (the server restarted, or went away) is reopened: the call that finds it
+// lost fails with an Error::Database naming the server (nothing is replayed: the caller retries), and
+// the connection is closed and opened again with the same URL and session settings — at once when no
+// transaction is open, else after write() has rolled back, at the start of the next call. Attempts are
+// at most one per kReconnectIntervalMs; while the server stays unreachable every call fails with an
+// Error::Database saying it is retried. SQLite connections are never reopened.
 class Database
 {
 public:
@@ -82,6 +90,9 @@ public:
 
     [[nodiscard]] bool inTransaction() const { return m_depth > 0; }
 
+    // The least time between two attempts to reopen a lost PostgreSQL connection.
+    static constexpr qint64 kReconnectIntervalMs = 500;
+
     // The names of the tables that exist (user tables only).
     [[nodiscard]] QStringList tables() const;
 
@@ -94,6 +105,15 @@ private:
     Result<void> commit();
     void rollback();
     Error errorFrom(const QSqlError &error, const QString &sql) const;
+    // errorFrom(), and when the error means the PostgreSQL connection is lost: marks it lost and, outside
+    // a transaction, reopens it (rate-limited). Returns the error of the failed statement either way.
+    Error failure(const QSqlError &error, const QString &sql);
+    [[nodiscard]] bool isConnectionLost(const QSqlError &error) const;
+    // Before a statement: a lost connection is reopened (outside a transaction, rate-limited), or the
+    // call fails without touching the server.
+    Result<void> ensureConnected();
+    Result<void> reconnect();
+    [[nodiscard]] QString serverName() const;
     Result<QSqlQuery *> runPrepared(const QString &sql, const QVariantList &values);
 
     DbUrl m_url;
@@ -101,6 +121,8 @@ private:
     QString m_connectionName;
     int m_depth = 0;
     QHash<QString, QSqlQuery> m_prepared;   // change()/fetch() statements, by SQL text
+    bool m_lost = false;                    // PostgreSQL: the connection is lost and not yet reopened
+    QElapsedTimer m_lastReconnect;          // since the last attempt to reopen it
 };
 
 // Collapses a driver's multi-line message into one line.

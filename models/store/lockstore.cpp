@@ -244,6 +244,14 @@ Result<void> LockStore::release(qint64 runId, qint64 fence)
 
 Result<ExpiredLocks> LockStore::expireStale()
 {
+    // The common case — no lease has expired — is one read, without taking the write lock.
+    if (!m_db.inTransaction()) {
+        auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM task_lock WHERE lease_expires_at <= %1 LIMIT 1").arg(m_db.dialect().nowMsExpr()));
+        if (!any)
+            return fail(any.error());
+        if (!any->isValid())
+            return ExpiredLocks{};
+    }
     return m_db.write([&]() -> Result<ExpiredLocks> {
         auto now = m_db.serverNowMs();
         if (!now)

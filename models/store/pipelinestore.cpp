@@ -1,12 +1,14 @@
 #include "pipelinestore.h"
 
 #include "core/clock.h"
+#include "domain/retrypolicy.h"
 #include "rules/taskrules.h"
 #include "schedule/cronexpression.h"
 #include "store/database.h"
 #include "store/orgtaskstore.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimeZone>
 #include <QUuid>
 
@@ -16,7 +18,7 @@ namespace {
 
 const QString kSelect = QStringLiteral(
     "SELECT p.id, p.uuid, p.org_id, o.slug, p.name, p.kind, p.is_active, p.cron, p.timezone, p.missed_policy, "
-    "p.overlap_policy, p.continue_on_sync_failure, p.auto_deps, p.created_at, p.updated_at "
+    "p.overlap_policy, p.continue_on_sync_failure, p.auto_deps, p.created_at, p.updated_at, p.agent_tag, p.retry_policy "
     "FROM pipeline p JOIN org o ON o.id = p.org_id ");
 
 Pipeline readPipeline(const QSqlQuery &q)
@@ -37,10 +39,54 @@ Pipeline readPipeline(const QSqlQuery &q)
     p.autoDeps = q.value(12).toBool();
     p.createdAt = q.value(13).toLongLong();
     p.updatedAt = q.value(14).toLongLong();
+    p.agentTag = q.value(15).toString();
+    p.retryPolicy = q.value(16).toString();
+    if (p.retryPolicy.trimmed().isEmpty())
+        p.retryPolicy = QStringLiteral("{}");
     return p;
 }
 
 bool isUuid(const QString &s) { return !QUuid::fromString(s).isNull(); }
+
+// An agent tag as saved: trimmed; empty = any agent. One word, as agents are given it (`--tag T`).
+Result<QString> normalizedAgentTag(const QString &tag)
+{
+    const QString t = tag.trimmed();
+    for (const QChar c : t) {
+        if (c.isSpace() || c == QLatin1Char(','))
+            return fail(Error::invalid(QStringLiteral("agent tag \"%1\" has a space or comma; a pipeline takes one tag such as has-dbt").arg(t)));
+    }
+    return t;
+}
+
+// A retry policy as saved: checked by RetryPolicy (a bad one is refused naming the key, e.g.
+// retry_policy.default.retries), then stored as compact JSON; empty text is '{}'.
+Result<QString> normalizedRetryPolicy(const QString &text)
+{
+    if (auto policy = RetryPolicy::fromJsonText(text); !policy)
+        return fail(policy.error());
+    if (text.trimmed().isEmpty())
+        return QStringLiteral("{}");
+    return QString::fromUtf8(QJsonDocument::fromJson(text.toUtf8()).toJson(QJsonDocument::Compact));
+}
+
+// Applies the draft's agent tag and retry policy to `p` (unset fields keep p's values).
+Result<void> applyDispatchSettings(Pipeline &p, const PipelineDraft &draft)
+{
+    if (draft.agentTag) {
+        auto tag = normalizedAgentTag(*draft.agentTag);
+        if (!tag)
+            return fail(tag.error());
+        p.agentTag = *tag;
+    }
+    if (draft.retryPolicy) {
+        auto policy = normalizedRetryPolicy(*draft.retryPolicy);
+        if (!policy)
+            return fail(policy.error());
+        p.retryPolicy = *policy;
+    }
+    return {};
+}
 
 // The settings recorded in the audit trail (tasks as the list of their uuids in run order).
 QJsonObject auditJson(const Pipeline &p)
@@ -80,6 +126,8 @@ QJsonObject toJson(const Pipeline &p)
             {QStringLiteral("overlap_policy"), toString(p.overlapPolicy)},
             {QStringLiteral("continue_on_sync_failure"), p.continueOnSyncFailure},
             {QStringLiteral("auto_deps"), p.autoDeps},
+            {QStringLiteral("agent_tag"), p.agentTag.isEmpty() ? QJsonValue() : QJsonValue(p.agentTag)},
+            {QStringLiteral("retry_policy"), QJsonDocument::fromJson(p.retryPolicy.toUtf8()).object()},
             {QStringLiteral("tasks"), tasks}};
 }
 
@@ -185,6 +233,8 @@ Result<Pipeline> PipelineStore::create(qint64 orgId, const PipelineDraft &draft)
     p.missedPolicy = draft.missedPolicy.value_or(MissedPolicy::Once);
     p.overlapPolicy = draft.overlapPolicy.value_or(OverlapPolicy::Queue);
     p.kind = draft.kind.value_or(QStringLiteral("orchestrate"));
+    if (auto d = applyDispatchSettings(p, draft); !d)
+        return fail(d.error());
 
     return m_db.write([&]() -> Result<Pipeline> {
         auto clash = m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM pipeline WHERE org_id = ? AND name = ?"), {orgId, p.name});
@@ -197,11 +247,12 @@ Result<Pipeline> PipelineStore::create(qint64 orgId, const PipelineDraft &draft)
             return fail(userTasks.error());
         const qint64 now = nowMs();
         auto q = m_db.exec(QStringLiteral("INSERT INTO pipeline (uuid, org_id, name, kind, is_active, cron, timezone, missed_policy, "
-                                          "overlap_policy, continue_on_sync_failure, auto_deps, created_at, updated_at) "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                                          "overlap_policy, continue_on_sync_failure, auto_deps, agent_tag, retry_policy, created_at, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                            {p.uuid, orgId, p.name, p.kind, p.active, p.cron.isEmpty() ? QVariant() : QVariant(p.cron),
                             p.timezone.isEmpty() ? QVariant() : QVariant(p.timezone), toString(p.missedPolicy),
-                            toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps, now, now});
+                            toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps,
+                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, now, now});
         if (!q)
             return fail(q.error());
         if (!q->next())
@@ -260,6 +311,8 @@ Result<Pipeline> PipelineStore::edit(const QString &uuid, const PipelineDraft &d
         p.missedPolicy = draft.missedPolicy.value_or(p.missedPolicy);
         p.overlapPolicy = draft.overlapPolicy.value_or(p.overlapPolicy);
         p.kind = draft.kind.value_or(p.kind);
+        if (auto d = applyDispatchSettings(p, draft); !d)
+            return fail(d.error());
 
         QList<OrgTask> userTasks;
         if (draft.taskUuids) {
@@ -278,10 +331,11 @@ Result<Pipeline> PipelineStore::edit(const QString &uuid, const PipelineDraft &d
         p.updatedAt = nowMs();
         auto q = m_db.exec(QStringLiteral("UPDATE pipeline SET name = ?, kind = ?, is_active = ?, cron = ?, timezone = ?, "
                                           "missed_policy = ?, overlap_policy = ?, continue_on_sync_failure = ?, auto_deps = ?, "
-                                          "updated_at = ? WHERE id = ?"),
+                                          "agent_tag = ?, retry_policy = ?, updated_at = ? WHERE id = ?"),
                            {p.name, p.kind, p.active, p.cron.isEmpty() ? QVariant() : QVariant(p.cron),
                             p.timezone.isEmpty() ? QVariant() : QVariant(p.timezone), toString(p.missedPolicy),
-                            toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps, p.updatedAt, p.id});
+                            toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps,
+                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, p.updatedAt, p.id});
         if (!q)
             return fail(q.error());
         if (auto s = saveSteps(p, userTasks); !s)

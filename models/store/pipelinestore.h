@@ -8,7 +8,8 @@ namespace sluice {
 
 class Database;
 
-// Pipelines and their task lists. Every save validates the schedule (cron and IANA zone), resolves
+// Pipelines and their task lists. Every save validates the schedule (cron and IANA zone), the retry
+// policy (RetryPolicy::fromJsonText; a bad one is refused naming the key) and the agent tag, resolves
 // the user's tasks, adds the automatic transform chain unless turned off, orders the list by the
 // rules in rules/taskrules.h and renumbers seq 0..n-1; the change and its audit rows commit together.
 class PipelineStore

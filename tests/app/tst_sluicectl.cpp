@@ -350,6 +350,56 @@ private Q_SLOTS:
         QCOMPARE(o.json().toArray().size(), 0);
     }
 
+    // --agent-tag / --no-agent-tag and --retry-policy on create and edit, shown by `pipeline show`
+    // (text and --json); a bad policy is a user error naming the key, and nothing changes.
+    void pipelineAgentTagAndRetryPolicy()
+    {
+        QCOMPARE(ctl({QStringLiteral("db"), QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("org"), QStringLiteral("create"), QStringLiteral("acme"), QStringLiteral("--name"), QStringLiteral("Acme")}).exitCode, 0);
+        const QString policy = QStringLiteral(R"({"default": {"retries": 2, "delays_s": [30]}, "tasks": {"dbt-run": {"timeout_s": 600}}})");
+        Outcome o = ctl({QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--name"),
+                         QStringLiteral("Nightly"), QStringLiteral("--agent-tag"), QStringLiteral("has-dbt"), QStringLiteral("--retry-policy"), policy});
+        QCOMPARE(o.exitCode, 0);
+        const QString uuid = QString::fromUtf8(o.out).trimmed();
+
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("show"), QStringLiteral("Nightly"), QStringLiteral("--json")});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.json()[QStringLiteral("agent_tag")].toString(), QStringLiteral("has-dbt"));
+        QCOMPARE(o.json()[QStringLiteral("retry_policy")][QStringLiteral("default")][QStringLiteral("retries")].toInt(), 2);
+        QCOMPARE(o.json()[QStringLiteral("retry_policy")][QStringLiteral("tasks")][QStringLiteral("dbt-run")][QStringLiteral("timeout_s")].toInt(), 600);
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("show"), uuid});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains("agent tag: has-dbt"), o.out.constData());
+        QVERIFY2(o.out.contains("\"retries\":2"), o.out.constData());
+
+        // A bad policy: exit 1, one line naming the key; the stored policy is unchanged.
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), uuid, QStringLiteral("--retry-policy"),
+                               QStringLiteral(R"({"default": {"retries": -1}})")}),
+                          QStringLiteral("retry_policy.default.retries")));
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--name"),
+                               QStringLiteral("Other"), QStringLiteral("--retry-policy"), QStringLiteral(R"({"tasks": {"dbt-run": {"retry": 1}}})")}),
+                          QStringLiteral("retry_policy.tasks.dbt-run.retry")));
+        QVERIFY(userError(ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), uuid, QStringLiteral("--agent-tag"), QStringLiteral("x"),
+                               QStringLiteral("--no-agent-tag")}),
+                          QStringLiteral("contradict")));
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("show"), uuid, QStringLiteral("--json")});
+        QCOMPARE(o.json()[QStringLiteral("retry_policy")][QStringLiteral("default")][QStringLiteral("retries")].toInt(), 2);
+        QCOMPARE(o.json()[QStringLiteral("agent_tag")].toString(), QStringLiteral("has-dbt"));
+
+        // Edit: another tag, then none; the policy is kept unless given.
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), uuid, QStringLiteral("--agent-tag"), QStringLiteral("big-box"), QStringLiteral("--json")});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.json()[QStringLiteral("agent_tag")].toString(), QStringLiteral("big-box"));
+        QCOMPARE(o.json()[QStringLiteral("retry_policy")][QStringLiteral("default")][QStringLiteral("retries")].toInt(), 2);
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), uuid, QStringLiteral("--no-agent-tag"), QStringLiteral("--retry-policy"), QStringLiteral("{}"),
+                 QStringLiteral("--json")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY(o.json()[QStringLiteral("agent_tag")].isNull());
+        QCOMPARE(o.json()[QStringLiteral("retry_policy")].toObject(), QJsonObject());
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("show"), uuid});
+        QVERIFY2(o.out.contains("agent tag: none"), o.out.constData());
+    }
+
     void databaseErrorsExitTwo()
     {
         QTcpServer s;

@@ -15,11 +15,13 @@
 #include "store/workspacestore.h"
 
 #include <QCoro/QCoroSignal>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimeZone>
 
 #include <cerrno>
 #include <csignal>
@@ -431,6 +433,44 @@ private Q_SLOTS:
         QCOMPARE(rec.tasks.at(0).status, QStringLiteral("failed"));
         QCOMPARE(rec.tasks.at(1).status, QStringLiteral("successful"));
         QCOMPARE(rec.tasks.at(1).attempt, 2);
+    }
+
+    // Shell tasks see the run's context in their environment: run uuid, trigger, slot, pipeline, seq and
+    // the attempt (a retry sees 2).
+    void runContextInTheEnvironment()
+    {
+        const QString marker = m_fixture.tempDir().filePath(QStringLiteral("context-marker"));
+        const Pipeline p = pipeline({shellTask(QStringLiteral("echo first")),
+                                     shellTask(QStringLiteral("sh -c 'echo $SLUICE_RUN_ID $SLUICE_TASK_SEQ $SLUICE_ATTEMPT; "
+                                                              "echo \"$SLUICE_RUN_TRIGGER|$SLUICE_SCHEDULED_FOR|$SLUICE_PIPELINE\"; "
+                                                              "test -f %1 && exit 0; touch %1; exit 1'").arg(marker))},
+                                    false, QStringLiteral(R"({"default": {"retries": 1}})"));
+        NewRun request;
+        request.requestedBy = kActor;
+        request.trigger = QStringLiteral("scheduled");
+        request.scheduledFor = QDateTime(QDate(2026, 3, 29), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+        auto runId = createPipelineRun(*m_db, p, request);
+        QVERIFY2(runId, qPrintable(why(runId)));
+        PipelineRunner runner(*m_db, *runId, options());
+        const auto r = runToEnd(runner);
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(*r, QStringLiteral("successful"));
+        const RunRecord rec = record(*runId);
+        QVERIFY(!rec.run.uuid.isEmpty());
+        QCOMPARE(rec.tasks.size(), 3);
+        const QString context = QStringLiteral("scheduled|2026-03-29T01:00:00Z|%1").arg(p.name);
+        QCOMPARE(logTexts(rec.tasks.at(1).id), (QStringList{QStringLiteral("%1 1 1").arg(rec.run.uuid), context}));
+        QCOMPARE(rec.tasks.at(2).attempt, 2);
+        QCOMPARE(logTexts(rec.tasks.at(2).id),
+                 (QStringList{QStringLiteral("Sluice: attempt 2 of 2"), QStringLiteral("%1 1 2").arg(rec.run.uuid), context}));
+
+        // A manual run: no slot.
+        const qint64 manual = queue(p);
+        PipelineRunner again(*m_db, manual, options());
+        const auto r2 = runToEnd(again);
+        QVERIFY2(r2, qPrintable(why(r2)));
+        const RunRecord rec2 = record(manual);
+        QCOMPARE(logTexts(rec2.tasks.at(1).id).value(1), QStringLiteral("manual||%1").arg(p.name));
     }
 
     void badRetryPolicyFailsTheRun()

@@ -3,6 +3,7 @@
 #include "storefixture.h"
 
 #include "store/orgstore.h"
+#include "domain/retrypolicy.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
 #include "store/warehousestore.h"
@@ -368,6 +369,84 @@ private Q_SLOTS:
         QCOMPARE(after->name, QStringLiteral("b"));
         QVERIFY(after->active);
         QCOMPARE(count(QStringLiteral("audit_event")), auditBefore);
+    }
+
+    void agentTagAndRetryPolicyRoundTrip()
+    {
+        PipelineStore store(*m_db, m_actor);
+        PipelineDraft d;
+        d.name = QStringLiteral("nightly");
+        auto p = store.create(m_org.id, d);
+        QVERIFY(p);
+        QCOMPARE(p->agentTag, QString());
+        QCOMPARE(p->retryPolicy, QStringLiteral("{}"));
+        QVERIFY(toJson(*p).value(QStringLiteral("agent_tag")).isNull());
+        QCOMPARE(toJson(*p).value(QStringLiteral("retry_policy")).toObject(), QJsonObject());
+
+        PipelineDraft e;
+        e.agentTag = QStringLiteral(" has-dbt ");
+        e.retryPolicy = QStringLiteral(R"({ "default": {"retries": 2, "delays_s": [30]} })");
+        auto edited = store.edit(p->uuid, e);
+        QVERIFY2(edited, qPrintable(edited ? QString() : edited.error().message));
+        auto read = store.find(p->uuid);
+        QVERIFY(read);
+        QCOMPARE(read->agentTag, QStringLiteral("has-dbt"));
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT agent_tag FROM pipeline WHERE id = ?"), {p->id})->toString(), QStringLiteral("has-dbt"));
+        auto policy = RetryPolicy::fromJsonText(read->retryPolicy);
+        QVERIFY(policy);
+        QVERIFY(policy->defaults);
+        QCOMPARE(policy->defaults->retries, 2);
+        QCOMPARE(policy->defaults->delaysS, QList<double>{30});
+        const QJsonObject json = toJson(*read);
+        QCOMPARE(json.value(QStringLiteral("agent_tag")).toString(), QStringLiteral("has-dbt"));
+        QCOMPARE(json.value(QStringLiteral("retry_policy")).toObject().value(QStringLiteral("default")).toObject().value(QStringLiteral("retries")).toInt(), 2);
+
+        auto history = AuditLog(*m_db, m_actor).history(QStringLiteral("pipeline"), p->uuid);
+        QVERIFY(history);
+        QStringList properties;
+        for (const AuditEvent &ev : *history)
+            properties << ev.property;
+        QVERIFY2(properties.contains(QLatin1String("agent_tag")), qPrintable(properties.join(QLatin1Char(','))));
+        QVERIFY2(properties.contains(QLatin1String("retry_policy")), qPrintable(properties.join(QLatin1Char(','))));
+        for (const AuditEvent &ev : *history) {
+            if (ev.property == QLatin1String("agent_tag")) {
+                QCOMPARE(ev.oldValue, QString());
+                QCOMPARE(ev.newValue, QStringLiteral("has-dbt"));
+            }
+        }
+
+        // A bad policy is refused naming the key, and changes nothing; so is a tag with a space.
+        const int auditBefore = count(QStringLiteral("audit_event"));
+        PipelineDraft bad;
+        bad.retryPolicy = QStringLiteral(R"({"default": {"retrys": 1}})");
+        bad.agentTag = QString();
+        auto refused = store.edit(p->uuid, bad);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().kind == Error::Kind::Invalid);
+        QVERIFY2(refused.error().message.contains(QLatin1String("retry_policy.default.retrys")), qPrintable(refused.error().message));
+        PipelineDraft badTag;
+        badTag.agentTag = QStringLiteral("has dbt");
+        QVERIFY(!store.edit(p->uuid, badTag));
+        QCOMPARE(count(QStringLiteral("audit_event")), auditBefore);
+        QCOMPARE(store.find(p->uuid)->agentTag, QStringLiteral("has-dbt"));
+
+        PipelineDraft badCreate;
+        badCreate.name = QStringLiteral("other");
+        badCreate.retryPolicy = QStringLiteral("[1]");
+        auto notCreated = store.create(m_org.id, badCreate);
+        QVERIFY(!notCreated);
+        QVERIFY(notCreated.error().message.contains(QLatin1String("retry_policy")));
+        QCOMPARE(count(QStringLiteral("pipeline")), 1);
+
+        // Clearing: an empty tag is any agent (NULL), an empty policy the defaults.
+        PipelineDraft clear;
+        clear.agentTag = QString();
+        clear.retryPolicy = QString();
+        auto cleared = store.edit(p->uuid, clear);
+        QVERIFY(cleared);
+        QCOMPARE(cleared->agentTag, QString());
+        QCOMPARE(cleared->retryPolicy, QStringLiteral("{}"));
+        QVERIFY(m_db->scalar(QStringLiteral("SELECT agent_tag FROM pipeline WHERE id = ?"), {p->id})->isNull());
     }
 
     void warehouseKeepsSecretsOut()

@@ -1,0 +1,148 @@
+// PipelineRunner in a process without a keychain (an agent on a server): the org's secrets cannot be
+// read for masking; that is logged once per process, not once per run, and later runs skip the lookup
+// (RunnerOptions::unavailableKeychainRecheck, runner/keychainmemo.h). Runs without KEYRING, on a
+// session bus address that leads nowhere. Masking with a keychain is covered by tst_pipelinerunner.
+#include "storefixture.h"
+#include "testhelpers.h"
+
+#include "runner/keychainmemo.h"
+#include "runner/pipelinerunner.h"
+#include "runner/runrequest.h"
+#include "store/orgstore.h"
+#include "store/orgtaskstore.h"
+#include "store/pipelinestore.h"
+
+#include <QCoro/QCoroTask>
+#include <QTest>
+
+#include <memory>
+
+using namespace sluice;
+using sluice::test::StoreFixture;
+using sluice::test::why;
+
+namespace {
+
+const QString kActor = QStringLiteral("alice@server");
+
+// The runner's lines about the keychain, captured by a message handler.
+QStringList g_keychainLines;
+QtMessageHandler g_previous = nullptr;
+
+void capture(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "sluice.exec.runner") == 0 && message.contains(QLatin1String("to mask them")))
+        g_keychainLines.append(message);
+    if (g_previous)
+        g_previous(type, context, message);
+}
+
+} // namespace
+
+class tst_RunnerKeychain : public QObject
+{
+    Q_OBJECT
+
+    StoreFixture m_fixture;
+    std::unique_ptr<Database> m_db;
+    Org m_org;
+    Pipeline m_pipeline;
+
+    RunnerOptions options(std::chrono::milliseconds recheck)
+    {
+        RunnerOptions o;
+        o.lockedBy = kActor;
+        o.unavailableKeychainRecheck = recheck;
+        o.log.flushInterval = std::chrono::milliseconds(50);
+        return o;
+    }
+
+    // Runs the pipeline once; its status.
+    QString runOnce(std::chrono::milliseconds recheck)
+    {
+        NewRun request;
+        request.requestedBy = kActor;
+        auto runId = createPipelineRun(*m_db, m_pipeline, request);
+        if (!runId)
+            return why(runId);
+        PipelineRunner runner(*m_db, *runId, options(recheck));
+        auto slot = std::make_shared<std::optional<Result<QString>>>();
+        QCoro::connect(runner.run(), this, [slot](Result<QString> r) { *slot = std::move(r); });
+        if (!QTest::qWaitFor([&] { return slot->has_value(); }, 60'000))
+            return QStringLiteral("the run did not end within 60 s");
+        return **slot ? ***slot : why(**slot);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        SLUICE_REQUIRE_BACKEND(m_fixture);
+        // No keychain: a session bus that does not exist (before anything in this process uses D-Bus).
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + m_fixture.tempDir().filePath(QStringLiteral("no-bus")).toUtf8());
+        g_previous = qInstallMessageHandler(capture);
+    }
+
+    void cleanupTestCase() { qInstallMessageHandler(g_previous); }
+
+    void init()
+    {
+        auto db = m_fixture.openFresh();
+        QVERIFY2(db, qPrintable(why(db)));
+        m_db = std::move(*db);
+        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
+        QVERIFY2(org, qPrintable(why(org)));
+        m_org = *org;
+        OrgTaskDraft t;
+        t.slug = QStringLiteral("shell");
+        t.command = QStringLiteral("echo hello");
+        auto task = OrgTaskStore(*m_db, kActor).create(m_org.id, t);
+        QVERIFY2(task, qPrintable(why(task)));
+        PipelineDraft d;
+        d.name = QStringLiteral("nightly");
+        d.taskUuids = QStringList{task->uuid};
+        d.autoDeps = false;
+        auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
+        QVERIFY2(p, qPrintable(why(p)));
+        m_pipeline = *p;
+        KeychainMemo::reset();
+        g_keychainLines.clear();
+    }
+
+    void cleanup() { m_db.reset(); }
+
+    void notedOncePerProcess()
+    {
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(runOnce(std::chrono::seconds(60)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 1);
+        QVERIFY2(g_keychainLines.first().contains(QLatin1String("no system keychain is reachable")), qPrintable(g_keychainLines.first()));
+        QVERIFY2(g_keychainLines.first().contains(QLatin1String("60 s")), qPrintable(g_keychainLines.first()));
+        QVERIFY(KeychainMemo::shouldSkip(std::chrono::seconds(60)));   // later runs skip the lookup
+        QVERIFY(!KeychainMemo::shouldSkip(std::chrono::milliseconds(0)));
+    }
+
+    void afterTheWindowItIsAskedAgainQuietly()
+    {
+        QCOMPARE(runOnce(std::chrono::milliseconds(1)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 1);
+        QTRY_VERIFY(!KeychainMemo::shouldSkip(std::chrono::milliseconds(1)));
+        // The window has passed: the lookup is made again, still unreachable, and nothing more is said.
+        QCOMPARE(runOnce(std::chrono::milliseconds(1)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 1);
+        // Once the keychain has answered, a later outage is noted again.
+        KeychainMemo::markAvailable();
+        QCOMPARE(runOnce(std::chrono::seconds(60)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 2);
+    }
+
+    void withoutRecheckEveryRunSaysIt()
+    {
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(runOnce(std::chrono::milliseconds(0)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 2);
+        QVERIFY(!KeychainMemo::shouldSkip(std::chrono::seconds(60)));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_RunnerKeychain)
+#include "tst_runnerkeychain.moc"
