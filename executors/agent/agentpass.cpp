@@ -47,8 +47,6 @@ Result<PassReport> Agent::runPass()
         return fail(Error::internal(QStringLiteral("the agent is not started")));
     m_inPass = true;
     m_followUp = false;
-    if (nowMs() - m_lastHeartbeatMs >= m_options.heartbeatMs - kHeartbeatSlackMs)
-        heartbeat();
     PassReport report;
     auto result = [&]() -> Result<void> {
         auto expired = m_locks.expireStale();
@@ -87,6 +85,9 @@ Result<PassReport> Agent::runPass()
     for (qint64 runId : std::as_const(m_blockedClaims))
         giveBack(runId);
     m_blockedClaims.clear();
+    // Last, so that it never delays a due slot's start.
+    if (nowMs() - m_lastHeartbeatMs >= m_options.heartbeatMs - kHeartbeatSlackMs)
+        heartbeat();
     if (!result)
         return fail(result.error());
     return report;
