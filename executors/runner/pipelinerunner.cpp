@@ -242,7 +242,7 @@ QCoro::Task<QString> PipelineRunner::execute(const RunRecord &record)
             co_return QStringLiteral("failed");
         }
         const RetryRule rule = [&] {
-            auto ot = OrgTaskStore(m_db, m_options.actor).getById(task.orgTaskId);
+            auto ot = orgTask(task.orgTaskId);
             return m_settings->retry.ruleFor(task.slug, ot ? ot->uuid : QString());
         }();
         const TaskOutcome o = co_await runTask(task, rule);
@@ -452,9 +452,19 @@ QMap<QString, QString> PipelineRunner::runEnvironment(const TaskRunRecord &task,
             {QStringLiteral("SLUICE_ATTEMPT"), QString::number(attempt)}};
 }
 
+Result<OrgTask> PipelineRunner::orgTask(qint64 id)
+{
+    if (auto it = m_orgTasks.constFind(id); it != m_orgTasks.cend())
+        return *it;
+    auto task = OrgTaskStore(m_db, m_options.actor).getById(id);
+    if (task)
+        m_orgTasks.insert(id, *task);
+    return task;
+}
+
 QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &task, int attempt, const RetryRule &rule)
 {
-    auto orgTask = OrgTaskStore(m_db, m_options.actor).getById(task.orgTaskId);
+    auto orgTask = this->orgTask(task.orgTaskId);
     if (!orgTask)
         co_return fail(Error::notFound(QStringLiteral("the org task of step %1 (%2) no longer exists").arg(task.seq).arg(task.slug)));
     const CatalogTask *catalog = TaskCatalog::builtin().find(orgTask->slug);

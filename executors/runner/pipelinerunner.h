@@ -1,6 +1,7 @@
 #pragma once
 
 #include "airbyte/airbytesync.h"
+#include "domain/entities.h"
 #include "logwriter.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
@@ -10,6 +11,7 @@
 #include "taskexecution.h"
 
 #include <QCoro/QCoroTask>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTemporaryDir>
@@ -111,6 +113,8 @@ private:
     QCoro::Task<TaskOutcome> runTask(const TaskRunRecord &task, const RetryRule &rule);
     QCoro::Task<Result<TaskLaunch>> prepare(const TaskRunRecord &task, int attempt, const RetryRule &rule);
     [[nodiscard]] QMap<QString, QString> runEnvironment(const TaskRunRecord &task, int attempt) const;
+    // The run's org tasks, read once per run (each is configured as it was when its first step ran).
+    Result<OrgTask> orgTask(qint64 id);
     QCoro::Task<void> loadSecrets();
     QCoro::Task<std::optional<QString>> secret(const QString &key);
     struct ClientRef { AirbyteClient *client = nullptr; };
@@ -128,6 +132,7 @@ private:
     LockStore m_locks;
     SecretScrubber m_scrubber;
     std::unique_ptr<PipelineSettings> m_settings;
+    QHash<qint64, OrgTask> m_orgTasks;
     LeaseKeeper *m_keeper = nullptr;
     QPointer<TaskExecution> m_current;
     AirbyteClient *m_ownAirbyte = nullptr;
