@@ -8,7 +8,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <QFile>
+
 #include <cstdio>
+#include <string>
+
+#include <termios.h>
+#include <unistd.h>
 
 namespace sluice::cli {
 
@@ -177,6 +183,38 @@ int run(const QStringList &arguments)
         return 0;
     err << "sluicectl: error: " << result.error().message << '\n';
     return result.error().isUserError() ? 1 : 2;
+}
+
+Result<QByteArray> readHiddenInput(const QString &prompt, const QString &what)
+{
+    QByteArray bytes;
+    if (::isatty(STDIN_FILENO)) {
+        std::fputs(qPrintable(prompt), stderr);
+        std::fflush(stderr);
+        termios saved{};
+        const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+        if (haveTerm) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        std::string line;
+        for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar())
+            line.push_back(char(c));
+        if (haveTerm)
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::fputc('\n', stderr);
+        return QByteArray::fromStdString(line);
+    }
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return fail(Error::internal(QStringLiteral("could not read %1 from standard input: %2").arg(what, in.errorString())));
+    bytes = in.readAll();
+    if (bytes.endsWith("\r\n"))
+        bytes.chop(2);
+    else if (bytes.endsWith('\n'))
+        bytes.chop(1);
+    return bytes;
 }
 
 } // namespace sluice::cli

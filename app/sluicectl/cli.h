@@ -68,4 +68,9 @@ CommandResult runTaskRun(Context &ctx, const QStringList &words);
 // (0 success, 1 user error, 2 internal or database error).
 int run(const QStringList &arguments);
 
+// Reads a secret from standard input, never from argv: from a terminal one line with echo off (after
+// `prompt` on stderr); from a pipe or file everything, less one trailing newline. `what` names the
+// value in the error when stdin cannot be read. Empty input is returned as empty.
+[[nodiscard]] Result<QByteArray> readHiddenInput(const QString &prompt, const QString &what);
+
 } // namespace sluice::cli

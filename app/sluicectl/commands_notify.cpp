@@ -11,15 +11,11 @@
 
 #include <QCoro/QCoroTask>
 #include <QDateTime>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <cstdio>
-#include <string>
 
-#include <termios.h>
-#include <unistd.h>
 
 namespace sluice::cli {
 
@@ -34,31 +30,11 @@ const QString kOn = QStringLiteral("on");
 // trimmed. The text is never echoed back, also not in errors.
 Result<QString> readUrl(const QString &channel)
 {
-    QByteArray bytes;
-    if (::isatty(STDIN_FILENO)) {
-        std::fprintf(stderr, "Webhook URL for channel %s (input hidden): ", qPrintable(channel));
-        std::fflush(stderr);
-        termios saved{};
-        const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-        if (haveTerm) {
-            termios quiet = saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        std::string line;
-        for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar())
-            line.push_back(char(c));
-        if (haveTerm)
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        std::fputc('\n', stderr);
-        bytes = QByteArray::fromStdString(line);
-    } else {
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly))
-            return fail(Error::internal(QStringLiteral("could not read the webhook URL from standard input: %1").arg(in.errorString())));
-        bytes = in.readAll();
-    }
-    const QString url = QString::fromUtf8(bytes).trimmed();
+    auto bytes = readHiddenInput(QStringLiteral("Webhook URL for channel %1 (input hidden): ").arg(channel),
+                                 QStringLiteral("the webhook URL"));
+    if (!bytes)
+        return fail(bytes.error());
+    const QString url = QString::fromUtf8(*bytes).trimmed();
     if (url.isEmpty())
         return fail(Error::invalid(QStringLiteral("no webhook URL was given on standard input; pipe it in, e.g. "
                                                   "`sluicectl notify add ... < url.txt`, or type it at the prompt")));

@@ -7,55 +7,24 @@
 #include "secrets/secretstore.h"
 
 #include <QCoro/QCoroTask>
-#include <QFile>
 #include <QJsonObject>
 
 #include <cstdio>
-#include <string>
 
-#include <termios.h>
-#include <unistd.h>
 
 namespace sluice::cli {
 
 namespace {
 
-// Reads the secret: from a terminal, one line with echo off; from a pipe or file, everything, less
-// one trailing newline (what `echo` or a file's last line adds).
 Result<QString> readValue(const QString &key)
 {
-    QByteArray bytes;
-    if (::isatty(STDIN_FILENO)) {
-        std::fprintf(stderr, "Secret for %s (input hidden): ", qPrintable(key));
-        std::fflush(stderr);
-        termios saved{};
-        const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-        if (haveTerm) {
-            termios quiet = saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        std::string line;
-        for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar())
-            line.push_back(char(c));
-        if (haveTerm)
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        std::fputc('\n', stderr);
-        bytes = QByteArray::fromStdString(line);
-    } else {
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly))
-            return fail(Error::internal(QStringLiteral("could not read the secret from standard input: %1").arg(in.errorString())));
-        bytes = in.readAll();
-        if (bytes.endsWith("\r\n"))
-            bytes.chop(2);
-        else if (bytes.endsWith('\n'))
-            bytes.chop(1);
-    }
-    if (bytes.isEmpty())
+    auto bytes = readHiddenInput(QStringLiteral("Secret for %1 (input hidden): ").arg(key), QStringLiteral("the secret"));
+    if (!bytes)
+        return fail(bytes.error());
+    if (bytes->isEmpty())
         return fail(Error::invalid(QStringLiteral("no secret was given on standard input; pipe it in, e.g. "
                                                   "`sluicectl secrets set %1 < file` or type it at the prompt").arg(key)));
-    return QString::fromUtf8(bytes);
+    return QString::fromUtf8(*bytes);
 }
 
 Result<QString> keyArgument(const QStringList &words, const QString &command, const QString &usage)
