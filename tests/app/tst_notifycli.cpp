@@ -3,6 +3,7 @@
 // in this process. The webhook URL (with a canary in its path) goes in on stdin and must never come
 // out: not on stdout or stderr, not in the database.
 #include "storefixture.h"
+#include "clirun.h"
 #include "testhelpers.h"
 #include "webhookdouble.h"
 
@@ -26,17 +27,7 @@ namespace {
 
 const QString kCanary = QStringLiteral("canary-c4d2a91e7f60");
 
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    [[nodiscard]] QJsonValue json() const
-    {
-        const QJsonDocument d = QJsonDocument::fromJson(out);
-        return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
-    }
-};
+using Outcome = sluice::test::CliOutcome;
 
 } // namespace
 
@@ -53,20 +44,9 @@ class tst_NotifyCli : public QObject
     // Runs sluicectl with `input` on stdin while this process keeps serving the webhook double.
     Outcome ctl(QStringList args, const QByteArray &input = {})
     {
-        QProcess p;
-        QSignalSpy finished(&p, &QProcess::finished);
         args.prepend(m_url);
         args.prepend(QStringLiteral("--db"));
-        p.start(QStringLiteral(SLUICECTL_PATH), args);
-        p.write(input);
-        p.closeWriteChannel();
-        if (!finished.wait(60000)) {
-            p.kill();
-            finished.wait(5000);
-            qWarning() << "sluicectl did not finish:" << args;
-            return {};
-        }
-        Outcome o{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(), p.readAllStandardError()};
+        Outcome o = test::runCli(QStringLiteral(SLUICECTL_PATH), args, QProcessEnvironment::systemEnvironment(), input);
         m_allOutput += o.out + o.err;
         return o;
     }

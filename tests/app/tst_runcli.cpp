@@ -1,6 +1,7 @@
 // sluicectl run list | show | logs | cancel: the real binary as a child process, against runs seeded
 // through RunStore and LockStore in a real SQLite file and a real PostgreSQL database.
 #include "storefixture.h"
+#include "clirun.h"
 #include "testhelpers.h"
 
 #include "store/lockstore.h"
@@ -20,17 +21,7 @@ using sluice::test::why;
 
 namespace {
 
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    [[nodiscard]] QJsonValue json() const
-    {
-        const QJsonDocument d = QJsonDocument::fromJson(out);
-        return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
-    }
-};
+using Outcome = sluice::test::CliOutcome;
 
 // JSON Lines output, one object per line.
 QList<QJsonObject> jsonLines(const QByteArray &out)
@@ -67,22 +58,10 @@ class tst_RunCli : public QObject
 
     Outcome ctl(QStringList args)
     {
-        QProcess p;
-        p.setProcessEnvironment(childEnvironment());
-        p.start(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_url} + args);
-        if (!p.waitForFinished(30000))
-            qFatal("sluicectl did not finish");
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        return test::runCli(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_url} + args, childEnvironment());
     }
 
-    static bool userError(const Outcome &o, const QString &needle)
-    {
-        const QString err = QString::fromUtf8(o.err);
-        const bool ok = o.exitCode == 1 && err.count(QLatin1Char('\n')) == 1 && err.contains(needle) && o.out.isEmpty();
-        if (!ok)
-            qWarning() << "exit" << o.exitCode << "stderr" << err << "stdout" << o.out;
-        return ok;
-    }
+    static bool userError(const Outcome &o, const QString &needle) { return test::isUserError(o, needle); }
 
     qint64 insertId(const QString &sql, const QVariantList &values = {})
     {

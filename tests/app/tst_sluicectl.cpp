@@ -1,6 +1,7 @@
 // sluicectl as a user meets it: the real binary, run as a child process against a real SQLite file
 // and a real PostgreSQL database. Exit codes: 0 success, 1 user error, 2 database/internal error.
 #include "storefixture.h"
+#include "clirun.h"
 
 #include "store/migrator.h"
 
@@ -17,17 +18,7 @@ using sluice::test::StoreFixture;
 
 namespace {
 
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    [[nodiscard]] QJsonValue json() const
-    {
-        const QJsonDocument d = QJsonDocument::fromJson(out);
-        return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
-    }
-};
+using Outcome = sluice::test::CliOutcome;
 
 } // namespace
 
@@ -42,33 +33,20 @@ class tst_Sluicectl : public QObject
     // environment; with a SLUICE_DB in it, no --db is passed.
     Outcome ctl(QStringList args, const QString &db = {}, const QMap<QString, QString> &environment = {})
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("SLUICE_DB"));
         env.insert(QStringLiteral("HOME"), m_fixture.tempDir().path());   // never the user's own default store
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_fixture.tempDir().filePath(QStringLiteral("xdg")));
         for (auto it = environment.begin(); it != environment.end(); ++it)
             env.insert(it.key(), it.value());
-        p.setProcessEnvironment(env);
         if (!environment.contains(QStringLiteral("SLUICE_DB")) && db != QLatin1String("-")) {
             args.prepend(db.isEmpty() ? m_db : db);
             args.prepend(QStringLiteral("--db"));
         }
-        p.start(QStringLiteral(SLUICECTL_PATH), args);
-        if (!p.waitForFinished(30000))
-            qFatal("sluicectl did not finish");
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        return test::runCli(QStringLiteral(SLUICECTL_PATH), args, env);
     }
 
-    // A user error: exit 1 and exactly one line on stderr that contains `needle`.
-    static bool userError(const Outcome &o, const QString &needle)
-    {
-        const QString err = QString::fromUtf8(o.err);
-        const bool ok = o.exitCode == 1 && err.count(QLatin1Char('\n')) == 1 && err.contains(needle) && o.out.isEmpty();
-        if (!ok)
-            qWarning() << "exit" << o.exitCode << "stderr" << err << "stdout" << o.out;
-        return ok;
-    }
+    static bool userError(const Outcome &o, const QString &needle) { return test::isUserError(o, needle); }
 
     QString createTask(const QStringList &args)
     {
