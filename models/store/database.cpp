@@ -8,6 +8,9 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <malloc.h>
+#include <mutex>
+
 Q_LOGGING_CATEGORY(lcStore, "sluice.store")
 
 namespace sluice {
@@ -58,7 +61,61 @@ Result<void> setUpPostgresSession(const QSqlDatabase &db, const DbUrl &url)
     return {};
 }
 
+// SQLite builds a statement's temporary b-trees (IN lists, RETURNING, subqueries) in a fresh ~90 KB
+// page cache and frees it when the statement ends; with glibc's default trim threshold that memory goes
+// back to the kernel each time and is faulted in again by the next statement — more than the statement
+// itself costs. Keeping up to a few MiB of freed heap ends that. Process-wide, once, on the first open.
+void keepFreedHeap()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+#ifdef M_TRIM_THRESHOLD
+        mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+#endif
+    });
+}
+
 } // namespace
+
+// The idle statements of one connection's exec(), by SQL text; at most kCapacity of them.
+struct StatementPool
+{
+    static constexpr qsizetype kCapacity = 256;
+    QHash<QString, QSqlQuery> idle;
+};
+
+Query::Query(QSqlQuery &&query, std::weak_ptr<StatementPool> pool, QString sql)
+    : QSqlQuery(std::move(query)), m_pool(std::move(pool)), m_sql(std::move(sql))
+{
+}
+
+Query::~Query()
+{
+    giveBack();
+}
+
+Query &Query::operator=(Query &&other) noexcept
+{
+    if (this != &other) {
+        giveBack();
+        QSqlQuery::operator=(std::move(other));
+        m_pool = std::move(other.m_pool);
+        m_sql = std::move(other.m_sql);
+    }
+    return *this;
+}
+
+void Query::giveBack()
+{
+    // An empty m_pool also marks a moved-from Query (its QSqlQuery part is gone with it).
+    auto pool = m_pool.lock();
+    m_pool.reset();
+    if (!pool)
+        return;
+    finish();   // SQLite: the statement is reset, its read snapshot ends; PostgreSQL: the result is freed
+    if (pool->idle.size() < StatementPool::kCapacity && !pool->idle.contains(m_sql))
+        pool->idle.insert(m_sql, QSqlQuery(std::move(static_cast<QSqlQuery &>(*this))));
+}
 
 QString oneLine(QString text)
 {
@@ -68,24 +125,24 @@ QString oneLine(QString text)
 }
 
 Database::Database(DbUrl url, QString connectionName)
-    : m_url(std::move(url)), m_dialect(m_url.backend), m_connectionName(std::move(connectionName))
+    : m_url(std::move(url)), m_dialect(m_url.backend), m_connectionName(std::move(connectionName)),
+      m_pool(std::make_shared<StatementPool>())
 {
 }
 
 Database::~Database()
 {
     m_prepared.clear();   // prepared statements go before their connection
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        if (db.isOpen())
-            db.close();
-    }
+    m_pool.reset();       // lent ones are freed by their Query
+    if (m_handle.isOpen())
+        m_handle.close();
+    m_handle = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
 QSqlDatabase Database::handle() const
 {
-    return QSqlDatabase::database(m_connectionName, false);
+    return m_handle;
 }
 
 Result<std::unique_ptr<Database>> Database::open(const DbUrl &url, const Options &options)
@@ -101,9 +158,11 @@ Result<std::unique_ptr<Database>> Database::open(const DbUrl &url, const Options
             return fail(ok.error());
     }
 
+    keepFreedHeap();
     std::unique_ptr<Database> database(new Database(url, nextConnectionName()));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(dialect.driverName(), database->m_connectionName);
+        database->m_handle = db;
         if (url.isSqlite()) {
             db.setDatabaseName(url.path);
             db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs));
@@ -240,15 +299,17 @@ Result<void> Database::reconnect()
     // without a DEALLOCATE, which on a dead connection would only fail, with a warning for each.
     QHash<QString, QSqlQuery> stale;
     stale.swap(m_prepared);
+    std::shared_ptr<StatementPool> stalePool = std::exchange(m_pool, std::make_shared<StatementPool>());
     const QString previous = m_connectionName;
     m_connectionName = nextConnectionName();
     {
-        QSqlDatabase old = QSqlDatabase::database(previous, false);
-        QSqlDatabase::cloneDatabase(old, m_connectionName);
+        QSqlDatabase old = std::exchange(m_handle, QSqlDatabase());
+        m_handle = QSqlDatabase::cloneDatabase(old, m_connectionName);
         old.close();
     }
     QSqlDatabase::removeDatabase(previous);
     stale.clear();
+    stalePool.reset();
     QSqlDatabase db = handle();
     if (!db.open()) {
         const QString why = oneLine(db.lastError().text());
@@ -269,28 +330,35 @@ Result<void> Database::reconnect()
     return {};
 }
 
-Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &values)
+Result<Query> Database::exec(const QString &sql, const QVariantList &values)
 {
     if (auto c = ensureConnected(); !c)
         return fail(c.error());
-    QSqlQuery query(handle());
-    // QPSQL streams a forward-only result row by row and loses it when the connection runs another
-    // statement before it is read to the end; a query inside a loop over another's rows is common
-    // here, so PostgreSQL results are fetched whole. SQLite steps its statements independently.
-    query.setForwardOnly(m_dialect.isSqlite());
-    bool ok = false;
-    if (values.isEmpty()) {
-        ok = query.exec(sql);
+    if (values.isEmpty() && !m_dialect.isSqlite()) {
+        QSqlQuery query(handle());
+        query.setForwardOnly(false);   // see below
+        if (!query.exec(sql))
+            return fail(failure(query.lastError(), sql));
+        return Query(std::move(query), {}, {});
+    }
+    QSqlQuery query;
+    if (auto idle = m_pool->idle.find(sql); idle != m_pool->idle.end()) {
+        query = std::move(*idle);
+        m_pool->idle.erase(idle);
     } else {
+        query = QSqlQuery(handle());
+        // QPSQL streams a forward-only result row by row and loses it when the connection runs another
+        // statement before it is read to the end; a query inside a loop over another's rows is common
+        // here, so PostgreSQL results are fetched whole. SQLite steps its statements independently.
+        query.setForwardOnly(m_dialect.isSqlite());
         if (!query.prepare(sql))
             return fail(failure(query.lastError(), sql));
-        for (const QVariant &v : values)
-            query.addBindValue(v);
-        ok = query.exec();
     }
-    if (!ok)
-        return fail(failure(query.lastError(), sql));   // the query outlives a reconnect's driver: freed quietly
-    return query;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values[i]);
+    if (!query.exec())
+        return fail(failure(query.lastError(), sql));   // not pooled; outlives a reconnect's driver: freed quietly
+    return Query(std::move(query), m_pool, sql);
 }
 
 Result<QSqlQuery *> Database::runPrepared(const QString &sql, const QVariantList &values)

@@ -14,6 +14,32 @@
 
 namespace sluice {
 
+struct StatementPool;
+
+// What Database::exec() returns: a QSqlQuery positioned before the first row, whose prepared statement
+// is lent by its connection. When the Query is destroyed the statement is finished and handed back, so
+// the next exec() of the same SQL text skips the prepare (on SQLite the parse and plan of a statement
+// cost more than running it). Move-only: a copy would share a statement that goes back to the pool.
+// A Query may outlive its Database (the statement is then simply freed); it never crosses threads.
+class Query : public QSqlQuery
+{
+public:
+    Query() = default;
+    ~Query();
+    Query(Query &&other) noexcept = default;
+    Query &operator=(Query &&other) noexcept;
+    Query(const Query &) = delete;
+    Query &operator=(const Query &) = delete;
+
+private:
+    friend class Database;
+    Query(QSqlQuery &&query, std::weak_ptr<StatementPool> pool, QString sql);
+    void giveBack();
+
+    std::weak_ptr<StatementPool> m_pool;   // empty: not pooled (a failed or unpreparable statement)
+    QString m_sql;
+};
+
 // One open connection to the store, owned by the thread that opened it (Qt SQL connections must not
 // cross threads: each thread opens its own Database). Not copyable; closing happens in the destructor.
 //
@@ -49,7 +75,9 @@ public:
 
     // Prepares and runs one statement with positional `?` values. The returned query is positioned
     // before the first row. A failure becomes an Error naming the broken constraint where there is one.
-    [[nodiscard]] Result<QSqlQuery> exec(const QString &sql, const QVariantList &values = {});
+    // Prepared statements are reused (see Query); on PostgreSQL a statement without values is sent
+    // unprepared, since not every statement can be prepared there (SHOW, for one).
+    [[nodiscard]] Result<Query> exec(const QString &sql, const QVariantList &values = {});
 
     // The hot path: the statement is prepared once per connection and kept (on PostgreSQL a prepared
     // statement saves two round trips per call), so use it for statements run again and again (locks,
@@ -120,7 +148,9 @@ private:
     Dialect m_dialect;
     QString m_connectionName;
     int m_depth = 0;
+    QSqlDatabase m_handle;                  // the open connection (QSqlDatabase::database() locks a global registry)
     QHash<QString, QSqlQuery> m_prepared;   // change()/fetch() statements, by SQL text
+    std::shared_ptr<StatementPool> m_pool;  // exec() statements not lent out, by SQL text (renewed on reconnect)
     bool m_lost = false;                    // PostgreSQL: the connection is lost and not yet reopened
     QElapsedTimer m_lastReconnect;          // since the last attempt to reopen it
 };

@@ -55,7 +55,7 @@ NotificationAttempt readAttempt(const QSqlQuery &q)
     return a;
 }
 
-Result<QList<NotificationAttempt>> readAttempts(Result<QSqlQuery> q)
+Result<QList<NotificationAttempt>> readAttempts(Result<Query> q)
 {
     if (!q)
         return fail(q.error());
