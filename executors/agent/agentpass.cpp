@@ -167,20 +167,11 @@ Result<void> Agent::planPipeline(PipelineState &state, qint64 now, PassReport &r
 
 Result<QList<TaskLockStatus>> Agent::holdersOf(const PipelineState &state)
 {
-    auto all = m_locks.status(state.pipeline.orgId);
-    if (!all)
-        return fail(all.error());
-    QList<TaskLockStatus> held;
-    for (const TaskLockStatus &s : std::as_const(*all)) {
-        if (s.leaseRemainingMs <= 0)
-            continue;   // expired: the runner's acquire takes it over
-        for (const RunTaskPlan &t : state.pipeline.tasks)
-            if (t.orgTaskId == s.orgTaskId) {
-                held.append(s);
-                break;
-            }
-    }
-    return held;
+    QList<qint64> ids;
+    for (const RunTaskPlan &t : state.pipeline.tasks)
+        if (t.orgTaskId > 0)
+            ids.append(t.orgTaskId);
+    return m_locks.liveHolders(ids);   // an expired lease is not listed: the runner's acquire takes it over
 }
 
 Result<void> Agent::claimSlot(PipelineState &state, qint64 slot, QList<qint64> &planRuns, PassReport &report)

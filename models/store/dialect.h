@@ -21,7 +21,8 @@ public:
     [[nodiscard]] QString driverName() const;
     [[nodiscard]] QString displayName() const;
 
-    // Expands the dialect tokens of a migration script (%ID%: auto-increment primary key).
+    // Expands the dialect tokens of a migration script (%ID%: auto-increment primary key; %KEY%: a
+    // 64-bit primary key given by the rows, on SQLite the rowid).
     [[nodiscard]] QString expandDdl(QString sql) const;
 
     // SQL expression for the database's clock, as UTC epoch milliseconds. Lease expiry is judged by it.

@@ -71,8 +71,10 @@ struct TaskLockStatus
 // statements on the caller's connection; every method that writes runs as one write transaction
 // (joining the caller's, if one is open).
 // Safe to use from several processes / connections on one database at once: on PostgreSQL competing
-// acquirers serialise on row locks of lock_fence, expireStale() uses FOR UPDATE SKIP LOCKED; on SQLite
-// every write takes the database's write lock up front (BEGIN IMMEDIATE).
+// acquirers serialise on the lock rows (row-locked in org task id order), expireStale() uses FOR UPDATE
+// SKIP LOCKED; on SQLite one writer at a time. A lock row per org task stays once created (run_id NULL
+// when free) and keeps the task's last fence; taking or giving back all a run's locks is one statement
+// on the common path.
 class LockStore
 {
 public:
@@ -122,8 +124,13 @@ public:
     // the holder's run is no longer queued/running but still holds the lock.
     [[nodiscard]] Result<QList<TaskLockStatus>> status(std::optional<qint64> orgId = {},
                                                        std::optional<qint64> viewerPipelineId = {});
+    // The status of those of `orgTaskIds` held under a lease that has not expired (an expired one is
+    // free to take over), ordered by org task id; empty when none is held.
+    [[nodiscard]] Result<QList<TaskLockStatus>> liveHolders(const QList<qint64> &orgTaskIds);
 
 private:
+    Result<QList<TaskLockStatus>> select(const QString &where, const QVariantList &values, std::optional<qint64> viewerPipelineId);
+
     Database &m_db;
 };
 

@@ -1,5 +1,6 @@
 // Lease locks with fencing (store/lockstore.h), on a real database of each backend.
 #include "storefixture.h"
+#include "testhelpers.h"
 
 #include "store/lockstore.h"
 
@@ -11,6 +12,7 @@
 #include <thread>
 
 using namespace sluice;
+using sluice::test::why;
 using sluice::test::StoreFixture;
 
 class tst_LockStore : public QObject
@@ -74,7 +76,7 @@ class tst_LockStore : public QObject
     {
         return m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id = ?"), {runId})->toLongLong();
     }
-    qint64 allLocks() { return m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock"))->toLongLong(); }
+    qint64 allLocks() { return m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id IS NOT NULL"))->toLongLong(); }
 
     // True once the database clock has passed `ms` (lease expiry is judged by it, not by ours).
     bool dbClockPast(qint64 ms)
@@ -371,6 +373,41 @@ private Q_SLOTS:
         QCOMPARE(allLocks(), 0);
         for (qint64 r : std::as_const(runIds))
             QCOMPARE(runStatus(r), QStringLiteral("crashed"));
+    }
+
+    void liveHoldersAreTheUnexpiredLocksAmongTheTasks()
+    {
+        const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org), t3 = addOrgTask(m_org), t4 = addOrgTask(m_org);
+        const qint64 p1 = addPipeline(m_org, QStringLiteral("nightly")), p2 = addPipeline(m_org, QStringLiteral("hourly"));
+        const qint64 r1 = addRun(m_org, p1), r2 = addRun(m_org, p2), r3 = addRun(m_org, p2);
+        LockStore locks(*m_db);
+        QVERIFY(locks.acquire(r1, p1, {t1}, QStringLiteral("alice")).has_value());
+        auto shortLease = locks.acquire(r2, p2, {t2}, QStringLiteral("bob"), std::nullopt, 50);
+        QVERIFY2(shortLease.has_value(), qPrintable(why(shortLease)));
+        auto released = locks.acquire(r3, p2, {t4}, QStringLiteral("carol"));
+        QVERIFY2(released.has_value(), qPrintable(why(released)));
+        QVERIFY(locks.release(r3, released->fence).has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(dbClockPast(shortLease->leaseExpiresAt), 5000);
+
+        auto held = locks.liveHolders({t4, t3, t2, t1, t1});
+        QVERIFY2(held.has_value(), qPrintable(why(held)));
+        QCOMPARE(held->size(), 1);   // t2's lease ran out, t3 was never locked, t4 was given back
+        QCOMPARE(held->first().orgTaskId, t1);
+        QCOMPARE(held->first().runId, r1);
+        QCOMPARE(held->first().lockedBy, QStringLiteral("alice"));
+        QCOMPARE(held->first().pipelineName, QStringLiteral("nightly"));
+        QVERIFY(held->first().leaseRemainingMs > 0);
+        auto none = locks.liveHolders({t3, t4});
+        QVERIFY2(none.has_value(), qPrintable(why(none)));
+        QVERIFY(none->isEmpty());
+        QVERIFY(locks.liveHolders({})->isEmpty());
+
+        // A given-back lock keeps its row (free, with its last fence): the next holder's fence is higher.
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT fence FROM task_lock WHERE org_task_id = ? AND run_id IS NULL"), {t4})->toLongLong(),
+                 released->fence);
+        auto again = locks.acquire(r3, p2, {t4}, QStringLiteral("carol"));
+        QVERIFY2(again.has_value(), qPrintable(why(again)));
+        QVERIFY(again->fence > released->fence);
     }
 
     void statusIsDerived()

@@ -100,6 +100,49 @@ private Q_SLOTS:
         QCOMPARE((*db)->scalar(QStringLiteral("SELECT notify_on FROM pipeline WHERE uuid = 'p-old'"))->toString(), QStringLiteral("[\"failure\"]"));
     }
 
+    void lockRowsKeepHoldersAndFencesAcrossVersion6()
+    {
+        // At version 5 a lock is a task_lock row that comes and goes, and lock_fence keeps the last
+        // fence per task; version 6 keeps one row per task holding both.
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        Migrator m(**db);
+        QVERIFY(m.migrate(5));
+        auto exec = [&](const QString &sql) {
+            auto q = (*db)->exec(sql);
+            if (!q)
+                qWarning() << q.error().message;
+            return bool(q);
+        };
+        QVERIFY(exec(QStringLiteral("INSERT INTO org (id, slug, name, created_at, updated_at) VALUES (1, 'o', 'O', 1, 1)")));
+        QVERIFY(exec(QStringLiteral("INSERT INTO task (id, slug, type, command) VALUES (1, 'shell', 'shell', 'x')")));
+        for (int id : {1, 2, 3})
+            QVERIFY(exec(QStringLiteral("INSERT INTO org_task (id, uuid, org_id, task_id, created_at, updated_at) VALUES (%1, 'ot-%1', 1, 1, 1, 1)").arg(id)));
+        QVERIFY(exec(QStringLiteral("INSERT INTO run (id, uuid, org_id, pipeline_name, trigger_kind, requested_by, status, queued_at) "
+                                    "VALUES (7, 'r-7', 1, 'p', 'manual', 'me', 'running', 1)")));
+        // Task 1: held by run 7 with fence 4 (its counter says 4). Task 2: released, last fence 9. Task 3: never locked.
+        QVERIFY(exec(QStringLiteral("INSERT INTO lock_fence (org_task_id, last_fence) VALUES (1, 4), (2, 9)")));
+        QVERIFY(exec(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at) "
+                                    "VALUES (1, 7, 'me@host', 4, 99000, 1000)")));
+        QVERIFY(m.migrate());
+        QVERIFY(!(*db)->tables().contains(QStringLiteral("lock_fence")));
+        auto rows = (*db)->fetch(QStringLiteral("SELECT org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at FROM task_lock "
+                                                "ORDER BY org_task_id"));
+        QVERIFY2(rows, qPrintable(rows ? QString() : rows.error().message));
+        QCOMPARE(rows->size(), 2);
+        QCOMPARE(rows->at(0).at(1).toLongLong(), 7);
+        QCOMPARE(rows->at(0).at(2).toString(), QStringLiteral("me@host"));
+        QCOMPARE(rows->at(0).at(3).toLongLong(), 4);
+        QCOMPARE(rows->at(0).at(4).toLongLong(), 99000);
+        QCOMPARE(rows->at(0).at(5).toLongLong(), 1000);
+        QCOMPARE(rows->at(1).at(0).toLongLong(), 2);
+        QVERIFY(rows->at(1).at(1).isNull());
+        QCOMPARE(rows->at(1).at(3).toLongLong(), 9);
+        // A free row still belongs to its task: deleting the task takes it along.
+        QVERIFY(exec(QStringLiteral("DELETE FROM org_task WHERE id = 2")));
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock"))->toLongLong(), 1);
+    }
+
     void upgradeRefusesEmptyDatabase()
     {
         auto db = m_fixture.openFresh(false);
