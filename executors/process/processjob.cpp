@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <string_view>
 #include <unistd.h>
 
 namespace sluice {
@@ -25,6 +26,24 @@ namespace {
 constexpr qsizetype MaxLineBytes = 8 * 1024 * 1024;
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// QProcessEnvironment::systemEnvironment() parses every variable into a map on each call, a fair part
+// of a short task's start. This returns the same value, rebuilt only when the process environment
+// changed (setenv/putenv/unsetenv since the last call: detected by hashing `environ`, which costs a
+// fraction of the parse). One cache per thread, so threads never share it.
+QProcessEnvironment systemEnvironment()
+{
+    thread_local std::size_t cachedHash = 0;
+    thread_local QProcessEnvironment cached;
+    std::size_t h = 0;
+    for (char **e = environ; e && *e; ++e)
+        h = h * 1000003u ^ std::hash<std::string_view>{}(std::string_view(*e));
+    if (h != cachedHash || cached.isEmpty()) {
+        cached = QProcessEnvironment::systemEnvironment();
+        cachedHash = h;
+    }
+    return cached;
+}
 
 QString seconds(std::chrono::milliseconds ms)
 {
@@ -207,7 +226,7 @@ void ProcessJob::start()
     if (!m_spec.workingDirectory.isEmpty())
         m_process->setWorkingDirectory(m_spec.workingDirectory);
     if (!m_spec.environment.isEmpty() || !m_spec.unsetEnvironment.isEmpty()) {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        QProcessEnvironment env = systemEnvironment();
         for (const QString &name : m_spec.unsetEnvironment)
             env.remove(name);
         for (auto it = m_spec.environment.cbegin(); it != m_spec.environment.cend(); ++it)

@@ -176,22 +176,31 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
     for (const TaskRunRecord &t : record->tasks)
         if (t.orgTaskId > 0 && !orgTaskIds.contains(t.orgTaskId))
             orgTaskIds.append(t.orgTaskId);
+    // Every org task of the run in one read (the steps look them up in this cache).
+    if (auto known = OrgTaskStore(m_db, m_options.actor).getByIds(orgTaskIds); known) {
+        for (const OrgTask &t : std::as_const(*known))
+            m_orgTasks.insert(t.id, t);
+    }   // else: each step reads its own task and reports the failure there
     std::optional<qint64> pipelineId;
     if (record->run.pipelineId > 0)
         pipelineId = record->run.pipelineId;
-    auto grant = m_locks.acquire(m_runId, pipelineId, orgTaskIds, m_options.lockedBy, m_options.holderAgentId, m_options.leaseMs);
+    // The locks and the `running` status in one transaction: a run cancelled meanwhile takes no lock.
+    Result<LockGrant> grant = fail(Error::internal(QStringLiteral("run %1 took no locks").arg(m_runId)));
+    auto running = m_db.write([&]() -> Result<void> {
+        grant = m_locks.acquire(m_runId, pipelineId, orgTaskIds, m_options.lockedBy, m_options.holderAgentId, m_options.leaseMs);
+        if (!grant)
+            return fail(grant.error());
+        return m_runs.markRunning(m_runId, grant->fence, m_options.holderAgentId);
+    });
     if (!grant)
         co_return fail(grant.error());
-    m_fence = grant->fence;
-
-    auto running = m_runs.markRunning(m_runId, m_fence, m_options.holderAgentId);
     if (!running) {
-        (void)m_locks.release(m_runId, m_fence);
         auto now = m_runs.run(m_runId);
         if (now && now->run.status == QLatin1String("cancelled"))
             co_return finishStatus(QStringLiteral("cancelled"));
         co_return fail(running.error());
     }
+    m_fence = grant->fence;
 
     m_keeper = new LeaseKeeper(m_locks, m_runs, m_runId, m_fence, m_options.leaseMs, m_options.cancelPoll, this);
     connect(m_keeper, &LeaseKeeper::leaseLost, this, &PipelineRunner::handleLeaseLost);
@@ -210,8 +219,14 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
     m_keeper->stop();
     if (m_leaseLost)
         co_return finishStatus(QStringLiteral("crashed"));
-    co_await persist([&] { return m_runs.finishRun(m_runId, m_fence, status, m_reason); });
-    co_await persist([&] { return m_locks.release(m_runId, m_fence); });
+    // The final status and the release of the locks in one transaction.
+    co_await persist([&] {
+        return m_db.write([&]() -> Result<void> {
+            if (auto f = m_runs.finishRun(m_runId, m_fence, status, m_reason); !f)
+                return f;
+            return m_locks.release(m_runId, m_fence);
+        });
+    });
     if (m_leaseLost)
         co_return finishStatus(QStringLiteral("crashed"));
     co_return finishStatus(status);

@@ -113,6 +113,23 @@ Result<OrgTask> OrgTaskStore::getById(qint64 id)
     return readTask(*q);
 }
 
+Result<QList<OrgTask>> OrgTaskStore::getByIds(const QList<qint64> &ids)
+{
+    QList<OrgTask> tasks;
+    if (ids.isEmpty())
+        return tasks;
+    QVariantList values;
+    for (qint64 id : ids)
+        values.append(id);
+    QStringList marks(ids.size(), QStringLiteral("?"));
+    auto q = m_db.exec(kSelect + QStringLiteral("WHERE ot.id IN (%1) ORDER BY ot.id").arg(marks.join(QStringLiteral(", "))), values);
+    if (!q)
+        return fail(q.error());
+    while (q->next())
+        tasks.append(readTask(*q));
+    return tasks;
+}
+
 Result<OrgTask> OrgTaskStore::findOrCreateSystem(qint64 orgId, const QString &slug)
 {
     return m_db.write([&]() -> Result<OrgTask> {

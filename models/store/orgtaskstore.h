@@ -18,6 +18,8 @@ public:
     [[nodiscard]] Result<QList<OrgTask>> list(qint64 orgId);
     [[nodiscard]] Result<OrgTask> get(const QString &uuid);
     [[nodiscard]] Result<OrgTask> getById(qint64 id);
+    // Every task of `ids` that exists, in one query, in id order (a missing id is simply absent).
+    [[nodiscard]] Result<QList<OrgTask>> getByIds(const QList<qint64> &ids);
     // The org's system-generated task for an automatic slug (git-pull, dbt-clean, dbt-deps), created
     // on first use with no flags or options.
     [[nodiscard]] Result<OrgTask> findOrCreateSystem(qint64 orgId, const QString &slug);

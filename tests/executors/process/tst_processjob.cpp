@@ -97,6 +97,7 @@ private Q_SLOTS:
     void manyLinesInOrder();
     void veryLongLines();
     void environmentAndWorkingDirectory();
+    void environmentChangesReachTheNextChild();
     void stdinIsEmpty();
     void timeout();
     void cancelBeforeStart();
@@ -395,6 +396,29 @@ void TestProcessJob::environmentAndWorkingDirectory()
     QCOMPARE(rec.texts(false),
              (QStringList{QStringLiteral("inherited"), QStringLiteral("unset"), QStringLiteral("new value"),
                           QStringLiteral("with 'quotes' and $dollar"), QDir(dir.path()).canonicalPath()}));
+}
+
+// The inherited environment is kept between starts (it is costly to read): a change to this
+// process's environment must still reach the next child, set, changed or removed.
+void TestProcessJob::environmentChangesReachTheNextChild()
+{
+    auto probe = [] {
+        ProcessSpec spec = sh(QStringLiteral("echo \"${SLUICE_TEST_PROBE-unset}\""));
+        spec.environment.insert(QStringLiteral("SLUICE_TEST_EXTRA"), QStringLiteral("x"));   // the path that merges environments
+        ProcessJob job(spec);
+        Recorder rec(job);
+        job.start();
+        if (!QTest::qWaitFor([&] { return !rec.results.isEmpty(); }, 10'000))
+            return QStringLiteral("<no result>");
+        return rec.firstStdout();
+    };
+    qputenv("SLUICE_TEST_PROBE", "one");
+    QCOMPARE(probe(), QStringLiteral("one"));
+    QCOMPARE(probe(), QStringLiteral("one"));
+    qputenv("SLUICE_TEST_PROBE", "two");
+    QCOMPARE(probe(), QStringLiteral("two"));
+    qunsetenv("SLUICE_TEST_PROBE");
+    QCOMPARE(probe(), QStringLiteral("unset"));
 }
 
 void TestProcessJob::stdinIsEmpty()
