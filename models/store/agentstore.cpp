@@ -183,12 +183,21 @@ Result<void> AgentStore::skipClaimedRun(qint64 runId, qint64 agentId, const QStr
 
 Result<int> AgentStore::releaseClaimsOfGoneAgents(qint64 heartbeatMs)
 {
-    // One statement (atomic on its own, no transaction of its own), judged by the database clock: the
-    // common case — nothing to release — costs one index lookup on run (status, dispatch, id).
-    return m_db.change(QStringLiteral("UPDATE run SET agent_id = NULL WHERE status = 'queued' AND dispatch = 'agent' AND agent_id IN "
-                                      "(SELECT id FROM agent WHERE stopped_at IS NOT NULL OR heartbeat_at < %1 - ?)")
-                           .arg(m_db.dialect().nowMsExpr()),
-                       {kAgentAliveIntervals * heartbeatMs});
+    // One statement (atomic on its own, no transaction of its own), judged by the database clock. The
+    // common case — nothing to release — is a read first (an index lookup on run (status, dispatch,
+    // id)), so that it takes no write lock.
+    const QString gone = QStringLiteral("status = 'queued' AND dispatch = 'agent' AND agent_id IN "
+                                        "(SELECT id FROM agent WHERE stopped_at IS NOT NULL OR heartbeat_at < %1 - ?)")
+                             .arg(m_db.dialect().nowMsExpr());
+    const QVariantList values{kAgentAliveIntervals * heartbeatMs};
+    if (!m_db.inTransaction()) {
+        auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM run WHERE %1 LIMIT 1").arg(gone), values);
+        if (!any)
+            return fail(any.error());
+        if (!any->isValid())
+            return 0;
+    }
+    return m_db.change(QStringLiteral("UPDATE run SET agent_id = NULL WHERE %1").arg(gone), values);
 }
 
 Result<QList<AgentRecord>> AgentStore::select(const QString &where, const QVariantList &values, qint64 heartbeatMs)
