@@ -5,8 +5,13 @@
 // created with dispatch `agent` for any agent to claim; --wait / --follow then watch it in the store.
 // A manual run whose tasks are locked by another run is refused with the holder's name (exit 1), and
 // the run this command created for it is deleted again: no queued run is left behind.
+// Ctrl-C (SIGINT) or SIGTERM while this process executes the run cancels it — its processes get
+// SIGTERM, then SIGKILL — and the command ends once the run is recorded `cancelled` (exit 1); a second
+// Ctrl-C stops the command at once, leaving the run to expire with its lease. While only watching a
+// queued run, Ctrl-C just stops watching.
 // Exit codes: 0 when the run ended successful or partial_success (or was only queued), 1 otherwise.
 #include "cli.h"
+#include "interrupt.h"
 
 #include "runner/pipelinerunner.h"
 #include "runner/runrequest.h"
@@ -87,6 +92,10 @@ CommandResult executeHere(Context &ctx, Database &db, qint64 runId, bool follow)
             out.flush();
         });
     }
+    InterruptGuard interrupt([&](int) {
+        std::fprintf(stderr, "sluicectl: cancelling run %lld (press Ctrl-C again to stop without waiting)\n", runId);
+        runner.cancel();
+    });
     auto result = QCoro::waitFor(runner.run());
     if (!result) {
         // Refused (locks held) or could not start: the run never ran; do not leave it queued.

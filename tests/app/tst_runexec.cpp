@@ -16,6 +16,9 @@
 #include <QJsonObject>
 #include <QCoro/QCoroTask>
 #include <QProcess>
+#include <csignal>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sluice;
@@ -189,6 +192,44 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(20'000));
         QCOMPARE(p.exitCode(), 0);
         QCOMPARE(QString::fromUtf8(p.readAllStandardOutput()).trimmed().toLongLong(), runId);
+    }
+
+    void interruptCancelsTheRunItExecutes()
+    {
+        QTemporaryDir marks;
+        QVERIFY(marks.isValid());
+        const QString started = marks.filePath(QStringLiteral("started"));
+        pipeline(QStringLiteral("long"), {shell(QStringLiteral("sh -c 'echo $$ > %1; exec sleep 60'").arg(started)),
+                                          shell(QStringLiteral("echo never"))});
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("SLUICE_DB"));
+        env.insert(QStringLiteral("SLUICE_ACTOR"), kActor);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(SLUICECTL_PATH), {QStringLiteral("--db"), m_url, QStringLiteral("pipeline"), QStringLiteral("run"),
+                                                 QStringLiteral("long"), QStringLiteral("--wait")});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile(started).size() > 0, 20'000);
+        QFile pidFile(started);
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const qint64 child = pidFile.readAll().trimmed().toLongLong();
+        QVERIFY(child > 0);
+
+        ::kill(pid_t(p.processId()), SIGINT);   // what Ctrl-C in the terminal does to sluicectl
+        QVERIFY(p.waitForFinished(20'000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        verifyMentions(err, {QStringLiteral("cancelling run"), QStringLiteral("cancelled")});
+        const qint64 runId = QString::fromUtf8(p.readAllStandardOutput()).trimmed().toLongLong();
+        QVERIFY(runId > 0);
+        auto rec = RunStore(*m_db).run(runId);
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(rec->run.status, QStringLiteral("cancelled"));
+        QCOMPARE(rec->tasks.size(), 2);
+        QCOMPARE(rec->tasks.at(0).status, QStringLiteral("cancelled"));
+        QCOMPARE(rec->tasks.at(1).status, QStringLiteral("cancelled"));
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id IS NOT NULL"))->toLongLong(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(child), 0) != 0, 10'000);   // the task's process is gone too
     }
 
     void taskRun()
