@@ -30,6 +30,7 @@ const char *kUsage =
     "  task list --org SLUG | task delete UUID\n"
     "  pipeline create --org SLUG --name NAME [--task UUID]... [--cron EXPR --tz ZONE] [--no-auto-deps]\n"
     "                  [--continue-on-sync-failure] [--inactive] [--agent-tag T] [--retry-policy JSON]\n"
+    "                  [--notify-on failure,warning,success|none]\n"
     "  pipeline list --org SLUG | show UUID|NAME | edit UUID ... | delete | enable | disable UUID|NAME\n"
     "  pipeline edit UUID|NAME [--agent-tag T | --no-agent-tag] [--retry-policy JSON] [create's options]\n"
     "  pipeline next UUID|NAME [--count N] [--from ISO-8601]\n"

@@ -13,7 +13,8 @@ namespace {
 
 const Args::Spec kEditSpec{
     {QStringLiteral("org"), QStringLiteral("name"), QStringLiteral("task"), QStringLiteral("cron"), QStringLiteral("tz"),
-     QStringLiteral("missed-policy"), QStringLiteral("overlap-policy"), QStringLiteral("agent-tag"), QStringLiteral("retry-policy")},
+     QStringLiteral("missed-policy"), QStringLiteral("overlap-policy"), QStringLiteral("agent-tag"), QStringLiteral("retry-policy"),
+     QStringLiteral("notify-on")},
     {QStringLiteral("no-auto-deps"), QStringLiteral("auto-deps"), QStringLiteral("continue-on-sync-failure"),
      QStringLiteral("stop-on-sync-failure"), QStringLiteral("inactive"), QStringLiteral("active"),
      QStringLiteral("no-schedule"), QStringLiteral("clear-tasks"), QStringLiteral("no-agent-tag")}};
@@ -64,6 +65,12 @@ Result<PipelineDraft> draftFrom(const Args &args)
         d.agentTag = QString();
     if (args.has(QStringLiteral("retry-policy")))
         d.retryPolicy = args.value(QStringLiteral("retry-policy"));
+    if (args.has(QStringLiteral("notify-on"))) {
+        const QString on = args.value(QStringLiteral("notify-on")).trimmed();
+        if (on.isEmpty())
+            return fail(Error::invalid(QStringLiteral("--notify-on takes failure, warning and/or success, comma separated, or none")));
+        d.notifyOn = on.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 ? QStringList() : QStringList{on};
+    }
     if (args.has(QStringLiteral("missed-policy"))) {
         d.missedPolicy = missedPolicyFromString(args.value(QStringLiteral("missed-policy")));
         if (!d.missedPolicy)
@@ -92,7 +99,9 @@ void printPipeline(Context &ctx, const Pipeline &p)
               << "; on sync failure: " << (p.continueOnSyncFailure ? "continue other syncs" : "stop")
               << "; missed runs: " << toString(p.missedPolicy) << "; overlap: " << toString(p.overlapPolicy) << '\n'
               << "agent tag: " << (p.agentTag.isEmpty() ? QStringLiteral("none (any agent)") : p.agentTag) << '\n'
-              << "retries:   " << (p.retryPolicy == QLatin1String("{}") ? QStringLiteral("defaults") : p.retryPolicy) << '\n';
+              << "retries:   " << (p.retryPolicy == QLatin1String("{}") ? QStringLiteral("defaults") : p.retryPolicy) << '\n'
+              << "notify on: " << (p.notifyOn.isEmpty() ? QStringLiteral("nothing") : p.notifyOn.join(QStringLiteral(", ")))
+              << " (each channel filters by its own levels too)\n";
     if (p.steps.isEmpty()) {
         ctx.out() << "tasks:     none — add some with `sluicectl pipeline edit " << p.uuid << " --task UUID`\n";
         return;
@@ -192,7 +201,7 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
             return fail(args.error());
         const QString usage = QStringLiteral("usage: sluicectl pipeline create --org SLUG --name NAME [--task UUID]... "
                                              "[--cron EXPR --tz ZONE] [--no-auto-deps] [--continue-on-sync-failure] [--inactive] "
-                                             "[--agent-tag T] [--retry-policy JSON]");
+                                             "[--agent-tag T] [--retry-policy JSON] [--notify-on failure,warning,success|none]");
         if (!args->positionals().isEmpty() || !args->has(QStringLiteral("name")))
             return fail(Error::invalid(usage));
         auto draft = draftFrom(*args);

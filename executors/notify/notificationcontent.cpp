@@ -81,6 +81,7 @@ RunNotice RunNotice::fromRecord(const RunRecord &record)
     n.runUuid = record.run.uuid;
     n.orgId = record.run.orgId;
     n.orgSlug = record.orgSlug;
+    n.pipelineId = record.run.pipelineId;
     n.pipelineName = record.run.pipelineName;
     n.status = record.run.status;
     n.statusReason = record.statusReason;

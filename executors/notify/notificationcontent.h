@@ -33,6 +33,7 @@ struct RunNotice
     QString runUuid;
     qint64 orgId = 0;
     QString orgSlug;
+    qint64 pipelineId = 0;      // 0: a single-task run, or the pipeline is gone (its notify_on is then not asked)
     QString pipelineName;
     QString status;             // the run's final status
     QString statusReason;

@@ -4,6 +4,7 @@
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
 #include "store/database.h"
+#include "store/pipelinestore.h"
 #include "store/runstore.h"
 
 #include <QCoro/QCoroNetworkReply>
@@ -81,6 +82,15 @@ QCoro::Task<QList<NotifyOutcome>> Notifier::notifyRun(RunNotice notice)
     const auto level = levelForRunStatus(notice.status);
     if (!level)
         co_return QList<NotifyOutcome>{};
+    // The pipeline says which of its outcomes are worth telling anyone; each channel then filters by
+    // its own levels. A pipeline that cannot be read does not hold a notification back.
+    if (notice.pipelineId > 0) {
+        auto on = PipelineStore(m_db, currentActor()).notifyOn(notice.pipelineId);
+        if (!on)
+            qCWarning(lcNotify).noquote() << "could not read notify_on of pipeline" << notice.pipelineName << ":" << on.error().message;
+        else if (*on && !(*on)->contains(toString(*level)))
+            co_return QList<NotifyOutcome>{};
+    }
     auto channels = NotificationStore(m_db, currentActor()).list(notice.orgId);
     if (!channels) {
         qCWarning(lcNotify).noquote() << "could not read the notification channels of org" << notice.orgSlug << ":" << channels.error().message;

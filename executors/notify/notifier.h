@@ -66,8 +66,9 @@ public:
     Notifier &operator=(const Notifier &) = delete;
 
     // Notifies every channel of the run's org that wants the run's level (levelForRunStatus; a run
-    // whose status notifies nobody gives an empty list without touching anything). One outcome per
-    // channel notified, in channel-name order; attempts are recorded with notice.runId.
+    // whose status notifies nobody gives an empty list without touching anything), when the run's
+    // pipeline lists that level in its notify_on (a single-task run: the channels decide alone). One
+    // outcome per channel notified, in channel-name order; attempts are recorded with notice.runId.
     [[nodiscard]] QCoro::Task<QList<NotifyOutcome>> notifyRun(RunNotice notice);
     // The same for a run read from the store (RunStore::run): what the runner and the agent call once a
     // run has finished. A run that cannot be read is logged and notifies nobody (an empty list).

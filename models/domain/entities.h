@@ -96,6 +96,9 @@ struct Pipeline
     bool autoDeps = true;
     QString agentTag;                               // empty: any agent may run it
     QString retryPolicy = QStringLiteral("{}");     // JSON text, see domain/retrypolicy.h
+    // The run outcomes worth telling the org's channels about (failure, warning, success; empty: none).
+    // A channel is notified when the outcome is here and among the channel's own levels.
+    QStringList notifyOn{QStringLiteral("failure")};
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
     QList<PipelineStep> steps;                      // in run order, seq 0..n-1
@@ -117,6 +120,7 @@ struct PipelineDraft
     std::optional<QString> kind;
     std::optional<QString> agentTag;                // empty string: any agent
     std::optional<QString> retryPolicy;             // JSON text; empty string: '{}' (the defaults)
+    std::optional<QStringList> notifyOn;            // failure/warning/success; empty list: never notify
 };
 
 } // namespace sluice

@@ -18,8 +18,45 @@ namespace {
 
 const QString kSelect = QStringLiteral(
     "SELECT p.id, p.uuid, p.org_id, o.slug, p.name, p.kind, p.is_active, p.cron, p.timezone, p.missed_policy, "
-    "p.overlap_policy, p.continue_on_sync_failure, p.auto_deps, p.created_at, p.updated_at, p.agent_tag, p.retry_policy "
+    "p.overlap_policy, p.continue_on_sync_failure, p.auto_deps, p.created_at, p.updated_at, p.agent_tag, p.retry_policy, p.notify_on "
     "FROM pipeline p JOIN org o ON o.id = p.org_id ");
+
+// notify_on as stored: a JSON array of level names; anything else reads as the default.
+QStringList notifyOnFromJson(const QString &text)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8());
+    if (!doc.isArray())
+        return {QStringLiteral("failure")};
+    QStringList levels;
+    for (const QJsonValue &v : doc.array())
+        levels << v.toString();
+    return levels;
+}
+
+QString notifyOnToJson(const QStringList &levels)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(levels)).toJson(QJsonDocument::Compact));
+}
+
+// The outcomes a pipeline notifies on, checked and in a fixed order: failure, warning, success.
+Result<QStringList> normalizedNotifyOn(const QStringList &words)
+{
+    QStringList wanted;
+    for (const QString &word : words) {
+        for (const QString &part : word.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString name = part.trimmed().toLower();
+            if (name != QLatin1String("failure") && name != QLatin1String("warning") && name != QLatin1String("success"))
+                return fail(Error::invalid(QStringLiteral("unknown notify-on outcome \"%1\"; use failure, warning and/or success, comma "
+                                                          "separated, or none").arg(name)));
+            wanted << name;
+        }
+    }
+    QStringList ordered;
+    for (const char *level : {"failure", "warning", "success"})
+        if (wanted.contains(QLatin1String(level)))
+            ordered << QString::fromLatin1(level);
+    return ordered;
+}
 
 Pipeline readPipeline(const QSqlQuery &q)
 {
@@ -43,6 +80,7 @@ Pipeline readPipeline(const QSqlQuery &q)
     p.retryPolicy = q.value(16).toString();
     if (p.retryPolicy.trimmed().isEmpty())
         p.retryPolicy = QStringLiteral("{}");
+    p.notifyOn = notifyOnFromJson(q.value(17).toString());
     return p;
 }
 
@@ -70,7 +108,7 @@ Result<QString> normalizedRetryPolicy(const QString &text)
     return QString::fromUtf8(QJsonDocument::fromJson(text.toUtf8()).toJson(QJsonDocument::Compact));
 }
 
-// Applies the draft's agent tag and retry policy to `p` (unset fields keep p's values).
+// Applies the draft's agent tag, retry policy and notify-on outcomes to `p` (unset fields keep p's values).
 Result<void> applyDispatchSettings(Pipeline &p, const PipelineDraft &draft)
 {
     if (draft.agentTag) {
@@ -84,6 +122,12 @@ Result<void> applyDispatchSettings(Pipeline &p, const PipelineDraft &draft)
         if (!policy)
             return fail(policy.error());
         p.retryPolicy = *policy;
+    }
+    if (draft.notifyOn) {
+        auto on = normalizedNotifyOn(*draft.notifyOn);
+        if (!on)
+            return fail(on.error());
+        p.notifyOn = *on;
     }
     return {};
 }
@@ -128,12 +172,23 @@ QJsonObject toJson(const Pipeline &p)
             {QStringLiteral("auto_deps"), p.autoDeps},
             {QStringLiteral("agent_tag"), p.agentTag.isEmpty() ? QJsonValue() : QJsonValue(p.agentTag)},
             {QStringLiteral("retry_policy"), QJsonDocument::fromJson(p.retryPolicy.toUtf8()).object()},
+            {QStringLiteral("notify_on"), QJsonArray::fromStringList(p.notifyOn)},
             {QStringLiteral("tasks"), tasks}};
 }
 
 PipelineStore::PipelineStore(Database &db, QString actor, const TaskCatalog &catalog)
     : m_db(db), m_actor(actor), m_audit(db, std::move(actor)), m_catalog(catalog)
 {
+}
+
+Result<std::optional<QStringList>> PipelineStore::notifyOn(qint64 pipelineId)
+{
+    auto text = m_db.scalar(QStringLiteral("SELECT notify_on FROM pipeline WHERE id = ?"), {pipelineId});
+    if (!text)
+        return fail(text.error());
+    if (!text->isValid())
+        return std::optional<QStringList>{};
+    return std::optional<QStringList>{notifyOnFromJson(text->toString())};
 }
 
 Result<void> PipelineStore::validateSchedule(const QString &cron, const QString &timezone)
@@ -247,12 +302,12 @@ Result<Pipeline> PipelineStore::create(qint64 orgId, const PipelineDraft &draft)
             return fail(userTasks.error());
         const qint64 now = nowMs();
         auto q = m_db.exec(QStringLiteral("INSERT INTO pipeline (uuid, org_id, name, kind, is_active, cron, timezone, missed_policy, "
-                                          "overlap_policy, continue_on_sync_failure, auto_deps, agent_tag, retry_policy, created_at, updated_at) "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                                          "overlap_policy, continue_on_sync_failure, auto_deps, agent_tag, retry_policy, notify_on, created_at, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                            {p.uuid, orgId, p.name, p.kind, p.active, p.cron.isEmpty() ? QVariant() : QVariant(p.cron),
                             p.timezone.isEmpty() ? QVariant() : QVariant(p.timezone), toString(p.missedPolicy),
                             toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps,
-                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, now, now});
+                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, notifyOnToJson(p.notifyOn), now, now});
         if (!q)
             return fail(q.error());
         if (!q->next())
@@ -331,11 +386,12 @@ Result<Pipeline> PipelineStore::edit(const QString &uuid, const PipelineDraft &d
         p.updatedAt = nowMs();
         auto q = m_db.exec(QStringLiteral("UPDATE pipeline SET name = ?, kind = ?, is_active = ?, cron = ?, timezone = ?, "
                                           "missed_policy = ?, overlap_policy = ?, continue_on_sync_failure = ?, auto_deps = ?, "
-                                          "agent_tag = ?, retry_policy = ?, updated_at = ? WHERE id = ?"),
+                                          "agent_tag = ?, retry_policy = ?, notify_on = ?, updated_at = ? WHERE id = ?"),
                            {p.name, p.kind, p.active, p.cron.isEmpty() ? QVariant() : QVariant(p.cron),
                             p.timezone.isEmpty() ? QVariant() : QVariant(p.timezone), toString(p.missedPolicy),
                             toString(p.overlapPolicy), p.continueOnSyncFailure, p.autoDeps,
-                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, p.updatedAt, p.id});
+                            p.agentTag.isEmpty() ? QVariant() : QVariant(p.agentTag), p.retryPolicy, notifyOnToJson(p.notifyOn),
+                            p.updatedAt, p.id});
         if (!q)
             return fail(q.error());
         if (auto s = saveSteps(p, userTasks); !s)

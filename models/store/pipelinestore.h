@@ -26,6 +26,9 @@ public:
     // Refused while a run of the pipeline is queued or running; finished runs keep their history.
     [[nodiscard]] Result<void> remove(const QString &uuidOrName);
 
+    // The pipeline's notify_on (Pipeline::notifyOn); std::nullopt when there is no such pipeline.
+    [[nodiscard]] Result<std::optional<QStringList>> notifyOn(qint64 pipelineId);
+
     // Checks a schedule as it would be saved: a valid 5-field cron and a known IANA zone.
     [[nodiscard]] static Result<void> validateSchedule(const QString &cron, const QString &timezone);
 

@@ -124,6 +124,24 @@ private Q_SLOTS:
         QTest::newRow("unknown org") << QStringList{"notify", "list", "--org", "nope"} << QByteArray() << "nope";
         QTest::newRow("unknown verb") << QStringList{"notify", "send"} << QByteArray() << "notify add";
     }
+    // A pipeline's notify_on, set and shown through the CLI.
+    void pipelineNotifyOn()
+    {
+        Outcome o = ctl({QStringLiteral("--json"), QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"),
+                         QStringLiteral("acme"), QStringLiteral("--name"), QStringLiteral("loud"), QStringLiteral("--notify-on"),
+                         QStringLiteral("warning,failure")});
+        QVERIFY2(o.exitCode == 0, o.err.constData());
+        QCOMPARE(o.json().toObject().value(QStringLiteral("notify_on")).toArray(),
+                 (QJsonArray{QStringLiteral("failure"), QStringLiteral("warning")}));
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), QStringLiteral("loud"), QStringLiteral("--notify-on"), QStringLiteral("none")});
+        QVERIFY2(o.exitCode == 0, o.err.constData());
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("show"), QStringLiteral("loud")});
+        QVERIFY2(o.exitCode == 0, o.err.constData());
+        QVERIFY2(o.out.contains("notify on: nothing"), o.out.constData());
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), QStringLiteral("loud"), QStringLiteral("--notify-on"), QStringLiteral("always")});
+        QVERIFY(test::isUserError(o, QStringLiteral("\"always\"")));
+    }
+
     void refusals()
     {
         QFETCH(QStringList, args);

@@ -454,6 +454,40 @@ private Q_SLOTS:
         QCOMPARE(attemptsOf(notice.runId).size(), notified ? 1 : 0);
     }
 
+    // The pipeline's notify_on says which outcomes are worth telling; each channel filters on top.
+    void pipelineNotifyOn_data()
+    {
+        QTest::addColumn<QString>("notifyOn");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<bool>("notified");
+        QTest::newRow("default failure, failed") << R"(["failure"])" << "failed" << true;
+        QTest::newRow("default failure, successful") << R"(["failure"])" << "successful" << false;
+        QTest::newRow("default failure, partial") << R"(["failure"])" << "partial_success" << false;
+        QTest::newRow("success, successful") << R"(["success"])" << "successful" << true;
+        QTest::newRow("success, failed") << R"(["success"])" << "failed" << false;
+        QTest::newRow("none, failed") << "[]" << "failed" << false;
+    }
+    void pipelineNotifyOn()
+    {
+        QFETCH(QString, notifyOn);
+        QFETCH(QString, status);
+        QFETCH(bool, notified);
+        const OrgRef org = newOrg();
+        // The channel wants everything: only the pipeline's setting filters here.
+        addChannel(org, QStringLiteral("all"), ChannelKind::Webhook, *NotificationLevels::parse({QStringLiteral("failure,warning,success")}),
+                   hookUrl(QStringLiteral("/hook/notify-on")));
+        auto pipelineId = m_db->scalar(QStringLiteral("INSERT INTO pipeline (uuid, org_id, name, notify_on, created_at, updated_at) "
+                                                      "VALUES (?, ?, 'nightly', ?, 0, 0) RETURNING id"),
+                                       {QStringLiteral("pipe-%1").arg(++m_counter), org.id, notifyOn});
+        QVERIFY2(pipelineId, qPrintable(why(pipelineId)));
+        RunNotice notice = makeNotice(org, status);
+        notice.pipelineId = pipelineId->toLongLong();
+        const auto outcomes = notify(notice);
+        QCOMPARE(outcomes.size(), notified ? 1 : 0);
+        QCOMPARE(m_double.requests().size(), notified ? 1 : 0);
+        QCOMPARE(attemptsOf(notice.runId).size(), notified ? 1 : 0);
+    }
+
     void testChannel()
     {
         const OrgRef org = newOrg();

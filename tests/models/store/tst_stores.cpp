@@ -1,6 +1,7 @@
 // The domain rules as the store applies them: orgs, org tasks, pipelines (ordering, schedules,
 // renumbering), warehouses and workspaces, each change with its audit rows. Both backends.
 #include "storefixture.h"
+#include "testhelpers.h"
 
 #include "store/orgstore.h"
 #include "domain/retrypolicy.h"
@@ -14,6 +15,7 @@
 
 using namespace sluice;
 using sluice::test::StoreFixture;
+using sluice::test::why;
 
 namespace {
 
@@ -369,6 +371,39 @@ private Q_SLOTS:
         QCOMPARE(after->name, QStringLiteral("b"));
         QVERIFY(after->active);
         QCOMPARE(count(QStringLiteral("audit_event")), auditBefore);
+    }
+
+    void notifyOnRoundTrip()
+    {
+        PipelineStore store(*m_db, m_actor);
+        PipelineDraft d;
+        d.name = QStringLiteral("nightly");
+        auto p = store.create(m_org.id, d);
+        QVERIFY2(p, qPrintable(why(p)));
+        QCOMPARE(p->notifyOn, QStringList{QStringLiteral("failure")});   // the default: tell about failures
+        QCOMPARE(toJson(*p).value(QStringLiteral("notify_on")).toArray(), QJsonArray{QStringLiteral("failure")});
+
+        PipelineDraft e;
+        e.notifyOn = QStringList{QStringLiteral(" Success , failure")};
+        auto edited = store.edit(p->uuid, e);
+        QVERIFY2(edited, qPrintable(why(edited)));
+        QCOMPARE(store.find(p->uuid)->notifyOn, (QStringList{QStringLiteral("failure"), QStringLiteral("success")}));
+        QCOMPARE(*store.notifyOn(p->id), std::optional<QStringList>(QStringList{QStringLiteral("failure"), QStringLiteral("success")}));
+        QVERIFY(!store.notifyOn(p->id + 1000)->has_value());
+
+        e.notifyOn = QStringList();   // never
+        QVERIFY(store.edit(p->uuid, e));
+        QCOMPARE(store.find(p->uuid)->notifyOn, QStringList());
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT notify_on FROM pipeline WHERE id = ?"), {p->id})->toString(), QStringLiteral("[]"));
+
+        // An unknown outcome is refused naming it, and changes nothing.
+        PipelineDraft bad;
+        bad.notifyOn = QStringList{QStringLiteral("failure,sometimes")};
+        auto refused = store.edit(p->uuid, bad);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, Error::Kind::Invalid);
+        QVERIFY2(refused.error().message.contains(QLatin1String("\"sometimes\"")), qPrintable(refused.error().message));
+        QCOMPARE(store.find(p->uuid)->notifyOn, QStringList());
     }
 
     void agentTagAndRetryPolicyRoundTrip()
