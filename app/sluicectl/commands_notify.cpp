@@ -135,6 +135,9 @@ CommandResult add(Context &ctx, const QStringList &words)
                   << channel->levels.names().join(QStringLiteral(", ")) << ")"
                   << (needsUrl(*kind) ? QStringLiteral("; its URL is in the keychain under %1.").arg(channel->secretKey) : QStringLiteral("."))
                   << '\n';
+    if (!ctx.json() && (channel->levels.warning || channel->levels.success))
+        ctx.out() << "Pipelines notify on failure unless told otherwise: widen one with "
+                     "`sluicectl pipeline edit NAME --notify-on failure,warning,success`.\n";
     return {};
 }
 
