@@ -377,15 +377,15 @@ QCoro::Task<void> PipelineRunner::waitForRetry(qint64 ms)
     ++m_waitGeneration;
 }
 
-QCoro::Task<std::optional<QString>> PipelineRunner::secret(const QString &key)
+QCoro::Task<Result<std::optional<QString>>> PipelineRunner::secret(const QString &key)
 {
     if (!m_options.secrets)
-        co_return std::nullopt;
+        co_return std::optional<QString>{};
     auto value = co_await m_options.secrets->get(key);
     if (!value) {
         if (SecretStore::isUnavailable(value.error()) && m_options.unavailableKeychainRecheck.count() > 0)
             (void)KeychainMemo::markUnavailable();
-        co_return std::nullopt;
+        co_return fail(Error{value.error().kind, QStringLiteral("cannot read %1 from the keychain: %2").arg(key, value.error().message)});
     }
     KeychainMemo::markAvailable();
     if (m_secretsSkipped) {
@@ -394,9 +394,9 @@ QCoro::Task<std::optional<QString>> PipelineRunner::secret(const QString &key)
         co_await loadSecrets();
     }
     if (!value->has_value())
-        co_return std::nullopt;
+        co_return std::optional<QString>{};
     m_scrubber.add(**value);
-    co_return **value;
+    co_return std::optional<QString>{**value};
 }
 
 QCoro::Task<void> PipelineRunner::loadSecrets()
@@ -448,9 +448,11 @@ QCoro::Task<Result<PipelineRunner::ClientRef>> PipelineRunner::airbyteClient()
         const QString key = SecretStore::airbyteKey(server->name);
         auto value = co_await secret(key);
         if (!value)
+            co_return fail(value.error());
+        if (!*value)
             co_return fail(Error::notFound(QStringLiteral("the Airbyte server's secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
-        options.auth.secret = *value;
-        m_scrubber.add(*value);
+        options.auth.secret = **value;
+        m_scrubber.add(**value);
     }
     m_ownAirbyte = new AirbyteClient(options, this);
     co_return ClientRef{m_ownAirbyte};
@@ -513,8 +515,10 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
             const QString key = SecretStore::warehouseKey(m_orgSlug);
             auto value = co_await secret(key);
             if (!value)
+                co_return fail(value.error());
+            if (!*value)
                 co_return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
-            secretValue = *value;
+            secretValue = **value;
             m_scrubber.add(secretValue);
         }
         if (!m_privateDir) {
@@ -542,7 +546,14 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         if (!ws)
             co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(m_orgSlug)));
         const QString key = SecretStore::gitTokenKey(m_orgSlug);
-        const std::optional<QString> token = ws->gitUrl.startsWith(QLatin1String("https:"), Qt::CaseInsensitive) ? co_await secret(key) : std::nullopt;
+        // Not a conditional expression around co_await: g++ 12 miscompiles that (see notifier.cpp).
+        std::optional<QString> token;
+        if (ws->gitUrl.startsWith(QLatin1String("https:"), Qt::CaseInsensitive)) {
+            auto stored = co_await secret(key);
+            if (!stored)
+                co_return fail(stored.error());
+            token = *stored;
+        }
         launch.kind = TaskLaunch::Kind::Git;
         launch.git.operation = orgTask->slug == QLatin1String("git-clone") ? GitJobSpec::Operation::Clone : GitJobSpec::Operation::CloneOrPull;
         launch.git.url = ws->gitUrl;

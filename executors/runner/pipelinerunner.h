@@ -116,7 +116,9 @@ private:
     // The run's org tasks, read once per run (each is configured as it was when its first step ran).
     Result<OrgTask> orgTask(qint64 id);
     QCoro::Task<void> loadSecrets();
-    QCoro::Task<std::optional<QString>> secret(const QString &key);
+    // A secret of the keychain: std::nullopt when it is not set (or the runner has no keychain), an
+    // error naming the keychain's trouble when the keychain could not be read.
+    QCoro::Task<Result<std::optional<QString>>> secret(const QString &key);
     struct ClientRef { AirbyteClient *client = nullptr; };
     QCoro::Task<Result<ClientRef>> airbyteClient();
     QCoro::Task<void> waitForRetry(qint64 ms);

@@ -11,6 +11,8 @@
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
+#include "store/runstore.h"
+#include "store/workspacestore.h"
 
 #include <QCoro/QCoroTask>
 #include <QTest>
@@ -141,6 +143,38 @@ private Q_SLOTS:
             QCOMPARE(runOnce(std::chrono::milliseconds(0)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 2);
         QVERIFY(!KeychainMemo::shouldSkip(std::chrono::seconds(60)));
+    }
+
+    // A task that needs a secret while the keychain cannot be read fails naming the keychain's
+    // trouble, not "the secret is not set" (which would send the user to store it again).
+    void aNeededSecretNamesTheKeychainNotAMissingSecret()
+    {
+        DbtWorkspace ws;
+        ws.gitUrl = QStringLiteral("https://git.example/acme/jaffle.git");   // https: a token is read first
+        ws.projectDir = QStringLiteral("jaffle");
+        ws.checkoutPath = m_fixture.tempDir().filePath(QStringLiteral("checkout"));
+        auto w = WorkspaceStore(*m_db, kActor).set(m_org.id, ws);
+        QVERIFY2(w, qPrintable(why(w)));
+        auto pull = OrgTaskStore(*m_db, kActor).findOrCreateSystem(m_org.id, QStringLiteral("git-pull"));
+        QVERIFY2(pull, qPrintable(why(pull)));
+        PipelineDraft d;
+        d.name = QStringLiteral("pull");
+        d.taskUuids = QStringList{pull->uuid};
+        d.autoDeps = false;
+        auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
+        QVERIFY2(p, qPrintable(why(p)));
+        m_pipeline = *p;
+
+        QCOMPARE(runOnce(std::chrono::milliseconds(0)), QStringLiteral("failed"));
+        auto runs = RunStore(*m_db).list({});
+        QVERIFY2(runs, qPrintable(why(runs)));
+        auto rec = RunStore(*m_db).run(runs->first().id);
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(rec->tasks.size(), 1);
+        const QString detail = rec->tasks.first().errorDetail;
+        QVERIFY2(detail.contains(QLatin1String("no system keychain is reachable")), qPrintable(detail));
+        QVERIFY2(detail.contains(SecretStore::gitTokenKey(m_org.slug)), qPrintable(detail));
+        QVERIFY2(!detail.contains(QLatin1String("not set")) && !detail.contains(QLatin1String("none is stored")), qPrintable(detail));
     }
 };
 
