@@ -367,6 +367,8 @@ Result<QSqlQuery *> Database::runPrepared(const QString &sql, const QVariantList
         return fail(c.error());
     auto it = m_prepared.find(sql);
     if (it == m_prepared.end()) {
+        if (m_prepared.size() >= kKeptStatements)
+            m_prepared.clear();   // texts that vary (ids written into them) never pile up; none is in use here
         QSqlQuery query(handle());
         query.setForwardOnly(true);
         if (!query.prepare(sql))

@@ -118,6 +118,9 @@ public:
 
     [[nodiscard]] bool inTransaction() const { return m_depth > 0; }
 
+    // At most this many statements are kept for change()/fetch(); past it they are prepared afresh.
+    static constexpr qsizetype kKeptStatements = 512;
+
     // The least time between two attempts to reopen a lost PostgreSQL connection.
     static constexpr qint64 kReconnectIntervalMs = 500;
 
