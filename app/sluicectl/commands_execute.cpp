@@ -9,10 +9,12 @@
 // SIGTERM, then SIGKILL — and the command ends once the run is recorded `cancelled` (exit 1); a second
 // Ctrl-C stops the command at once, leaving the run to expire with its lease. While only watching a
 // queued run, Ctrl-C just stops watching.
+// A run executed here notifies the org's channels when it ends, as an agent's run does.
 // Exit codes: 0 when the run ended successful or partial_success (or was only queued), 1 otherwise.
 #include "cli.h"
 #include "interrupt.h"
 
+#include "notify/notifier.h"
 #include "runner/pipelinerunner.h"
 #include "runner/runrequest.h"
 #include "store/orgtaskstore.h"
@@ -102,6 +104,12 @@ CommandResult executeHere(Context &ctx, Database &db, qint64 runId, bool follow)
         (void)discardQueuedRun(db, runId);
         return fail(result.error());
     }
+    // As an agent does after a run: the org's channels hear of it (the pipeline's notify_on and each
+    // channel's levels decide); a channel that fails is said, never the run's outcome.
+    const QList<NotifyOutcome> told = QCoro::waitFor(Notifier(db).notifyRun(runId));
+    for (const NotifyOutcome &o : told)
+        if (!o.ok)
+            std::fprintf(stderr, "sluicectl: could not notify channel %s: %s\n", qPrintable(o.channel), qPrintable(o.error));
     return report(ctx, db, runId, false);
 }
 

@@ -238,6 +238,48 @@ private Q_SLOTS:
     }
 
     // Last: every run above had the canary on its stdin.
+    // A run that sluicectl executes itself notifies as an agent's does: the pipeline's notify_on
+    // (default failure) and each channel's levels decide.
+    void aLocalRunNotifies()
+    {
+        Outcome o = ctl(QStringList{QStringLiteral("notify"), QStringLiteral("add")} +
+                            org({QStringLiteral("--name"), QStringLiteral("local"), QStringLiteral("--kind"), QStringLiteral("webhook"),
+                                 QStringLiteral("--on"), QStringLiteral("failure,success")}),
+                        hookUrl(QStringLiteral("/hook/local")).toUtf8());
+        QVERIFY2(o.exitCode == 0, o.err.constData());
+        auto shellTask = [&](const QString &command) {
+            const Outcome t = ctl({QStringLiteral("--json"), QStringLiteral("task"), QStringLiteral("create"), QStringLiteral("--org"),
+                                   QStringLiteral("acme"), QStringLiteral("--slug"), QStringLiteral("shell"), QStringLiteral("--command"), command});
+            return t.json().toObject().value(QStringLiteral("uuid")).toString();
+        };
+        const QString failing = shellTask(QStringLiteral("false")), passing = shellTask(QStringLiteral("true"));
+        QVERIFY(!failing.isEmpty() && !passing.isEmpty());
+        for (const auto &[name, task] : {std::pair{QStringLiteral("local-fail"), failing}, std::pair{QStringLiteral("local-ok"), passing}}) {
+            o = ctl({QStringLiteral("pipeline"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--name"),
+                     name, QStringLiteral("--task"), task, QStringLiteral("--no-auto-deps")});
+            QVERIFY2(o.exitCode == 0, o.err.constData());
+        }
+        auto toLocal = [&] {
+            QList<QJsonObject> bodies;
+            for (const auto &r : m_double.requests())
+                if (r.path.startsWith(QLatin1String("/hook/local")))
+                    bodies << QJsonDocument::fromJson(r.body).object();
+            return bodies;
+        };
+
+        m_double.clear();
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("local-fail"), QStringLiteral("--wait")});
+        QCOMPARE(o.exitCode, 1);
+        QCOMPARE(toLocal().size(), 1);
+        QCOMPARE(toLocal().first().value(QStringLiteral("run")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+
+        // The channel wants successes too, but the pipeline notifies on failure only.
+        m_double.clear();
+        o = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("local-ok"), QStringLiteral("--wait")});
+        QVERIFY2(o.exitCode == 0, o.err.constData());
+        QCOMPARE(toLocal().size(), 0);
+    }
+
     void urlNeverLeaks()
     {
         QVERIFY(!m_allOutput.isEmpty());
