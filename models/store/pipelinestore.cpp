@@ -5,6 +5,7 @@
 #include "rules/taskrules.h"
 #include "schedule/cronexpression.h"
 #include "store/database.h"
+#include "store/notificationstore.h"
 #include "store/orgtaskstore.h"
 
 #include <QJsonArray>
@@ -38,24 +39,16 @@ QString notifyOnToJson(const QStringList &levels)
     return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(levels)).toJson(QJsonDocument::Compact));
 }
 
-// The outcomes a pipeline notifies on, checked and in a fixed order: failure, warning, success.
+// The outcomes a pipeline notifies on, checked as a channel's levels are, in a fixed order
+// (failure, warning, success); no words at all: none.
 Result<QStringList> normalizedNotifyOn(const QStringList &words)
 {
-    QStringList wanted;
-    for (const QString &word : words) {
-        for (const QString &part : word.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString name = part.trimmed().toLower();
-            if (name != QLatin1String("failure") && name != QLatin1String("warning") && name != QLatin1String("success"))
-                return fail(Error::invalid(QStringLiteral("unknown notify-on outcome \"%1\"; use failure, warning and/or success, comma "
-                                                          "separated, or none").arg(name)));
-            wanted << name;
-        }
-    }
-    QStringList ordered;
-    for (const char *level : {"failure", "warning", "success"})
-        if (wanted.contains(QLatin1String(level)))
-            ordered << QString::fromLatin1(level);
-    return ordered;
+    if (words.join(QString()).trimmed().isEmpty())
+        return QStringList{};
+    auto levels = NotificationLevels::parse(words);
+    if (!levels)
+        return fail(levels.error());
+    return levels->names();
 }
 
 Pipeline readPipeline(const QSqlQuery &q)
