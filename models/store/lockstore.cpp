@@ -24,13 +24,6 @@ QString isoTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-// "?, ?, ?" for n values.
-QString placeholders(qsizetype n)
-{
-    QStringList marks(n, QStringLiteral("?"));
-    return marks.join(QStringLiteral(", "));
-}
-
 // "1, 2, 3": ids written into a statement's text rather than bound. Numbers only, so nothing can be
 // injected; the statement then stays one kept prepared statement per set of tasks (per pipeline), and
 // binding costs Qt a string per value, more than the statement's own work on a 20-task pipeline.
@@ -44,15 +37,6 @@ QString idList(const QList<qint64> &ids)
         out += QString::number(id);
     }
     return out;
-}
-
-QVariantList toVariants(const QList<qint64> &ids)
-{
-    QVariantList v;
-    v.reserve(ids.size());
-    for (qint64 id : ids)
-        v.append(id);
-    return v;
 }
 
 Error leaseLost(qint64 runId, qint64 fence)
@@ -133,8 +117,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
     if (lockedBy.isEmpty())
         return fail(Error::invalid(QStringLiteral("a lock needs a holder name (locked_by)")));
 
-    const QVariantList ids = toVariants(orgTaskIds);
-    const QString marks = placeholders(ids.size());
+    const qsizetype count = orgTaskIds.size();
     const QString nowExpr = m_db.dialect().nowMsExpr();
     const bool sqlite = m_db.dialect().isSqlite();
     const QVariant pipeline = pipelineId ? QVariant(*pipelineId) : QVariant(QMetaType(QMetaType::LongLong));
@@ -158,7 +141,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                                  "AND (SELECT COUNT(*) FROM task_lock WHERE org_task_id IN (%1) AND run_id IS NULL) = %2 "
                                  "RETURNING fence, lease_expires_at")
                       .arg(idText)
-                      .arg(ids.size());
+                      .arg(count);
     } else {
         fastValues << runId << pipeline << lockedBy << agent << leaseMs;
         fastSql = QStringLiteral("WITH cur AS (SELECT org_task_id, run_id, fence FROM task_lock WHERE org_task_id IN (%2) "
@@ -169,7 +152,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                                  "AND (SELECT COUNT(*) FROM cur WHERE run_id IS NULL) = %3 RETURNING fence, lease_expires_at) "
                                  "SELECT MAX(fence), MAX(lease_expires_at) FROM took HAVING COUNT(*) > 0")
                       .arg(nowExpr, idText)
-                      .arg(ids.size());
+                      .arg(count);
     }
     auto fast = m_db.fetch(fastSql, fastValues);
     if (!fast)
@@ -185,8 +168,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
     return m_db.write([&]() -> Result<LockGrant> {
         if (auto rows = m_db.change(QStringLiteral("INSERT INTO task_lock (org_task_id, fence) SELECT id, 0 FROM org_task WHERE id IN (%1) "
                                                    "ON CONFLICT (org_task_id) DO NOTHING")
-                                        .arg(marks),
-                                    ids);
+                                        .arg(idText));
             !rows)
             return fail(rows.error());
         auto now = m_db.serverNowMs();
@@ -197,10 +179,10 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                                      "FROM task_lock l JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
                                      "LEFT JOIN run r ON r.id = l.run_id LEFT JOIN pipeline p ON p.id = l.pipeline_id "
                                      "WHERE l.org_task_id IN (%1) ORDER BY l.org_task_id")
-                          .arg(marks);
+                          .arg(idText);
         if (!sqlite)
             sql += QStringLiteral(" FOR UPDATE OF l");
-        auto q = m_db.exec(sql, ids);
+        auto q = m_db.exec(sql);
         if (!q)
             return fail(q.error());
         QList<HeldLock> expired;
@@ -224,9 +206,8 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                                  q->value(6).toString(), isoTime(q->value(5).toLongLong())));
         }
         q = {};
-        if (found < ids.size())
-            return fail(Error::notFound(QStringLiteral("one of the org tasks %1 does not exist")
-                                            .arg(QVariant(ids).toStringList().join(QStringLiteral(", ")))));
+        if (found < count)
+            return fail(Error::notFound(QStringLiteral("one of the org tasks %1 does not exist").arg(idText)));
         if (!held.isEmpty())
             return fail(Error::conflict(QStringLiteral("%1; nothing was locked — wait for that run to finish or cancel it")
                                             .arg(held.join(QStringLiteral("; ")))));
@@ -234,16 +215,14 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         if (auto f = freeExpired(m_db, expired, *now, takenOver); !f)
             return fail(f.error());
         grant.fence = lastFence + 1;
-        QVariantList values{runId, pipeline, lockedBy, agent, grant.fence, *now + leaseMs, *now};
-        values << ids;
         auto taken = m_db.change(QStringLiteral("UPDATE task_lock SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
                                                 "fence = ?, lease_expires_at = ?, locked_at = ? WHERE org_task_id IN (%1) AND run_id IS NULL")
-                                     .arg(marks),
-                                 values);
+                                     .arg(idText),
+                                 {runId, pipeline, lockedBy, agent, grant.fence, *now + leaseMs, *now});
         if (!taken)
             return fail(taken.error());
-        if (*taken != ids.size())
-            return fail(Error::internal(QStringLiteral("took %1 of %2 locks of run %3 after checking them").arg(*taken).arg(ids.size()).arg(runId)));
+        if (*taken != count)
+            return fail(Error::internal(QStringLiteral("took %1 of %2 locks of run %3 after checking them").arg(*taken).arg(count).arg(runId)));
         grant.leaseExpiresAt = *now + leaseMs;
         return grant;
     });
