@@ -361,6 +361,11 @@ Result<Query> Database::exec(const QString &sql, const QVariantList &values)
     return Query(std::move(query), m_pool, sql);
 }
 
+int Database::idleStatements(const QString &sql) const
+{
+    return m_pool->idle.contains(sql) ? 1 : 0;
+}
+
 Result<QSqlQuery *> Database::runPrepared(const QString &sql, const QVariantList &values)
 {
     if (auto c = ensureConnected(); !c)

@@ -78,6 +78,8 @@ public:
     // Prepared statements are reused (see Query); on PostgreSQL a statement without values is sent
     // unprepared, since not every statement can be prepared there (SHOW, for one).
     [[nodiscard]] Result<Query> exec(const QString &sql, const QVariantList &values = {});
+    // How many exec() statements of `sql` wait in the pool now (0 or 1): for tests and diagnostics.
+    [[nodiscard]] int idleStatements(const QString &sql) const;
 
     // The hot path: the statement is prepared once per connection and kept (on PostgreSQL a prepared
     // statement saves two round trips per call), so use it for statements run again and again (locks,
