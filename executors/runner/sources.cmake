@@ -6,5 +6,6 @@ target_sources(sluice_executors PRIVATE
     runner/logwriter.cpp runner/logwriter.h
     runner/pipelinerunner.cpp runner/pipelinerunner.h
     runner/runrequest.cpp runner/runrequest.h
+    runner/runservice.cpp runner/runservice.h
     runner/sleep.cpp runner/sleep.h
     runner/taskexecution.cpp runner/taskexecution.h)

@@ -40,6 +40,17 @@ struct LogLine
     friend bool operator==(const LogLine &, const LogLine &) = default;
 };
 
+// A batch of one task run's log lines for a viewer, in line order, with the task they belong to.
+struct TaskLogBatch
+{
+    qint64 runId = 0;
+    qint64 taskRunId = 0;
+    int seq = 0;
+    int attempt = 1;
+    QString slug;
+    QList<LogLine> lines;
+};
+
 // The most lines one task_run_log chunk may hold (the CHECK on line_count in the schema). A page
 // query relies on it: the chunk holding line n starts after n - kMaxLogChunkLines.
 inline constexpr int kMaxLogChunkLines = 1000;
@@ -106,3 +117,5 @@ private:
 };
 
 } // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::TaskLogBatch)

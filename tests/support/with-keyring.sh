@@ -23,8 +23,9 @@ eval "$(printf 'sluice-test' | gnome-keyring-daemon --daemonize --unlock --compo
 export GNOME_KEYRING_CONTROL
 # --daemonize returns before the daemon owns its bus name and has unlocked the login keyring. Wait for
 # both: a client that came first would have the bus start a second daemon with a locked keyring.
+# Up to 30 s: on a loaded 2-core machine (ctest -j2 beside a build) the daemon has taken over 10 s.
 ready=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
     if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
             string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' &&
        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets/collection/login \
@@ -34,7 +35,7 @@ for _ in $(seq 1 100); do
     fi
     sleep 0.1
 done
-[ -n "$ready" ] || { echo "with-keyring: gnome-keyring did not unlock its login keyring within 10 s" >&2; exit 1; }
+[ -n "$ready" ] || { echo "with-keyring: gnome-keyring did not unlock its login keyring within 30 s" >&2; exit 1; }
 status=0
 "$@" || status=$?
 # gnome-keyring 42 prints no GNOME_KEYRING_PID (`kill 0` would kill our whole process group, ctest

@@ -1,0 +1,310 @@
+#include "runservice.h"
+
+#include "notify/notifier.h"
+#include "core/clock.h"
+#include "runrequest.h"
+#include "store/database.h"
+#include "store/lockstore.h"
+#include "store/pipelinestore.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcRunService, "sluice.exec.runservice")
+
+namespace sluice {
+
+namespace {
+
+// The most lines read from the store in one page while catching a viewer up.
+constexpr int kCatchUpPage = 2000;
+
+bool isFinished(const QString &status)
+{
+    return status != QLatin1String("queued") && status != QLatin1String("running");
+}
+
+} // namespace
+
+RunService::RunService(DbUrl url, RunServiceOptions options, QObject *parent)
+    : QObject(parent), m_url(std::move(url)), m_options(std::move(options))
+{
+    qRegisterMetaType<sluice::RunSummary>();
+    qRegisterMetaType<QList<sluice::RunSummary>>();
+    qRegisterMetaType<sluice::RunRecord>();
+    qRegisterMetaType<sluice::TaskLogBatch>();
+    if (m_options.actor.isEmpty())
+        m_options.actor = QStringLiteral("sluice");
+}
+
+RunService::~RunService()
+{
+    // Runners are children; they are destroyed with the service, their processes stopped by their jobs.
+    m_runners.clear();
+}
+
+void RunService::say(const Error &error, const QString &doing)
+{
+    const QString message = QStringLiteral("%1: %2").arg(doing, error.message);
+    qCWarning(lcRunService).noquote() << message;
+    Q_EMIT problem(message);
+}
+
+void RunService::start()
+{
+    if (m_db)
+        return;
+    Database::Options opts;
+    opts.createIfMissing = false;
+    auto db = Database::open(m_url, opts);
+    if (!db) {
+        say(db.error(), tr("Cannot open the store for runs"));
+        return;
+    }
+    m_db = std::move(*db);
+    m_notifier = std::make_unique<Notifier>(*m_db);
+    m_listTimer = new QTimer(this);
+    m_listTimer->setInterval(m_options.listInterval);
+    connect(m_listTimer, &QTimer::timeout, this, &RunService::refreshRuns);
+    m_pollTimer = new QTimer(this);
+    m_pollTimer->setInterval(m_options.pollInterval);
+    connect(m_pollTimer, &QTimer::timeout, this, &RunService::pollWatched);
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(m_options.liveFlush);
+    connect(m_flushTimer, &QTimer::timeout, this, &RunService::flushLive);
+    m_listTimer->start();
+    Q_EMIT ready();
+    refreshRuns();
+}
+
+void RunService::refreshRuns()
+{
+    if (!m_db)
+        return;
+    RunFilter filter;
+    filter.limit = m_options.listLimit;
+    auto runs = RunStore(*m_db).list(filter);
+    if (!runs) {
+        say(runs.error(), tr("Cannot read the runs"));
+        return;
+    }
+    Q_EMIT runsListed(*runs, nowMs());
+}
+
+void RunService::requestPipelineRun(const QString &pipelineUuid, bool queue)
+{
+    if (!m_db || m_stopping) {
+        Q_EMIT runRefused(tr("The store is not open, so no run can be started; see the status bar for why."));
+        return;
+    }
+    auto pipeline = PipelineStore(*m_db, m_options.actor).find(pipelineUuid);
+    if (!pipeline) {
+        Q_EMIT runRefused(pipeline.error().message);
+        return;
+    }
+    NewRun request;
+    request.requestedBy = m_options.actor;
+    request.trigger = QStringLiteral("manual");
+    request.dispatch = queue ? QStringLiteral("agent") : QStringLiteral("local");
+    auto runId = createPipelineRun(*m_db, *pipeline, request);
+    if (!runId) {
+        Q_EMIT runRefused(runId.error().message);
+        return;
+    }
+    if (queue) {
+        Q_EMIT runRequested(*runId, true);
+        refreshRuns();
+        return;
+    }
+    // Detached: the coroutine frame lives until the run ends; the service outlives it (shutdown() waits).
+    [[maybe_unused]] auto task = execute(*runId);
+}
+
+QCoro::Task<void> RunService::execute(qint64 runId)
+{
+    RunnerOptions options = m_options.runner;
+    options.lockedBy = m_options.actor;
+    options.actor = m_options.actor;
+    auto *runner = new PipelineRunner(*m_db, runId, std::move(options), this);
+    m_runners.insert(runId, runner);
+    Q_EMIT localRunsChanged(localRunCount());
+    connect(runner, &PipelineRunner::runStarted, this, [this, runId] {
+        Q_EMIT runRequested(runId, false);
+        refreshRuns();
+    });
+    connect(runner, &PipelineRunner::taskStarted, this, [this](qint64 run, qint64 taskRunId, int seq, int attempt, const QString &slug) {
+        if (run != m_watched)
+            return;
+        m_tasks.insert(taskRunId, {seq, attempt, slug});
+        pollWatched();
+    });
+    connect(runner, &PipelineRunner::taskFinished, this, [this](qint64 run) {
+        if (run == m_watched)
+            pollWatched();
+    });
+    connect(runner, &PipelineRunner::lineAppended, this,
+            [this, runId](qint64 taskRunId, const LogLine &line) { handleLiveLine(runId, taskRunId, line); });
+    auto result = co_await runner->run();
+    m_runners.remove(runId);
+    runner->deleteLater();
+    if (!result) {
+        // Refused (a lock is held) or could not start: it never ran; do not leave it queued.
+        if (auto discarded = discardQueuedRun(*m_db, runId); !discarded)
+            qCWarning(lcRunService).noquote() << "could not discard the refused run" << runId << discarded.error().message;
+        Q_EMIT runRefused(result.error().message);
+    } else {
+        flushLive();
+        Q_EMIT runFinished(runId, *result);
+        if (runId == m_watched)
+            pollWatched();
+        if (m_options.notify && !m_stopping) {
+            const QList<NotifyOutcome> told = co_await m_notifier->notifyRun(runId);
+            for (const NotifyOutcome &o : told)
+                if (!o.ok)
+                    Q_EMIT problem(tr("Could not notify channel %1 of run %2: %3").arg(o.channel).arg(runId).arg(o.error));
+        }
+    }
+    Q_EMIT localRunsChanged(localRunCount());
+    refreshRuns();
+    if (m_stopping && m_runners.isEmpty())
+        Q_EMIT drained();
+}
+
+void RunService::watchRun(qint64 runId)
+{
+    m_watched = runId;
+    m_sent.clear();
+    m_tasks.clear();
+    m_live.clear();
+    if (m_pollTimer)
+        m_pollTimer->stop();
+    if (runId > 0)
+        pollWatched();
+}
+
+void RunService::pollWatched()
+{
+    if (!m_db || m_watched <= 0)
+        return;
+    const qint64 runId = m_watched;
+    RunStore store(*m_db);
+    auto record = store.run(runId);
+    if (!record) {
+        m_pollTimer->stop();
+        say(record.error(), tr("Cannot read run %1").arg(runId));
+        return;
+    }
+    // A holder that died never finishes its run: once its lease has expired, sweep as any agent would.
+    if (record->run.status == QLatin1String("running") && !m_runners.contains(runId)) {
+        auto held = LockStore(*m_db).status(record->run.orgId);
+        if (held && std::any_of(held->cbegin(), held->cend(),
+                                [runId](const TaskLockStatus &s) { return s.runId == runId && s.leaseRemainingMs <= 0; })) {
+            if (auto swept = LockStore(*m_db).expireStale(); swept)
+                if (auto again = store.run(runId); again)
+                    record = std::move(again);
+        }
+    }
+    // The status is read before the logs: once it is finished, every line is already stored.
+    const bool finished = isFinished(record->run.status);
+    Q_EMIT runChanged(*record, nowMs());
+    RunHistory history(*m_db);
+    for (const TaskRunRecord &t : std::as_const(record->tasks)) {
+        m_tasks.insert(t.id, {t.seq, t.attempt, t.slug});
+        auto stored = store.logLineCount(t.id);
+        if (!stored) {
+            say(stored.error(), tr("Cannot read the log of run %1").arg(runId));
+            return;
+        }
+        for (qint64 next = m_sent.value(t.id, 0); next < *stored; next = m_sent.value(t.id, 0)) {
+            auto page = history.logPage(t.id, next, int(std::min<qint64>(kCatchUpPage, *stored - next)));
+            if (!page) {
+                say(page.error(), tr("Cannot read the log of run %1").arg(runId));
+                return;
+            }
+            if (page->isEmpty())
+                break;
+            sendLines(t.id, std::move(*page));
+        }
+    }
+    if (finished)
+        m_pollTimer->stop();
+    else if (!m_pollTimer->isActive())
+        m_pollTimer->start();
+}
+
+void RunService::handleLiveLine(qint64 runId, qint64 taskRunId, const LogLine &line)
+{
+    if (runId != m_watched)
+        return;
+    m_live[taskRunId].append(line);
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void RunService::flushLive()
+{
+    const auto live = std::exchange(m_live, {});
+    for (auto it = live.cbegin(); it != live.cend(); ++it)
+        sendLines(it.key(), it.value());
+}
+
+void RunService::sendLines(qint64 taskRunId, QList<LogLine> lines)
+{
+    // Only the lines that continue what was sent: earlier ones were sent already; a line after a gap
+    // waits for the store, where the gap's lines are (the next poll reads them all in order).
+    const qint64 next = m_sent.value(taskRunId, 0);
+    lines.erase(std::remove_if(lines.begin(), lines.end(), [next](const LogLine &l) { return l.number < next; }), lines.end());
+    if (lines.isEmpty() || lines.first().number != next)
+        return;
+    qsizetype contiguous = 1;
+    while (contiguous < lines.size() && lines.at(contiguous).number == lines.at(contiguous - 1).number + 1)
+        ++contiguous;
+    lines.resize(contiguous);
+    const TaskInfo info = m_tasks.value(taskRunId);
+    m_sent.insert(taskRunId, lines.last().number + 1);
+    Q_EMIT logLinesAppended(TaskLogBatch{m_watched, taskRunId, info.seq, info.attempt, info.slug, std::move(lines)});
+}
+
+void RunService::cancelRun(qint64 runId)
+{
+    if (auto it = m_runners.constFind(runId); it != m_runners.cend() && *it) {
+        (*it)->cancel();
+        Q_EMIT cancelAnswered(runId, tr("Cancelling run %1: its processes are being stopped.").arg(runId));
+        return;
+    }
+    if (!m_db) {
+        Q_EMIT cancelAnswered(runId, tr("The store is not open, so run %1 cannot be cancelled.").arg(runId));
+        return;
+    }
+    auto done = RunStore(*m_db).requestCancel(runId, m_options.actor);
+    if (!done)
+        Q_EMIT cancelAnswered(runId, done.error().message);
+    else if (*done)
+        Q_EMIT cancelAnswered(runId, tr("Run %1 was queued and is now cancelled.").arg(runId));
+    else
+        Q_EMIT cancelAnswered(runId, tr("Cancel requested for run %1: the process running it stops it within seconds.").arg(runId));
+    if (runId == m_watched)
+        pollWatched();
+    refreshRuns();
+}
+
+void RunService::shutdown()
+{
+    m_stopping = true;
+    if (m_listTimer)
+        m_listTimer->stop();
+    if (m_pollTimer)
+        m_pollTimer->stop();
+    if (m_runners.isEmpty()) {
+        Q_EMIT drained();
+        return;
+    }
+    for (const QPointer<PipelineRunner> &r : std::as_const(m_runners))
+        if (r)
+            r->cancel();
+}
+
+} // namespace sluice
