@@ -2,10 +2,12 @@
 
 #include "itemmodels/pipelinelistmodel.h"
 #include "pages/orchestratepage.h"
+#include "pages/runspage.h"
 #include "widgets/emptystate.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -18,7 +20,7 @@ namespace sluice {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_status(new QLabel(this)),
-      m_pipelines(new PipelineListModel(this))
+      m_pipelines(new PipelineListModel(this)), m_orchestrate(new OrchestratePage(m_pipelines, this)), m_runs(new RunsPage(this))
 {
     setWindowTitle(tr("Sluice"));
     resize(1100, 700);
@@ -29,10 +31,8 @@ MainWindow::MainWindow(QWidget *parent)
     addPage(tr("Transform"), new EmptyState(tr("No dbt workspace yet"),
                                             tr("Point Sluice at your dbt project's git repository and warehouse to run dbt "
                                                "commands and browse models."), this));
-    addPage(tr("Orchestrate"), new OrchestratePage(m_pipelines, this));
-    addPage(tr("Runs"), new EmptyState(tr("No runs yet"),
-                                       tr("Every run of every pipeline appears here, with live logs.\n"
-                                          "The runner and the tray agent arrive in a later version."), this));
+    addPage(tr("Orchestrate"), m_orchestrate);
+    addPage(tr("Runs"), m_runs);
     addPage(tr("Settings"), new EmptyState(tr("Settings"),
                                            tr("Warehouse, dbt workspace and notification settings per org will live here.\n"
                                               "Secrets are kept in your system keychain, never in the database."), this));
@@ -55,7 +55,8 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_status, 1);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    // Through close(): runs in progress are asked about first.
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < PageCount; ++i) {
@@ -86,6 +87,48 @@ void MainWindow::showSnapshot(const StoreSnapshot &snapshot)
     m_status->setText(tr("%1 · %2 · schema v%3 · %n org(s)", nullptr, int(snapshot.orgs.size()))
                           .arg(snapshot.backend, snapshot.databaseUrl)
                           .arg(snapshot.schemaVersion));
+}
+
+void MainWindow::showRunRequested(qint64 runId, bool queued)
+{
+    m_runs->selectRun(runId);
+    showPage(Runs);
+    statusBar()->showMessage(queued ? tr("Run %1 is queued for an agent.").arg(runId) : tr("Run %1 started.").arg(runId), 8000);
+}
+
+void MainWindow::showRefusal(const QString &message)
+{
+    QMessageBox::warning(this, tr("The run did not start"), message);
+}
+
+void MainWindow::showProblem(const QString &message)
+{
+    statusBar()->showMessage(message, 15000);
+}
+
+void MainWindow::setLocalRunCount(int count)
+{
+    m_localRuns = count;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_localRuns == 0 || m_quitting) {
+        event->accept();
+        return;
+    }
+    event->ignore();
+    const auto answer = QMessageBox::question(
+        this, tr("Runs in progress"),
+        tr("%n run(s) started in this window are still in progress. Quitting cancels them (their processes are stopped "
+           "and the runs recorded as cancelled).\n\nTo let scheduled work go on without this window, use sluice-agent.",
+           nullptr, m_localRuns),
+        QMessageBox::Cancel | QMessageBox::Yes, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    m_quitting = true;
+    statusBar()->showMessage(tr("Cancelling the runs in progress, then quitting…"));
+    Q_EMIT quitRequested();
 }
 
 void MainWindow::showError(const Error &error)

@@ -1,6 +1,8 @@
 // sluice: the desktop control room. Composition root: parses --db, opens the store off the GUI
-// thread, and hands what it found to the main window.
+// thread, hands what it found to the main window, then starts the runs service (its own thread).
 #include "core/appidentity.h"
+#include "core/clock.h"
+#include "desktopruns.h"
 #include "mainwindow.h"
 #include "store/snapshot.h"
 
@@ -39,12 +41,19 @@ int main(int argc, char *argv[])
     const bool embedded = resolved->isDefault;
     window.showLoading(url.toString());
     auto *watcher = new QFutureWatcher<sluice::Result<sluice::StoreSnapshot>>(&window);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, &window, [watcher, &window] {
+    QObject::connect(watcher, &QFutureWatcherBase::finished, &window, [watcher, &window, url] {
         const auto result = watcher->result();
-        if (result)
-            window.showSnapshot(*result);
-        else
+        if (!result) {
             window.showError(result.error());
+            return;
+        }
+        window.showSnapshot(*result);
+        // The store exists and is current now: runs are read, started and watched from here on.
+        sluice::RunServiceOptions options;
+        options.actor = sluice::currentActor();
+        auto *runs = new sluice::DesktopRuns(window, url, std::move(options), &window);
+        QObject::connect(runs, &sluice::DesktopRuns::drained, qApp, &QApplication::quit);
+        runs->start();
     });
     watcher->setFuture(QtConcurrent::run([url, embedded] { return sluice::loadSnapshot(url, embedded); }));
     return app.exec();

@@ -2,10 +2,16 @@
 // empty state where there is nothing yet, the pipelines of the store once a snapshot arrives.
 #include "itemmodels/pipelinelistmodel.h"
 #include "mainwindow.h"
+#include "pages/orchestratepage.h"
+#include "itemmodels/taskrunlistmodel.h"
+#include "pages/runspage.h"
 #include "widgets/emptystate.h"
+#include "widgets/logview.h"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
 #include <QListWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -117,13 +123,118 @@ private Q_SLOTS:
         for (int i = 0; i < pages->count(); ++i) {
             if (i == MainWindow::Orchestrate)
                 continue;
-            auto *empty = qobject_cast<EmptyState *>(pages->widget(i));
+            // The Runs page is a page of its own, showing its empty state while there is no run.
+            auto *empty = i == MainWindow::Runs ? pages->widget(i)->findChild<EmptyState *>() : qobject_cast<EmptyState *>(pages->widget(i));
             QVERIFY2(empty, qPrintable(QString::number(i)));
             const auto labels = empty->findChildren<QLabel *>();
             QCOMPARE(labels.size(), 2);
             QVERIFY(!labels[0]->text().isEmpty());
             QVERIFY(labels[1]->text().size() > 30);
         }
+    }
+
+    void runsPageShowsRunsAndTheSelectedRun()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.showPage(MainWindow::Runs);
+        RunsPage *page = w.runsPage();
+        QSignalSpy selected(page, &RunsPage::runSelected);
+        QSignalSpy cancels(page, &RunsPage::cancelRequested);
+        auto *empty = page->findChild<EmptyState *>();
+        QVERIFY(empty && empty->isVisible());
+        RunSummary older;
+        older.id = 7;
+        older.pipelineName = QStringLiteral("Nightly");
+        older.status = QStringLiteral("failed");
+        RunSummary newer = older;
+        newer.id = 8;
+        newer.status = QStringLiteral("running");
+        newer.startedAt = 1000;
+        page->showRuns({newer, older}, 5000);
+        QVERIFY(!empty->isVisible());
+        // The newest run is selected by itself and asked for.
+        QCOMPARE(page->selectedRunId(), 8);
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.first().first().toLongLong(), 8);
+        RunRecord record;
+        record.run = newer;
+        record.requestedBy = QStringLiteral("alice@laptop");
+        TaskRunRecord t;
+        t.id = 80;
+        t.slug = QStringLiteral("dbt-run");
+        t.status = QStringLiteral("running");
+        record.tasks = {t};
+        page->showRun(record, 5000);
+        QCOMPARE(page->taskModel()->rowCount(), 1);
+        TaskLogBatch batch{8, 80, 0, 1, QStringLiteral("dbt-run"), {LogLine{0, 0, false, QStringLiteral("Running with dbt=1.8.9")},
+                                                                  LogLine{1, 0, true, QStringLiteral("a warning")}}};
+        page->appendLog(batch);
+        page->appendLog(TaskLogBatch{7, 70, 0, 1, QStringLiteral("dbt-run"), {LogLine{0, 0, false, QStringLiteral("other run")}}});
+        QCOMPARE(page->logView()->lineCount(), 2);
+        const QString text = page->logView()->toPlainText();
+        QVERIFY(text.contains(QStringLiteral("Task 0: dbt-run")));
+        QVERIFY(text.contains(QStringLiteral("Running with dbt=1.8.9")));
+        QVERIFY(!text.contains(QStringLiteral("other run")));
+        // Ctrl+F finds in the log; Ctrl+. asks to cancel the running run.
+        auto *table = page->findChild<QTableView *>();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_F, Qt::ControlModifier);
+        auto *find = page->findChild<QLineEdit *>();
+        QVERIFY(find->hasFocus());
+        QTest::keyClicks(find, QStringLiteral("warning"));
+        QTest::keyClick(find, Qt::Key_Return);
+        QCOMPARE(page->logView()->textCursor().selectedText(), QStringLiteral("warning"));
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Period, Qt::ControlModifier);
+        QCOMPARE(cancels.size(), 1);
+        QCOMPARE(cancels.first().first().toLongLong(), 8);
+        // A refresh with the same runs keeps the selection and the log; another run selected clears it.
+        page->showRuns({newer, older}, 6000);
+        QCOMPARE(page->selectedRunId(), 8);
+        QCOMPARE(page->logView()->lineCount(), 2);
+        table->selectRow(1);
+        QCOMPARE(page->selectedRunId(), 7);
+        QCOMPARE(page->logView()->lineCount(), 0);
+        // A finished run cannot be cancelled.
+        RunRecord failed;
+        failed.run = older;
+        page->showRun(failed, 6000);
+        QTest::keyClick(table, Qt::Key_Period, Qt::ControlModifier);
+        QCOMPARE(cancels.size(), 1);
+    }
+
+    void orchestrateAsksForRuns()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        StoreSnapshot s;
+        s.pipelines = {samplePipeline()};
+        w.showSnapshot(s);
+        QSignalSpy asked(w.orchestratePage(), &OrchestratePage::runRequested);
+        auto *table = w.orchestratePage()->findChild<QTableView *>();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier);
+        QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(asked.at(0).at(0).toString(), samplePipeline().uuid);
+        QCOMPARE(asked.at(0).at(1).toBool(), false);
+        QCOMPARE(asked.at(1).at(1).toBool(), true);
+        // As a person gets there: a click on "Orchestrate" leaves the focus in the page list.
+        auto *nav = w.findChild<QListWidget *>();
+        nav->setFocus();
+        QTest::keyClick(nav, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(asked.size(), 3);
+        // Another page shown: its keys are its own.
+        w.showPage(MainWindow::Runs);
+        QTest::keyClick(nav, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(asked.size(), 3);
+        w.showPage(MainWindow::Orchestrate);
+        table->clearSelection();
+        QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(asked.size(), 3);   // nothing selected, nothing asked
     }
 };
 
