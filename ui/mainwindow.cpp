@@ -13,6 +13,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -98,7 +99,10 @@ void MainWindow::showRunRequested(qint64 runId, bool queued)
 
 void MainWindow::showRefusal(const QString &message)
 {
-    QMessageBox::warning(this, tr("The run did not start"), message);
+    // Window-modal without a nested event loop: the GUI goes on while the message is read.
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("The run did not start"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::showProblem(const QString &message)
@@ -118,17 +122,26 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     event->ignore();
-    const auto answer = QMessageBox::question(
-        this, tr("Runs in progress"),
-        tr("%n run(s) started in this window are still in progress. Quitting cancels them (their processes are stopped "
-           "and the runs recorded as cancelled).\n\nTo let scheduled work go on without this window, use sluice-agent.",
-           nullptr, m_localRuns),
-        QMessageBox::Cancel | QMessageBox::Yes, QMessageBox::Cancel);
-    if (answer != QMessageBox::Yes)
-        return;
-    m_quitting = true;
-    statusBar()->showMessage(tr("Cancelling the runs in progress, then quitting…"));
-    Q_EMIT quitRequested();
+    if (m_closePrompt)
+        return;   // already asking
+    m_closePrompt = new QMessageBox(QMessageBox::Question, tr("Runs in progress"),
+                                    tr("%n run(s) started in this window are still in progress. Quitting cancels them (their "
+                                       "processes are stopped and the runs recorded as cancelled).\n\nTo let scheduled work "
+                                       "go on without this window, use sluice-agent.",
+                                       nullptr, m_localRuns),
+                                    QMessageBox::Cancel | QMessageBox::Yes, this);
+    m_closePrompt->setDefaultButton(QMessageBox::Cancel);
+    m_closePrompt->button(QMessageBox::Yes)->setText(tr("Cancel runs and quit"));
+    m_closePrompt->button(QMessageBox::Cancel)->setText(tr("Keep running"));
+    m_closePrompt->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_closePrompt, &QMessageBox::finished, this, [this](int answer) {
+        if (answer != QMessageBox::Yes)
+            return;
+        m_quitting = true;
+        statusBar()->showMessage(tr("Cancelling the runs in progress, then quitting…"));
+        Q_EMIT quitRequested();
+    });
+    m_closePrompt->open();
 }
 
 void MainWindow::showError(const Error &error)

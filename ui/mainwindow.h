@@ -4,8 +4,10 @@
 #include "store/snapshot.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QLabel;
+class QMessageBox;
 class QListWidget;
 class QStackedWidget;
 
@@ -62,6 +64,7 @@ private:
     OrchestratePage *m_orchestrate;
     RunsPage *m_runs;
     int m_localRuns = 0;
+    QPointer<QMessageBox> m_closePrompt;
     bool m_quitting = false;
 };
 

@@ -24,6 +24,7 @@ DesktopRuns::DesktopRuns(MainWindow &window, DbUrl url, RunServiceOptions option
     // Answers → the window (queued back to the GUI thread).
     connect(s, &RunService::runsListed, runs, &RunsPage::showRuns);
     connect(s, &RunService::runChanged, runs, &RunsPage::showRun);
+    connect(s, &RunService::watchStarted, runs, &RunsPage::handleWatchStarted);
     connect(s, &RunService::logLinesAppended, runs, &RunsPage::appendLog);
     connect(s, &RunService::cancelAnswered, runs, [runs](qint64, const QString &message) { runs->showNotice(message); });
     connect(s, &RunService::runRequested, &window, &MainWindow::showRunRequested);
@@ -35,7 +36,16 @@ DesktopRuns::DesktopRuns(MainWindow &window, DbUrl url, RunServiceOptions option
 
 DesktopRuns::~DesktopRuns()
 {
-    m_thread.quit();
+    if (!m_thread.isRunning())
+        return;
+    // Runs still executing here are cancelled (their processes get SIGTERM, then SIGKILL after the grace
+    // period) and recorded; the thread ends once they have. The app is exiting: the window is gone.
+    QMetaObject::invokeMethod(m_service, [s = m_service, t = &m_thread] {
+        QObject::connect(s, &RunService::drained, s, [t] { t->quit(); });
+        s->shutdown();
+    }, Qt::QueuedConnection);
+    if (!m_thread.wait(kShutdownWaitMs))
+        m_thread.quit();   // a run that would not end: give up on it (its lease expires, an agent crashes it)
     m_thread.wait();
 }
 

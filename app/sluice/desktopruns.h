@@ -14,7 +14,8 @@ class MainWindow;
 // refresh, and back the run list, the watched run, its log lines, refusals and problems. The GUI thread
 // only ever exchanges queued signals with it.
 // Quitting: the window's quitRequested() (the user agreed to cancel the runs in progress) makes the
-// service cancel them; drained() says they have ended. Destroying this object stops the thread.
+// service cancel them; drained() says they have ended. Destroying this object does the same for runs
+// still in progress (waiting up to kShutdownWaitMs for them to end), then stops the thread.
 class DesktopRuns : public QObject
 {
     Q_OBJECT
@@ -30,6 +31,8 @@ Q_SIGNALS:
     void drained();
 
 private:
+    static constexpr unsigned long kShutdownWaitMs = 15'000;
+
     QThread m_thread;
     RunService *m_service;   // lives in m_thread; deleted there when it finishes
 };

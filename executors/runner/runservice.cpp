@@ -18,8 +18,14 @@ namespace sluice {
 
 namespace {
 
-// The most lines read from the store in one page while catching a viewer up.
+// The most lines read from the store in one page while catching a viewer up, and the most pages sent in
+// one poll: a long log reaches the viewer in steps (the next one kMorePagesMs later), never all at once.
 constexpr int kCatchUpPage = 2000;
+constexpr int kPagesPerPoll = 10;
+constexpr int kMorePagesMs = 50;
+// Live lines that cannot be sent yet (they follow lines not stored yet) wait, at most this many per task
+// run; older ones beyond that are dropped from the wait — the store has them, the next poll reads them.
+constexpr qsizetype kMaxPendingLive = 5000;
 
 bool isFinished(const QString &status)
 {
@@ -41,8 +47,13 @@ RunService::RunService(DbUrl url, RunServiceOptions options, QObject *parent)
 
 RunService::~RunService()
 {
-    // Runners are children; they are destroyed with the service, their processes stopped by their jobs.
+    // Normally shutdown() has ended every run first (DesktopRuns waits for drained()). Otherwise the
+    // runners go before the connection and the notifier they use.
+    for (const QPointer<PipelineRunner> &r : std::as_const(m_runners))
+        delete r.data();
     m_runners.clear();
+    m_notifier.reset();
+    m_db.reset();
 }
 
 void RunService::say(const Error &error, const QString &doing)
@@ -130,6 +141,7 @@ QCoro::Task<void> RunService::execute(qint64 runId)
     options.actor = m_options.actor;
     auto *runner = new PipelineRunner(*m_db, runId, std::move(options), this);
     m_runners.insert(runId, runner);
+    ++m_inFlight;
     Q_EMIT localRunsChanged(localRunCount());
     connect(runner, &PipelineRunner::runStarted, this, [this, runId] {
         Q_EMIT runRequested(runId, false);
@@ -169,7 +181,8 @@ QCoro::Task<void> RunService::execute(qint64 runId)
     }
     Q_EMIT localRunsChanged(localRunCount());
     refreshRuns();
-    if (m_stopping && m_runners.isEmpty())
+    // Only now is this execution over (the notification above may have waited): drained() waits for it.
+    if (--m_inFlight == 0 && m_stopping)
         Q_EMIT drained();
 }
 
@@ -179,8 +192,11 @@ void RunService::watchRun(qint64 runId)
     m_sent.clear();
     m_tasks.clear();
     m_live.clear();
+    m_pollFailing = false;
     if (m_pollTimer)
         m_pollTimer->stop();
+    // Everything emitted for the previous watch was queued before this: a viewer starts over here.
+    Q_EMIT watchStarted(runId);
     if (runId > 0)
         pollWatched();
 }
@@ -190,13 +206,17 @@ void RunService::pollWatched()
     if (!m_db || m_watched <= 0)
         return;
     const qint64 runId = m_watched;
+    // A failure is said once, not every poll; the timer goes on and the next poll tries again.
+    const auto failed = [this, runId](const Error &error, const QString &doing) {
+        if (!m_pollTimer->isActive())
+            m_pollTimer->start();
+        if (!std::exchange(m_pollFailing, true))
+            say(error, doing.arg(runId));
+    };
     RunStore store(*m_db);
     auto record = store.run(runId);
-    if (!record) {
-        m_pollTimer->stop();
-        say(record.error(), tr("Cannot read run %1").arg(runId));
-        return;
-    }
+    if (!record)
+        return failed(record.error(), tr("Cannot read run %1"));
     // A holder that died never finishes its run: once its lease has expired, sweep as any agent would.
     if (record->run.status == QLatin1String("running") && !m_runners.contains(runId)) {
         auto held = LockStore(*m_db).status(record->run.orgId);
@@ -211,27 +231,44 @@ void RunService::pollWatched()
     const bool finished = isFinished(record->run.status);
     Q_EMIT runChanged(*record, nowMs());
     RunHistory history(*m_db);
+    int pages = 0;
+    bool more = false;
     for (const TaskRunRecord &t : std::as_const(record->tasks)) {
         m_tasks.insert(t.id, {t.seq, t.attempt, t.slug});
         auto stored = store.logLineCount(t.id);
-        if (!stored) {
-            say(stored.error(), tr("Cannot read the log of run %1").arg(runId));
-            return;
-        }
+        if (!stored)
+            return failed(stored.error(), tr("Cannot read the log of run %1"));
         for (qint64 next = m_sent.value(t.id, 0); next < *stored; next = m_sent.value(t.id, 0)) {
-            auto page = history.logPage(t.id, next, int(std::min<qint64>(kCatchUpPage, *stored - next)));
-            if (!page) {
-                say(page.error(), tr("Cannot read the log of run %1").arg(runId));
-                return;
+            if (pages == kPagesPerPoll) {
+                more = true;
+                break;
             }
+            ++pages;
+            auto page = history.logPage(t.id, next, int(std::min<qint64>(kCatchUpPage, *stored - next)));
+            if (!page)
+                return failed(page.error(), tr("Cannot read the log of run %1"));
             if (page->isEmpty())
                 break;
+            // The store may hold a gap (lines never stored): what is missing there never comes.
+            if (page->first().number > next)
+                m_sent.insert(t.id, page->first().number);
             sendLines(t.id, std::move(*page));
+            if (m_sent.value(t.id, 0) == next)
+                break;   // no progress: leave it to the next poll
         }
+        if (more)
+            break;
     }
-    if (finished)
+    m_pollFailing = false;
+    flushLive();   // live lines that waited for what the store has just given
+    if (more)
+        QTimer::singleShot(kMorePagesMs, this, [this, runId] {
+            if (m_watched == runId)
+                pollWatched();
+        });
+    if (finished && !more)
         m_pollTimer->stop();
-    else if (!m_pollTimer->isActive())
+    else if (!finished && !m_pollTimer->isActive())
         m_pollTimer->start();
 }
 
@@ -247,25 +284,32 @@ void RunService::handleLiveLine(qint64 runId, qint64 taskRunId, const LogLine &l
 void RunService::flushLive()
 {
     const auto live = std::exchange(m_live, {});
-    for (auto it = live.cbegin(); it != live.cend(); ++it)
-        sendLines(it.key(), it.value());
+    for (auto it = live.cbegin(); it != live.cend(); ++it) {
+        QList<LogLine> rest = sendLines(it.key(), it.value());
+        if (rest.size() > kMaxPendingLive)
+            rest.remove(0, rest.size() - kMaxPendingLive);
+        if (!rest.isEmpty())
+            m_live.insert(it.key(), std::move(rest));   // they follow lines not sent yet: wait for the store
+    }
 }
 
-void RunService::sendLines(qint64 taskRunId, QList<LogLine> lines)
+QList<LogLine> RunService::sendLines(qint64 taskRunId, QList<LogLine> lines)
 {
-    // Only the lines that continue what was sent: earlier ones were sent already; a line after a gap
-    // waits for the store, where the gap's lines are (the next poll reads them all in order).
+    // Only the lines that continue what was sent: earlier ones were sent already; lines after a gap are
+    // handed back to wait until the gap's lines come from the store.
     const qint64 next = m_sent.value(taskRunId, 0);
     lines.erase(std::remove_if(lines.begin(), lines.end(), [next](const LogLine &l) { return l.number < next; }), lines.end());
     if (lines.isEmpty() || lines.first().number != next)
-        return;
+        return lines;
     qsizetype contiguous = 1;
     while (contiguous < lines.size() && lines.at(contiguous).number == lines.at(contiguous - 1).number + 1)
         ++contiguous;
+    QList<LogLine> rest = lines.mid(contiguous);
     lines.resize(contiguous);
     const TaskInfo info = m_tasks.value(taskRunId);
     m_sent.insert(taskRunId, lines.last().number + 1);
     Q_EMIT logLinesAppended(TaskLogBatch{m_watched, taskRunId, info.seq, info.attempt, info.slug, std::move(lines)});
+    return rest;
 }
 
 void RunService::cancelRun(qint64 runId)
@@ -298,7 +342,7 @@ void RunService::shutdown()
         m_listTimer->stop();
     if (m_pollTimer)
         m_pollTimer->stop();
-    if (m_runners.isEmpty()) {
+    if (m_inFlight == 0) {
         Q_EMIT drained();
         return;
     }

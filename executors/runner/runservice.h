@@ -38,16 +38,21 @@ struct RunServiceOptions
 //   taken; a run refused because its tasks are locked gives runRefused(message naming the holder) and
 //   is deleted again (no queued run is left behind); runFinished when it ends, after which the org's
 //   channels are notified. queue = true creates an `agent` run for any agent: runRequested(runId, true).
-// - watchRun(runId): runChanged(record) now and whenever the run is read again (every pollInterval while
+// - watchRun(runId): watchStarted(runId) first — every answer about an earlier watch was emitted before
+//   it, so a viewer that starts over there never shows a line twice — then runChanged(record) now and whenever the run is read again (every pollInterval while
 //   it is queued or running; once when it is finished), and every log line of the run exactly once, in
-//   order per task run, as logLinesAppended batches: first what is stored, then what arrives — live from
-//   the runner when the run executes here, else as other processes store it. A run whose lease expired
-//   without its holder is swept (crashed) as any agent would. watchRun(0) stops watching.
+//   order per task run, as logLinesAppended batches: first what is stored (a long log in steps of at
+//   most 20,000 lines, 50 ms apart), then what arrives — live from the runner when the run executes
+//   here (a live line that follows lines not stored yet waits for the next poll to bring those), else as
+//   other processes store it. A run whose lease expired without its holder is swept (crashed) as any
+//   agent would. watchRun(0) stops watching.
 // - cancelRun(runId): a run executed here is cancelled at once; any other gets a cancel request in the
 //   store (a queued one is cancelled at once). cancelAnswered says which, or why not.
 // - refreshRuns(): runsListed with the newest runs of every org (also every listInterval after start()).
-// - shutdown(): stops the timers, cancels the runs executed here, and emits drained() once none runs.
-// A store that cannot be read or written gives problem(message); nothing is lost, and the next poll tries again.
+// - shutdown(): stops the timers, cancels the runs executed here, and emits drained() once every one of
+//   them has ended (their notifications included); at once when none is in progress.
+// A store that cannot be read or written gives problem(message), once until it works again; nothing is
+// lost, and the next poll tries again.
 class RunService : public QObject
 {
     Q_OBJECT
@@ -67,6 +72,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void ready();
+    void watchStarted(qint64 runId);
     void problem(const QString &message);
     void runsListed(const QList<sluice::RunSummary> &runs, qint64 nowMs);
     void runRequested(qint64 runId, bool queued);
@@ -90,7 +96,8 @@ private:
     void pollWatched();
     void handleLiveLine(qint64 runId, qint64 taskRunId, const LogLine &line);
     void flushLive();
-    void sendLines(qint64 taskRunId, QList<LogLine> lines);
+    // Sends the lines that continue what was sent of the task run; returns those past a gap.
+    QList<LogLine> sendLines(qint64 taskRunId, QList<LogLine> lines);
     void say(const Error &error, const QString &doing);
 
     DbUrl m_url;
@@ -105,7 +112,9 @@ private:
     QHash<qint64, qint64> m_sent;                        // watched run: task run id -> next line number to send
     QHash<qint64, TaskInfo> m_tasks;                     // watched run: task run id -> what it is
     QHash<qint64, QList<LogLine>> m_live;                // watched run: live lines not sent yet
+    int m_inFlight = 0;                                  // execute() coroutines not finished yet
     bool m_stopping = false;
+    bool m_pollFailing = false;                          // the last poll failed (said once)
 };
 
 } // namespace sluice

@@ -133,6 +133,14 @@ private Q_SLOTS:
         }
     }
 
+    static QString statusText(QWidget *page)
+    {
+        QString all;
+        for (QLabel *l : page->findChildren<QLabel *>())
+            all += l->text() + QLatin1Char('\n');
+        return all;
+    }
+
     void runsPageShowsRunsAndTheSelectedRun()
     {
         MainWindow w;
@@ -170,6 +178,13 @@ private Q_SLOTS:
         QCOMPARE(page->taskModel()->rowCount(), 1);
         TaskLogBatch batch{8, 80, 0, 1, QStringLiteral("dbt-run"), {LogLine{0, 0, false, QStringLiteral("Running with dbt=1.8.9")},
                                                                   LogLine{1, 0, true, QStringLiteral("a warning")}}};
+        // Before the service says it watches the run, batches are an earlier watch's: not shown.
+        page->appendLog(batch);
+        QCOMPARE(page->logView()->lineCount(), 0);
+        page->handleWatchStarted(7);   // not the selected run
+        page->appendLog(batch);
+        QCOMPARE(page->logView()->lineCount(), 0);
+        page->handleWatchStarted(8);
         page->appendLog(batch);
         page->appendLog(TaskLogBatch{7, 70, 0, 1, QStringLiteral("dbt-run"), {LogLine{0, 0, false, QStringLiteral("other run")}}});
         QCOMPARE(page->logView()->lineCount(), 2);
@@ -197,12 +212,23 @@ private Q_SLOTS:
         table->selectRow(1);
         QCOMPARE(page->selectedRunId(), 7);
         QCOMPARE(page->logView()->lineCount(), 0);
+        QVERIFY(statusText(page).contains(QStringLiteral("Failed")));   // the new run's status at once
         // A finished run cannot be cancelled.
         RunRecord failed;
         failed.run = older;
         page->showRun(failed, 6000);
         QTest::keyClick(table, Qt::Key_Period, Qt::ControlModifier);
         QCOMPARE(cancels.size(), 1);
+        // A new run on top (a reset): the selection stays on the run shown.
+        RunSummary newest = older;
+        newest.id = 9;
+        newest.status = QStringLiteral("queued");
+        page->showRuns({newest, newer, older}, 7000);
+        QCOMPARE(page->selectedRunId(), 7);
+        QCOMPARE(selected.size(), 2);
+        // The run shown leaves the list: the newest is shown instead.
+        page->showRuns({newest, newer}, 7000);
+        QCOMPARE(page->selectedRunId(), 9);
     }
 
     void orchestrateAsksForRuns()

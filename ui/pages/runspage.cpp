@@ -143,8 +143,8 @@ void RunsPage::updateState()
     // After a reset the same run stays selected; a run asked for comes first; else the newest.
     const qint64 want = m_wanted ? m_wanted : m_selected;
     int row = want ? m_runs->rowOf(want) : -1;
-    if (row < 0 && m_selected == 0 && m_wanted == 0)
-        row = 0;
+    if (row < 0 && m_wanted == 0)
+        row = 0;   // nothing chosen yet, or the run shown has left the list: the newest
     if (row >= 0) {
         if (m_runs->runAt(row).id == m_wanted)
             m_wanted = 0;
@@ -172,15 +172,19 @@ void RunsPage::handleCurrentChanged()
     if (id == m_selected)
         return;
     m_selected = id;
+    m_watching = false;
     m_log->clearLog();
     m_tasks->setTaskRuns({}, 0);
     m_notice->clear();
+    m_meta->clear();
     if (id > 0) {
         const RunSummary &r = m_runs->runAt(current.row());
         m_title->setText(tr("Run %1 · %2").arg(r.id).arg(r.pipelineName));
+        m_status->setText(QStringLiteral("<b style='color:%1'>%2</b>").arg(runStatusColor(r.status).name(), runStatusLabel(r.status).toHtmlEscaped()));
         m_cancel->setEnabled(isUnfinished(r.status));
     } else {
         m_title->clear();
+        m_status->clear();
         m_cancel->setEnabled(false);
     }
     Q_EMIT runSelected(id);
@@ -215,9 +219,17 @@ void RunsPage::showRun(const RunRecord &run, qint64 nowMs)
     m_tasks->setTaskRuns(run.tasks, nowMs);
 }
 
+void RunsPage::handleWatchStarted(qint64 runId)
+{
+    if (runId != m_selected)
+        return;
+    m_watching = true;
+    m_log->clearLog();
+}
+
 void RunsPage::appendLog(const TaskLogBatch &batch)
 {
-    if (batch.runId == m_selected)
+    if (m_watching && batch.runId == m_selected)
         m_log->appendBatch(batch);
 }
 

@@ -36,6 +36,9 @@ public:
 public Q_SLOTS:
     void showRuns(const QList<sluice::RunSummary> &runs, qint64 nowMs);
     void showRun(const sluice::RunRecord &run, qint64 nowMs);
+    // Log batches are shown only after watchStarted(the selected run): the batches of an earlier watch of
+    // the same run (still queued when it was selected again) are not shown twice.
+    void handleWatchStarted(qint64 runId);
     void appendLog(const sluice::TaskLogBatch &batch);
     // Selects the run (also before the list holds it: it is selected when it arrives).
     void selectRun(qint64 runId);
@@ -66,6 +69,7 @@ private:
     LogView *m_log;
     qint64 m_selected = 0;
     qint64 m_wanted = 0;        // asked for by selectRun() before the list held it
+    bool m_watching = false;    // the service has started watching the selected run
 };
 
 } // namespace sluice

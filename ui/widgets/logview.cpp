@@ -14,6 +14,7 @@ LogView::LogView(QWidget *parent) : QPlainTextEdit(parent)
     setUndoRedoEnabled(false);
     setLineWrapMode(QPlainTextEdit::NoWrap);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setMaximumBlockCount(kMaxLines);
     setPlaceholderText(tr("The log of the selected run appears here, line by line as its tasks write it."));
 }
 

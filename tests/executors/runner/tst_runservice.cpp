@@ -39,7 +39,22 @@ public:
     QHash<qint64, QString> finished;
     QHash<qint64, RunRecord> records;
     QList<RunSummary> listed;
+    QList<qint64> watches;
+    QList<std::pair<bool, TaskLogBatch>> sequence;   // (watchStarted marker, batch) in arrival order
     int drainedCount = 0;
+
+    // What a viewer shows: the batches of the run after its latest watchStarted.
+    QList<TaskLogBatch> shown(qint64 runId) const
+    {
+        QList<TaskLogBatch> out;
+        for (const auto &[watch, b] : sequence) {
+            if (watch)
+                out.clear();
+            else if (b.runId == runId)
+                out << b;
+        }
+        return out;
+    }
 
     // The watched run's lines as "o:text" / "e:text", in arrival order.
     QStringList lines(qint64 runId) const
@@ -114,6 +129,14 @@ class tst_RunService : public QObject
         return p.value_or(Pipeline{});
     }
 
+    // A task that says nothing until the first flag, then `line`, then waits for the second flag.
+    OrgTask gatedTask(const QString &speak, const QString &line, const QString &end)
+    {
+        return shellTask(QStringLiteral("sh -c 'while [ ! -e \"%1\" ]; do sleep 0.02; done; echo %2; "
+                                        "while [ ! -e \"%3\" ]; do sleep 0.02; done'")
+                             .arg(flagPath(speak), line, flagPath(end)));
+    }
+
     // A task that prints `before`, waits for the flag file, then prints `after`.
     OrgTask waitingTask(const QString &flag, const QString &before = QStringLiteral("first"),
                         const QString &after = QStringLiteral("second"))
@@ -133,11 +156,13 @@ class tst_RunService : public QObject
         QMetaObject::invokeMethod(m_service, [s = m_service, method, args...] { (s->*method)(args...); }, Qt::QueuedConnection);
     }
 
+    std::chrono::milliseconds m_pollInterval{100};
+
     RunServiceOptions serviceOptions()
     {
         RunServiceOptions o;
         o.actor = kActor;
-        o.pollInterval = std::chrono::milliseconds(100);
+        o.pollInterval = m_pollInterval;
         o.listInterval = std::chrono::milliseconds(200);
         o.liveFlush = std::chrono::milliseconds(20);
         o.runner.secrets = std::nullopt;   // no keychain asked: these tasks need no secret
@@ -154,7 +179,14 @@ class tst_RunService : public QObject
         m_service->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_service, &QObject::deleteLater);
         Collector *c = m_got.get();
-        connect(m_service, &RunService::logLinesAppended, c, [c](const TaskLogBatch &b) { c->batches << b; });
+        connect(m_service, &RunService::logLinesAppended, c, [c](const TaskLogBatch &b) {
+            c->batches << b;
+            c->sequence << std::pair{false, b};
+        });
+        connect(m_service, &RunService::watchStarted, c, [c](qint64 id) {
+            c->watches << id;
+            c->sequence << std::pair{true, TaskLogBatch{id, 0, 0, 1, {}, {}}};
+        });
         connect(m_service, &RunService::runRequested, c, [c](qint64 id, bool queued) { c->requested << std::pair{id, queued}; });
         connect(m_service, &RunService::runRefused, c, [c](const QString &m) { c->refused << m; });
         connect(m_service, &RunService::problem, c, [c](const QString &m) { c->problems << m; });
@@ -165,6 +197,13 @@ class tst_RunService : public QObject
         connect(m_service, &RunService::drained, c, [c] { ++c->drainedCount; });
         m_thread.start();
         invoke(&RunService::start);
+    }
+
+    void stopServiceNow()
+    {
+        invoke(&RunService::shutdown);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->drainedCount, 1, 15'000);
+        stopService();
     }
 
     void stopService()
@@ -206,12 +245,34 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        m_pollInterval = std::chrono::milliseconds(100);
         if (m_service) {
             invoke(&RunService::shutdown);
             QTRY_COMPARE_WITH_TIMEOUT(m_got->drainedCount, 1, 15'000);
             stopService();
         }
         m_db.reset();
+    }
+
+    void liveLinesArriveWithoutPolling()
+    {
+        // No poll within the test: a line can only come live from the runner.
+        stopServiceNow();
+        m_pollInterval = std::chrono::hours(1);
+        startService(m_url);
+        const Pipeline p = pipeline(QStringLiteral("Live"), {gatedTask(QStringLiteral("speak"), QStringLiteral("hello"), QStringLiteral("end"))});
+        const qint64 runId = runHere(p);
+        QVERIFY(runId > 0);
+        invoke(&RunService::watchRun, runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->watches, QList<qint64>{runId}, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(runId).run.status, QStringLiteral("running"), 5000);
+        QVERIFY(m_got->lines(runId).isEmpty());
+        touch(QStringLiteral("speak"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(runId), QStringList{QStringLiteral("o:hello")}, 10'000);
+        QVERIFY(!m_got->finished.contains(runId));
+        touch(QStringLiteral("end"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->finished.value(runId), QStringLiteral("successful"), 15'000);
+        QCOMPARE(m_got->lines(runId), QStringList{QStringLiteral("o:hello")});
     }
 
     void localRunStreamsItsLogWhileItRuns()
@@ -324,6 +385,46 @@ private Q_SLOTS:
         QCOMPARE(m_got->cancelAnswers.size(), 1);
         verifyMentions(m_got->cancelAnswers.first(), {QStringLiteral("Cancelling run")});
         QCOMPARE(status(runId), QStringLiteral("cancelled"));
+    }
+
+    void switchingRunsShowsEachLineOnce()
+    {
+        const Pipeline a = pipeline(QStringLiteral("A"), {shellTask(QStringLiteral("sh -c 'for i in 1 2 3; do echo a$i; done'"))});
+        const Pipeline b = pipeline(QStringLiteral("B"), {shellTask(QStringLiteral("echo b1"))});
+        const qint64 runA = runHere(a);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->finished.value(runA), QStringLiteral("successful"), 15'000);
+        const qint64 runB = runHere(b);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->finished.value(runB), QStringLiteral("successful"), 15'000);
+        // A, B, A again in a row: answers of the first watch of A may still be on their way.
+        invoke(&RunService::watchRun, runA);
+        invoke(&RunService::watchRun, runB);
+        invoke(&RunService::watchRun, runA);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->watches, (QList<qint64>{runA, runB, runA}), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->shown(runA).size(), 1, 5000);
+        QTest::qWait(300);   // a few polls more: nothing else comes for a finished run
+        QCOMPARE(m_got->shown(runA).size(), 1);
+        QCOMPARE(m_got->shown(runA).first().lines.size(), 3);
+        QCOMPARE(m_got->shown(runA).first().lines.last().text, QStringLiteral("a3"));
+    }
+
+    void aGapInTheStoredLogIsSkipped()
+    {
+        const Pipeline p = pipeline(QStringLiteral("Gappy"), {shellTask(QStringLiteral("sh -c 'echo l0; echo l1'"))});
+        const qint64 runId = runHere(p);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->finished.value(runId), QStringLiteral("successful"), 15'000);
+        const qint64 taskRunId = RunStore(*m_db).run(runId).value_or(RunRecord{}).tasks.value(0).id;
+        QVERIFY(taskRunId > 0);
+        // Lines 2..9 never stored (a writer that gave up on them), then two more: readers skip the gap.
+        const QString body = formatLogLine(1000, false, QStringLiteral("l10")) + QLatin1Char('\n') + formatLogLine(1000, false, QStringLiteral("l11"));
+        QVERIFY(m_db->change(QStringLiteral("INSERT INTO task_run_log (task_run_id, first_line, line_count, body, created_at) VALUES (?, 10, 2, ?, 0)"),
+                             {taskRunId, body}));
+        invoke(&RunService::watchRun, runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(runId), (QStringList{QStringLiteral("o:l0"), QStringLiteral("o:l1"), QStringLiteral("o:l10"),
+                                                                    QStringLiteral("o:l11")}), 10'000);
+        // The service still answers (no endless catch-up loop).
+        m_got->listed.clear();
+        invoke(&RunService::refreshRuns);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_got->listed.isEmpty(), 5000);
     }
 
     void aQueuedRunIsLeftToAgentsAndCanBeCancelled()
