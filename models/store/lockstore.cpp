@@ -3,6 +3,7 @@
 #include "store/database.h"
 
 #include <QDateTime>
+#include <QHash>
 
 #include <algorithm>
 
@@ -47,43 +48,75 @@ Error leaseLost(qint64 runId, qint64 fence)
                                .arg(fence));
 }
 
-using HeldLock = FreedLock;   // a held lock about to be freed
-
-// The columns that make a lock row free again (its fence stays: fences never go back).
-const QString kFree = QStringLiteral("run_id = NULL, pipeline_id = NULL, locked_by = NULL, holder_agent_id = NULL, "
-                                     "lease_expires_at = NULL, locked_at = NULL");
-
-// Frees the given locks (already row-locked by the caller's transaction) and crashes their runs:
-// runs still queued/running become `crashed`, and so do their queued/running task runs.
-Result<void> freeExpired(Database &db, const QList<HeldLock> &held, qint64 nowMs, ExpiredLocks &out)
+// A held lease whose time is up, about to be freed.
+struct ExpiredLease
 {
-    QList<qint64> runIds;
-    for (const HeldLock &h : held) {
-        if (auto n = db.change(QStringLiteral("UPDATE task_lock SET %1 WHERE org_task_id = ? AND run_id = ? AND fence = ?").arg(kFree),
-                               {h.orgTaskId, h.runId, h.fence});
-            !n)
+    qint64 leaseId = 0;
+    qint64 runId = 0;
+    QString lockedBy;
+    qint64 fence = 0;
+    qint64 expiredAt = 0;
+};
+
+// The lease a set of tasks was last taken with, per connection thread: lets acquire() take the same set
+// again in one statement that returns nothing (it states the lease's fence it expects). A stale entry
+// is harmless: that statement checks everything it assumes, and acquire() falls back when it changes
+// no row. Keyed by database (address) and the set's id text; a handful of sets per process.
+struct KnownLease
+{
+    qint64 leaseId = 0;
+    qint64 fence = 0;
+};
+thread_local QHash<QString, KnownLease> t_knownLeases;
+
+QString knownKey(const Database &db, const QString &idText)
+{
+    return QString::number(quintptr(&db), 16) + QLatin1Char('/') + idText;
+}
+
+void remember(const Database &db, const QString &idText, qint64 leaseId, qint64 fence)
+{
+    if (t_knownLeases.size() > 1000)
+        t_knownLeases.clear();
+    t_knownLeases.insert(knownKey(db, idText), {leaseId, fence});
+}
+
+// Frees the given leases (already row-locked by the caller's transaction) and crashes their runs: runs
+// still queued/running become `crashed`, and so do their queued/running task runs. Every task of a
+// freed lease is reported in `out.locks`.
+Result<void> freeExpired(Database &db, const QList<ExpiredLease> &expired, qint64 nowMs, ExpiredLocks &out)
+{
+    for (const ExpiredLease &e : expired) {
+        auto n = db.change(QStringLiteral("UPDATE lock_lease SET lease_expires_at = NULL WHERE id = ? AND fence = ? "
+                                          "AND lease_expires_at IS NOT NULL"),
+                           {e.leaseId, e.fence});
+        if (!n)
             return fail(n.error());
-        out.locks.append(h);
-        if (!runIds.contains(h.runId))
-            runIds.append(h.runId);
-    }
-    for (qint64 runId : std::as_const(runIds)) {
-        const auto it = std::find_if(held.cbegin(), held.cend(), [runId](const HeldLock &h) { return h.runId == runId; });
-        const QString reason = QStringLiteral("the holder (%1) stopped renewing its lease; it expired at %2 by the database clock")
-                                   .arg(it->lockedBy, isoTime(it->leaseExpiredAt));
-        auto run = db.change(QStringLiteral("UPDATE run SET status = 'crashed', status_reason = ?, finished_at = ? "
-                                            "WHERE id = ? AND status IN ('queued', 'running')"),
-                             {reason, nowMs, runId});
-        if (!run)
-            return fail(run.error());
-        if (*run > 0)
-            out.crashedRunIds.append(runId);
-        auto tasks = db.change(QStringLiteral("UPDATE task_run SET status = 'crashed', finished_at = COALESCE(finished_at, ?), "
-                                              "error_kind = COALESCE(error_kind, 'crashed') "
-                                              "WHERE run_id = ? AND status IN ('queued', 'running')"),
-                               {nowMs, runId});
+        if (*n == 0)
+            continue;   // freed meanwhile
+        auto tasks = db.exec(QStringLiteral("SELECT org_task_id FROM lock_task WHERE lease_id = ? ORDER BY org_task_id"), {e.leaseId});
         if (!tasks)
             return fail(tasks.error());
+        while (tasks->next())
+            out.locks.append({tasks->value(0).toLongLong(), e.runId, e.lockedBy, e.fence, e.expiredAt});
+        tasks = {};
+        if (e.runId == 0)
+            continue;   // its run was deleted
+        const QString reason = QStringLiteral("the holder (%1) stopped renewing its lease; it expired at %2 by the database clock")
+                                   .arg(e.lockedBy, isoTime(e.expiredAt));
+        auto run = db.change(QStringLiteral("UPDATE run SET status = 'crashed', status_reason = ?, finished_at = ? "
+                                            "WHERE id = ? AND status IN ('queued', 'running')"),
+                             {reason, nowMs, e.runId});
+        if (!run)
+            return fail(run.error());
+        if (*run > 0 && !out.crashedRunIds.contains(e.runId))
+            out.crashedRunIds.append(e.runId);
+        auto taskRuns = db.change(QStringLiteral("UPDATE task_run SET status = 'crashed', finished_at = COALESCE(finished_at, ?), "
+                                                 "error_kind = COALESCE(error_kind, 'crashed') "
+                                                 "WHERE run_id = ? AND status IN ('queued', 'running')"),
+                                  {nowMs, e.runId});
+        if (!taskRuns)
+            return fail(taskRuns.error());
     }
     return {};
 }
@@ -118,55 +151,69 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         return fail(Error::invalid(QStringLiteral("a lock needs a holder name (locked_by)")));
 
     const qsizetype count = orgTaskIds.size();
-    const QString nowExpr = m_db.dialect().nowMsExpr();
     const bool sqlite = m_db.dialect().isSqlite();
     const QVariant pipeline = pipelineId ? QVariant(*pipelineId) : QVariant(QMetaType(QMetaType::LongLong));
     const QVariant agent = holderAgentId ? QVariant(*holderAgentId) : QVariant(QMetaType(QMetaType::LongLong));
+    const QString idText = idList(orgTaskIds);
     LockGrant grant{runId, 0, orgTaskIds, 0};
 
-    // The common case in one statement, atomic on its own: every task has its lock row and all are
-    // free; all of them or none are taken. On PostgreSQL `cur` row-locks the rows in id order
-    // (competing acquirers serialise there and never deadlock) and so reads their newest committed
-    // versions; SQLite's single writer sees them current anyway.
-    const QString idText = idList(orgTaskIds);
-    QVariantList fastValues;
-    QString fastSql;
-    if (sqlite) {
-        // SQLite's clock is this machine's clock: the time is bound rather than computed twice in SQL.
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        fastValues << runId << pipeline << lockedBy << agent << now + leaseMs << now;
-        fastSql = QStringLiteral("UPDATE task_lock SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
-                                 "fence = (SELECT MAX(fence) FROM task_lock WHERE org_task_id IN (%1)) + 1, "
-                                 "lease_expires_at = ?, locked_at = ? WHERE org_task_id IN (%1) "
-                                 "AND (SELECT COUNT(*) FROM task_lock WHERE org_task_id IN (%1) AND run_id IS NULL) = %2 "
-                                 "RETURNING fence, lease_expires_at")
-                      .arg(idText)
-                      .arg(count);
-    } else {
-        fastValues << runId << pipeline << lockedBy << agent << leaseMs;
-        fastSql = QStringLiteral("WITH cur AS (SELECT org_task_id, run_id, fence FROM task_lock WHERE org_task_id IN (%2) "
-                                 "ORDER BY org_task_id FOR UPDATE), "
-                                 "took AS (UPDATE task_lock SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
-                                 "fence = (SELECT MAX(fence) FROM cur) + 1, lease_expires_at = %1 + ?, locked_at = %1 "
-                                 "WHERE org_task_id IN (SELECT org_task_id FROM cur) "
-                                 "AND (SELECT COUNT(*) FROM cur WHERE run_id IS NULL) = %3 RETURNING fence, lease_expires_at) "
-                                 "SELECT MAX(fence), MAX(lease_expires_at) FROM took HAVING COUNT(*) > 0")
-                      .arg(nowExpr, idText)
-                      .arg(count);
+    // The common case, one statement, atomic on its own: the tasks are locked together as last time,
+    // so they all belong to one free lease that holds no other task; taking it writes that one row.
+    // Expiry and lock time: the database clock (SQLite's is this machine's: bound, not computed twice).
+    const qint64 clientNow = QDateTime::currentMSecsSinceEpoch();
+    const QString nowExpr = sqlite ? QStringLiteral("?") : m_db.dialect().nowMsExpr();
+    auto timeValues = [&](QVariantList values) {
+        if (sqlite)
+            values << clientNow + leaseMs << clientNow;
+        else
+            values << leaseMs;
+        return values;
+    };
+    const QString setHolder = QStringLiteral("run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, ");
+    const QString setTimes = sqlite ? QStringLiteral("lease_expires_at = ?, locked_at = ?")
+                                    : QStringLiteral("lease_expires_at = %1 + ?, locked_at = %1").arg(nowExpr);
+    // Its tasks: exactly the requested ones (the set only shrinks, and task_count says when it has).
+    const QString firstLease = QStringLiteral("(SELECT lease_id FROM lock_task WHERE org_task_id = %1)").arg(orgTaskIds.first());
+    const QString sameSet = count == 1 ? QString()
+        : QStringLiteral(" AND (SELECT COUNT(*) FROM lock_task WHERE org_task_id IN (%1) AND lease_id = lock_lease.id) = %2")
+              .arg(idText).arg(count);
+    const QString free = QStringLiteral("(lease_expires_at IS NULL OR run_id IS NULL) AND task_count = %1").arg(count);
+
+    // SQLite, taken before by this thread: its fence is known, so nothing needs to come back (on
+    // PostgreSQL the expiry, computed by the server, comes back anyway: the next statement does it).
+    const auto known = sqlite ? t_knownLeases.constFind(knownKey(m_db, idText)) : t_knownLeases.cend();
+    if (known != t_knownLeases.cend()) {
+        const KnownLease k = *known;
+        auto took = m_db.change(QStringLiteral("UPDATE lock_lease SET %1fence = ?, %2 WHERE id = ? AND fence = ? AND %3 "
+                                               "AND %4 = ?%5")
+                                    .arg(setHolder, setTimes, free, firstLease, sameSet),
+                                timeValues({runId, pipeline, lockedBy, agent, k.fence + 1}) << k.leaseId << k.fence << k.leaseId);
+        if (!took)
+            return fail(took.error());
+        if (*took == 1) {
+            grant.fence = k.fence + 1;
+            grant.leaseExpiresAt = clientNow + leaseMs;
+            remember(m_db, idText, k.leaseId, grant.fence);
+            return grant;
+        }
     }
-    auto fast = m_db.fetch(fastSql, fastValues);
+    auto fast = m_db.fetch(QStringLiteral("UPDATE lock_lease SET %1fence = fence + 1, %2 WHERE id = %3 AND %4%5 "
+                                          "RETURNING id, fence, lease_expires_at")
+                               .arg(setHolder, setTimes, firstLease, free, sameSet),
+                           timeValues({runId, pipeline, lockedBy, agent}));
     if (!fast)
         return fail(fast.error());
     if (!fast->isEmpty()) {
-        grant.fence = fast->first().value(0).toLongLong();
-        grant.leaseExpiresAt = fast->first().value(1).toLongLong();
+        grant.fence = fast->first().value(1).toLongLong();
+        grant.leaseExpiresAt = fast->first().value(2).toLongLong();
+        remember(m_db, idText, fast->first().value(0).toLongLong(), grant.fence);
         return grant;
     }
 
-    // Otherwise: a task without its row yet, or one held — refused naming every live holder — or one
-    // whose lease expired, taken over (its run crashed).
+    // Otherwise: a task never locked yet, tasks locked in another combination before, one held —
+    // refused naming every live holder — or one whose lease expired, taken over (its run crashed).
     return m_db.write([&]() -> Result<LockGrant> {
-        if (auto rows = m_db.change(QStringLiteral("INSERT INTO task_lock (org_task_id, fence) SELECT id, 0 FROM org_task WHERE id IN (%1) "
+        if (auto rows = m_db.change(QStringLiteral("INSERT INTO lock_task (org_task_id, fence) SELECT id, 0 FROM org_task WHERE id IN (%1) "
                                                    "ON CONFLICT (org_task_id) DO NOTHING")
                                         .arg(idText));
             !rows)
@@ -174,40 +221,86 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         auto now = m_db.serverNowMs();
         if (!now)
             return fail(now.error());
-        QString sql = QStringLiteral("SELECT l.org_task_id, l.run_id, l.locked_by, l.fence, l.lease_expires_at, l.locked_at, "
-                                     "r.uuid, COALESCE(p.name, r.pipeline_name), t.slug, ot.uuid "
-                                     "FROM task_lock l JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
-                                     "LEFT JOIN run r ON r.id = l.run_id LEFT JOIN pipeline p ON p.id = l.pipeline_id "
+        // The tasks first (row-locked in id order on PostgreSQL: competing acquirers serialise here),
+        // then their leases, read again under a lock so that what is judged is current.
+        QString sql = QStringLiteral("SELECT l.org_task_id, l.lease_id, l.fence, t.slug, ot.uuid FROM lock_task l "
+                                     "JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
                                      "WHERE l.org_task_id IN (%1) ORDER BY l.org_task_id")
                           .arg(idText);
         if (!sqlite)
             sql += QStringLiteral(" FOR UPDATE OF l");
-        auto q = m_db.exec(sql);
-        if (!q)
-            return fail(q.error());
-        QList<HeldLock> expired;
+        struct Member
+        {
+            qint64 orgTaskId = 0, leaseId = 0, fence = 0;
+            QString slug, uuid;
+        };
+        QList<Member> members;
+        {
+            auto q = m_db.exec(sql);
+            if (!q)
+                return fail(q.error());
+            while (q->next())
+                members.append({q->value(0).toLongLong(), q->value(1).isNull() ? 0 : q->value(1).toLongLong(),
+                                q->value(2).toLongLong(), q->value(3).toString(), q->value(4).toString()});
+        }
+        if (members.size() < count)
+            return fail(Error::notFound(QStringLiteral("one of the org tasks %1 does not exist").arg(idText)));
+        QList<qint64> leaseIds;
+        for (const Member &m : std::as_const(members))
+            if (m.leaseId && !leaseIds.contains(m.leaseId))
+                leaseIds.append(m.leaseId);
+        std::sort(leaseIds.begin(), leaseIds.end());
+        struct Lease
+        {
+            qint64 runId = 0, fence = 0, expiresAt = 0, lockedAt = 0, taskCount = 0;
+            bool held = false;
+            QString lockedBy, runUuid, holder;
+        };
+        QHash<qint64, Lease> leases;
+        if (!leaseIds.isEmpty()) {
+            QString leaseSql = QStringLiteral("SELECT s.id, s.run_id, s.fence, s.lease_expires_at, s.locked_at, s.task_count, s.locked_by, "
+                                              "r.uuid, COALESCE(p.name, r.pipeline_name) "
+                                              "FROM lock_lease s LEFT JOIN run r ON r.id = s.run_id LEFT JOIN pipeline p ON p.id = s.pipeline_id "
+                                              "WHERE s.id IN (%1) ORDER BY s.id")
+                                   .arg(idList(leaseIds));
+            if (!sqlite)
+                leaseSql += QStringLiteral(" FOR UPDATE OF s");
+            auto q = m_db.exec(leaseSql);
+            if (!q)
+                return fail(q.error());
+            while (q->next()) {
+                Lease l;
+                l.runId = q->value(1).isNull() ? 0 : q->value(1).toLongLong();
+                l.fence = q->value(2).toLongLong();
+                l.held = !q->value(3).isNull() && l.runId != 0;
+                l.expiresAt = q->value(3).toLongLong();
+                l.lockedAt = q->value(4).toLongLong();
+                l.taskCount = q->value(5).toLongLong();
+                l.lockedBy = q->value(6).toString();
+                l.runUuid = q->value(7).toString();
+                l.holder = q->value(8).isNull() ? QStringLiteral("a single-task run") : QStringLiteral("pipeline \"%1\"").arg(q->value(8).toString());
+                leases.insert(q->value(0).toLongLong(), l);
+            }
+        }
         QStringList held;
+        QList<ExpiredLease> expired;
         qint64 lastFence = 0;
-        qsizetype found = 0;
-        while (q->next()) {
-            ++found;
-            lastFence = std::max(lastFence, q->value(3).toLongLong());
-            if (q->value(1).isNull())
-                continue;   // free
-            const qint64 expiresAt = q->value(4).toLongLong();
-            if (expiresAt <= *now) {
-                expired.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(), q->value(3).toLongLong(), expiresAt});
+        for (const Member &m : std::as_const(members)) {
+            lastFence = std::max(lastFence, m.fence);
+            const auto it = leases.constFind(m.leaseId);
+            if (it == leases.cend())
+                continue;
+            lastFence = std::max(lastFence, it->fence);
+            if (!it->held)
+                continue;
+            if (it->expiresAt <= *now) {
+                if (std::none_of(expired.cbegin(), expired.cend(), [&](const ExpiredLease &e) { return e.leaseId == m.leaseId; }))
+                    expired.append({m.leaseId, it->runId, it->lockedBy, it->fence, it->expiresAt});
                 continue;
             }
-            const QString holder = q->value(7).isNull() ? QStringLiteral("a single-task run")
-                                                        : QStringLiteral("pipeline \"%1\"").arg(q->value(7).toString());
             held.append(QStringLiteral("task %1 (%2) is locked by %3 for %4 (run %5) since %6")
-                            .arg(q->value(8).toString(), q->value(9).toString(), q->value(2).toString(), holder,
-                                 q->value(6).toString(), isoTime(q->value(5).toLongLong())));
+                            .arg(m.slug, m.uuid, it->lockedBy, it->holder, it->runUuid, isoTime(it->lockedAt)));
         }
-        q = {};
-        if (found < count)
-            return fail(Error::notFound(QStringLiteral("one of the org tasks %1 does not exist").arg(idText)));
         if (!held.isEmpty())
             return fail(Error::conflict(QStringLiteral("%1; nothing was locked — wait for that run to finish or cancel it")
                                             .arg(held.join(QStringLiteral("; ")))));
@@ -215,15 +308,43 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         if (auto f = freeExpired(m_db, expired, *now, takenOver); !f)
             return fail(f.error());
         grant.fence = lastFence + 1;
-        auto taken = m_db.change(QStringLiteral("UPDATE task_lock SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
-                                                "fence = ?, lease_expires_at = ?, locked_at = ? WHERE org_task_id IN (%1) AND run_id IS NULL")
-                                     .arg(idText),
-                                 {runId, pipeline, lockedBy, agent, grant.fence, *now + leaseMs, *now});
-        if (!taken)
-            return fail(taken.error());
-        if (*taken != count)
-            return fail(Error::internal(QStringLiteral("took %1 of %2 locks of run %3 after checking them").arg(*taken).arg(count).arg(runId)));
         grant.leaseExpiresAt = *now + leaseMs;
+        const QVariantList holderValues{runId, pipeline, lockedBy, agent, grant.fence, grant.leaseExpiresAt, *now};
+        // All of them in one lease that holds no other task: take it. Else a new lease for the set.
+        const qint64 only = members.first().leaseId;
+        const bool oneLease = only != 0 && leases.value(only).taskCount == count
+            && std::all_of(members.cbegin(), members.cend(), [only](const Member &m) { return m.leaseId == only; });
+        qint64 leaseId = only;
+        if (oneLease) {
+            auto taken = m_db.change(QStringLiteral("UPDATE lock_lease SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
+                                                    "fence = ?, lease_expires_at = ?, locked_at = ? WHERE id = ?"),
+                                     QVariantList(holderValues) << only);
+            if (!taken)
+                return fail(taken.error());
+        } else {
+            auto made = m_db.scalar(QStringLiteral("INSERT INTO lock_lease (run_id, pipeline_id, locked_by, holder_agent_id, fence, "
+                                                   "lease_expires_at, locked_at, task_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                                    QVariantList(holderValues) << count);
+            if (!made)
+                return fail(made.error());
+            leaseId = made->toLongLong();
+            if (auto moved = m_db.change(QStringLiteral("UPDATE lock_task SET lease_id = ?, fence = ? WHERE org_task_id IN (%1)").arg(idText),
+                                         {leaseId, grant.fence});
+                !moved)
+                return fail(moved.error());
+            // The leases the tasks came from hold fewer tasks now; one left with none is gone.
+            if (!leaseIds.isEmpty()) {
+                const QString old = idList(leaseIds);
+                if (auto recount = m_db.change(QStringLiteral("UPDATE lock_lease SET task_count = (SELECT COUNT(*) FROM lock_task "
+                                                              "WHERE lock_task.lease_id = lock_lease.id) WHERE id IN (%1)")
+                                                   .arg(old));
+                    !recount)
+                    return fail(recount.error());
+                if (auto gone = m_db.change(QStringLiteral("DELETE FROM lock_lease WHERE id IN (%1) AND task_count = 0").arg(old)); !gone)
+                    return fail(gone.error());
+            }
+        }
+        remember(m_db, idText, leaseId, grant.fence);
         return grant;
     });
 }
@@ -234,7 +355,7 @@ Result<qint64> LockStore::renew(qint64 runId, qint64 fence, qint64 leaseMs)
         return fail(Error::invalid(QStringLiteral("a lease must be longer than 0 ms (got %1)").arg(leaseMs)));
     // One statement, judged by the database clock: atomic on its own.
     const QString now = m_db.dialect().nowMsExpr();
-    auto rows = m_db.fetch(QStringLiteral("UPDATE task_lock SET lease_expires_at = %1 + ? "
+    auto rows = m_db.fetch(QStringLiteral("UPDATE lock_lease SET lease_expires_at = %1 + ? "
                                           "WHERE run_id = ? AND fence = ? AND lease_expires_at > %1 RETURNING lease_expires_at")
                                .arg(now),
                            {leaseMs, runId, fence});
@@ -248,7 +369,10 @@ Result<qint64> LockStore::renew(qint64 runId, qint64 fence, qint64 leaseMs)
 Result<void> LockStore::release(qint64 runId, qint64 fence)
 {
     // One statement: atomic on its own, so no transaction of its own (it joins the caller's, if any).
-    auto n = m_db.change(QStringLiteral("UPDATE task_lock SET %1 WHERE run_id = ? AND fence = ?").arg(kFree), {runId, fence});
+    // The lease keeps its last holder (and fence); without an expiry it is free.
+    auto n = m_db.change(QStringLiteral("UPDATE lock_lease SET lease_expires_at = NULL WHERE run_id = ? AND fence = ? "
+                                        "AND lease_expires_at IS NOT NULL"),
+                         {runId, fence});
     if (!n)
         return fail(n.error());
     if (*n <= 0)
@@ -260,7 +384,7 @@ Result<ExpiredLocks> LockStore::expireStale()
 {
     // The common case — no lease has expired — is one read, without taking the write lock.
     if (!m_db.inTransaction()) {
-        auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM task_lock WHERE run_id IS NOT NULL AND lease_expires_at <= %1 LIMIT 1")
+        auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM lock_lease WHERE lease_expires_at <= %1 AND run_id IS NOT NULL LIMIT 1")
                                    .arg(m_db.dialect().nowMsExpr()));
         if (!any)
             return fail(any.error());
@@ -271,18 +395,19 @@ Result<ExpiredLocks> LockStore::expireStale()
         auto now = m_db.serverNowMs();
         if (!now)
             return fail(now.error());
-        QString sql = QStringLiteral("SELECT org_task_id, run_id, locked_by, fence, lease_expires_at FROM task_lock "
-                                     "WHERE run_id IS NOT NULL AND lease_expires_at <= ? ORDER BY org_task_id");
+        QString sql = QStringLiteral("SELECT id, run_id, locked_by, fence, lease_expires_at FROM lock_lease "
+                                     "WHERE lease_expires_at <= ? AND run_id IS NOT NULL ORDER BY id");
         if (!m_db.dialect().isSqlite())
             sql += QStringLiteral(" FOR UPDATE SKIP LOCKED");
-        auto q = m_db.exec(sql, {*now});
-        if (!q)
-            return fail(q.error());
-        QList<HeldLock> expired;
-        while (q->next())
-            expired.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(), q->value(3).toLongLong(),
-                            q->value(4).toLongLong()});
-        q = {};
+        QList<ExpiredLease> expired;
+        {
+            auto q = m_db.exec(sql, {*now});
+            if (!q)
+                return fail(q.error());
+            while (q->next())
+                expired.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(), q->value(3).toLongLong(),
+                                q->value(4).toLongLong()});
+        }
         ExpiredLocks out;
         if (auto f = freeExpired(m_db, expired, *now, out); !f)
             return fail(f.error());
@@ -292,17 +417,15 @@ Result<ExpiredLocks> LockStore::expireStale()
 
 Result<void> LockStore::checkFence(qint64 runId, qint64 fence)
 {
-    // One row answers: a run's locks are taken, renewed and freed together. On PostgreSQL every lock of
-    // the run is share-locked (so that no expirer frees any of them before the caller's transaction
-    // ends) but only their count comes back; SQLite's writer already excludes every other writer.
-    const QString live = QStringLiteral("SELECT 1 FROM task_lock WHERE run_id = ? AND fence = ? AND lease_expires_at > %1")
+    // One row answers: a run's locks are one lease. On PostgreSQL it is share-locked, so that no
+    // expirer frees it before the caller's transaction ends; SQLite's writer already excludes every other.
+    const QString live = QStringLiteral("SELECT 1 FROM lock_lease WHERE run_id = ? AND fence = ? AND lease_expires_at > %1")
                              .arg(m_db.dialect().nowMsExpr());
-    const QString sql = m_db.dialect().isSqlite() ? live + QStringLiteral(" LIMIT 1")
-                                                  : QStringLiteral("SELECT COUNT(*) FROM (%1 FOR SHARE) held").arg(live);
+    const QString sql = m_db.dialect().isSqlite() ? live + QStringLiteral(" LIMIT 1") : live + QStringLiteral(" FOR SHARE");
     auto held = m_db.scalar(sql, {runId, fence});
     if (!held)
         return fail(held.error());
-    if (held->toLongLong() <= 0)
+    if (!held->isValid() || held->toLongLong() <= 0)
         return fail(leaseLost(runId, fence));
     return {};
 }
@@ -313,7 +436,7 @@ Result<int> LockStore::fencedUpdate(qint64 runId, qint64 fence, const QString &u
         if (auto c = checkFence(runId, fence); !c)
             return fail(c.error());
         values << runId << fence;
-        auto q = m_db.exec(updateSql + QStringLiteral(" AND EXISTS (SELECT 1 FROM task_lock WHERE run_id = ? AND fence = ?)"),
+        auto q = m_db.exec(updateSql + QStringLiteral(" AND EXISTS (SELECT 1 FROM lock_lease WHERE run_id = ? AND fence = ?)"),
                            values);
         if (!q)
             return fail(q.error());
@@ -374,8 +497,9 @@ Result<QList<TaskLockStatus>> LockStore::liveHolders(const QList<qint64> &orgTas
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     // The common case, nothing held, is one look at the lock rows without the joins.
-    const QString among = QStringLiteral("l.org_task_id IN (%1) AND l.lease_expires_at > %2").arg(idList(ids), m_db.dialect().nowMsExpr());
-    auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM task_lock l WHERE l.run_id IS NOT NULL AND %1 LIMIT 1").arg(among));
+    const QString among = QStringLiteral("l.org_task_id IN (%1) AND s.lease_expires_at > %2").arg(idList(ids), m_db.dialect().nowMsExpr());
+    auto any = m_db.scalar(QStringLiteral("SELECT 1 FROM lock_task l JOIN lock_lease s ON s.id = l.lease_id "
+                                          "WHERE s.run_id IS NOT NULL AND %1 LIMIT 1").arg(among));
     if (!any)
         return fail(any.error());
     if (!any->isValid())
@@ -385,11 +509,12 @@ Result<QList<TaskLockStatus>> LockStore::liveHolders(const QList<qint64> &orgTas
 
 Result<QList<TaskLockStatus>> LockStore::select(const QString &where, const QVariantList &values, std::optional<qint64> viewerPipelineId)
 {
-    QString sql = QStringLiteral("SELECT l.org_task_id, ot.uuid, t.slug, ot.org_id, l.run_id, r.uuid, r.status, l.pipeline_id, "
-                                 "COALESCE(p.name, r.pipeline_name), l.locked_by, l.holder_agent_id, l.fence, l.locked_at, "
-                                 "l.lease_expires_at, %1 "
-                                 "FROM task_lock l JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
-                                 "JOIN run r ON r.id = l.run_id LEFT JOIN pipeline p ON p.id = l.pipeline_id WHERE l.run_id IS NOT NULL")
+    QString sql = QStringLiteral("SELECT l.org_task_id, ot.uuid, t.slug, ot.org_id, s.run_id, r.uuid, r.status, s.pipeline_id, "
+                                 "COALESCE(p.name, r.pipeline_name), s.locked_by, s.holder_agent_id, s.fence, s.locked_at, "
+                                 "s.lease_expires_at, %1 "
+                                 "FROM lock_task l JOIN lock_lease s ON s.id = l.lease_id JOIN org_task ot ON ot.id = l.org_task_id "
+                                 "JOIN task t ON t.id = ot.task_id JOIN run r ON r.id = s.run_id LEFT JOIN pipeline p ON p.id = s.pipeline_id "
+                                 "WHERE s.lease_expires_at IS NOT NULL")
                       .arg(m_db.dialect().nowMsExpr());
     if (!where.isEmpty())
         sql += QStringLiteral(" AND ") + where;

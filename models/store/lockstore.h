@@ -66,15 +66,18 @@ struct TaskLockStatus
     [[nodiscard]] static QString stateName(State s);
 };
 
-// The lease locks of runs on org tasks (table task_lock, DESIGN.md §1 "Locks"), with fencing.
-// Every lease is judged by the database's clock, never the caller's. All methods are synchronous
-// statements on the caller's connection; every method that writes runs as one write transaction
-// (joining the caller's, if one is open).
-// Safe to use from several processes / connections on one database at once: on PostgreSQL competing
-// acquirers serialise on the lock rows (row-locked in org task id order), expireStale() uses FOR UPDATE
-// SKIP LOCKED; on SQLite one writer at a time. A lock row per org task stays once created (run_id NULL
-// when free) and keeps the task's last fence; taking or giving back all a run's locks is one statement
-// on the common path.
+// The lease locks of runs on org tasks (DESIGN.md §1 "Locks"), with fencing. Every lease is judged by
+// the database's clock, never the caller's. All methods are synchronous statements on the caller's
+// connection; every method that writes runs as one write transaction (joining the caller's, if one is open).
+// Storage (migration 7): the tasks a run locks together share one lock_lease row (holder, fence, expiry);
+// each task's lock_task row points to its lease; the view task_lock shows one lock row per org task.
+// Taking the locks of a set locked the same way as last time writes only the lease row (one statement),
+// giving them back clears its expiry (one statement); tasks move to a new lease when they are locked in
+// another combination (the slow path, one transaction).
+// Safe to use from several processes / connections on one database at once: on PostgreSQL the common
+// path updates the one lease row (a concurrent change of its set changes that row too, so the update
+// re-checks it), the slow path row-locks the tasks in org task id order and then their leases, and
+// expireStale() uses FOR UPDATE SKIP LOCKED; on SQLite one writer at a time.
 class LockStore
 {
 public:

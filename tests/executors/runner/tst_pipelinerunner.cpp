@@ -684,7 +684,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(RunStore(*m_db).logLineCount(taskRunId).value_or(0) > 20, 10'000);
 
         // Another agent judges the lease expired (as if this holder had paused) and crashes the run.
-        QVERIFY(m_db->change(QStringLiteral("UPDATE task_lock SET lease_expires_at = 0 WHERE run_id = ?"), {runId}));
+        QVERIFY(m_db->change(QStringLiteral("UPDATE lock_lease SET lease_expires_at = 0 WHERE run_id = ?"), {runId}));
         auto expired = LockStore(*m_db).expireStale();
         QVERIFY2(expired, qPrintable(why(expired)));
         QCOMPARE(expired->crashedRunIds, QList<qint64>{runId});

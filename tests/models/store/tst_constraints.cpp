@@ -85,13 +85,23 @@ private Q_SLOTS:
     {
         QVERIFY(ok(QStringLiteral("INSERT INTO run (uuid, org_id, pipeline_id, trigger_kind, requested_by, queued_at) "
                                   "VALUES ('r-2', 1, 1, 'manual', 'you', 0)")));
-        QVERIFY(ok(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at) "
-                                  "VALUES (1, 1, 'me', 1, 100, 0)")));
-        QVERIFY(refused(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at) "
-                                       "VALUES (1, 2, 'you', 2, 100, 0)"),
-                        Error::Kind::Conflict));
-        QVERIFY(ok(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at) "
-                                  "VALUES (2, 2, 'you', 2, 100, 0)")));
+        QVERIFY(ok(QStringLiteral("INSERT INTO lock_lease (id, run_id, locked_by, fence, lease_expires_at, locked_at, task_count) "
+                                  "VALUES (1, 1, 'me', 1, 100, 0, 1)")));
+        // A held lease says who holds it and since when; a task belongs to one lease at a time.
+        QVERIFY(refused(QStringLiteral("INSERT INTO lock_lease (id, run_id, fence, lease_expires_at, task_count) VALUES (2, 2, 2, 100, 1)"),
+                        Error::Kind::Invalid));
+        QVERIFY(ok(QStringLiteral("INSERT INTO lock_lease (id, run_id, locked_by, fence, lease_expires_at, locked_at, task_count) "
+                                  "VALUES (2, 2, 'you', 2, 100, 0, 1)")));
+        QVERIFY(ok(QStringLiteral("INSERT INTO lock_task (org_task_id, lease_id, fence) VALUES (1, 1, 1)")));
+        QVERIFY(refused(QStringLiteral("INSERT INTO lock_task (org_task_id, lease_id, fence) VALUES (1, 2, 2)"), Error::Kind::Conflict));
+        QVERIFY(ok(QStringLiteral("INSERT INTO lock_task (org_task_id, lease_id, fence) VALUES (2, 2, 2)")));
+        QVERIFY(refused(QStringLiteral("INSERT INTO lock_task (org_task_id, lease_id, fence) VALUES (3, 2, -1)"), Error::Kind::Invalid));
+        // The view keeps one lock row per org task.
+        auto rows = m_db->fetch(QStringLiteral("SELECT org_task_id, run_id, locked_by, fence FROM task_lock ORDER BY org_task_id"));
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 2);
+        QCOMPARE(rows->at(1).value(1).toLongLong(), 2);
+        QCOMPARE(rows->at(1).value(2).toString(), QStringLiteral("you"));
     }
 
     void scheduledSlotRunsOnce()

@@ -3,8 +3,10 @@
 #include "storefixture.h"
 
 #include "store/catalogstore.h"
+#include "store/lockstore.h"
 #include "store/migrator.h"
 
+#include <QDateTime>
 #include <QTest>
 
 using namespace sluice;
@@ -35,7 +37,7 @@ private Q_SLOTS:
 
         const QStringList tables = (*db)->tables();
         for (const char *t : {"org", "warehouse", "dbt_workspace", "airbyte_server", "task", "org_task", "pipeline",
-                              "pipeline_task", "task_lock", "run", "task_run", "task_run_log", "dbt_node_result",
+                              "pipeline_task", "lock_lease", "lock_task", "run", "task_run", "task_run_log", "dbt_node_result",
                               "dbt_model", "agent", "audit_event", "notification_channel", "schema_version"})
             QVERIFY2(tables.contains(QLatin1String(t)), t);
     }
@@ -141,6 +143,57 @@ private Q_SLOTS:
         // A free row still belongs to its task: deleting the task takes it along.
         QVERIFY(exec(QStringLiteral("DELETE FROM org_task WHERE id = 2")));
         QCOMPARE((*db)->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock"))->toLongLong(), 1);
+    }
+
+    void leasesKeepHoldersAndFencesAcrossVersion7()
+    {
+        // At version 6 every org task has its own lock row; version 7 groups the tasks a run holds into
+        // one lease and keeps every fence.
+        auto db = m_fixture.openFresh(false);
+        QVERIFY(db);
+        Migrator m(**db);
+        QVERIFY(m.migrate(6));
+        auto exec = [&](const QString &sql) {
+            auto q = (*db)->exec(sql);
+            if (!q)
+                qWarning() << q.error().message;
+            return bool(q);
+        };
+        QVERIFY(exec(QStringLiteral("INSERT INTO org (id, slug, name, created_at, updated_at) VALUES (1, 'o', 'O', 1, 1)")));
+        QVERIFY(exec(QStringLiteral("INSERT INTO task (id, slug, type, command) VALUES (1, 'shell', 'shell', 'x')")));
+        for (int id : {1, 2, 3})
+            QVERIFY(exec(QStringLiteral("INSERT INTO org_task (id, uuid, org_id, task_id, created_at, updated_at) VALUES (%1, 'ot-%1', 1, 1, 1, 1)").arg(id)));
+        for (int id : {7, 8, 9})
+            QVERIFY(exec(QStringLiteral("INSERT INTO run (id, uuid, org_id, pipeline_name, trigger_kind, requested_by, status, queued_at) "
+                                        "VALUES (%1, 'r-%1', 1, 'p', 'manual', 'me', 'running', 1)").arg(id)));
+        // Tasks 1 and 2: held by run 7 with fence 4. Task 3: free, last fence 9.
+        const qint64 far = QDateTime::currentMSecsSinceEpoch() + 3'600'000;
+        QVERIFY(exec(QStringLiteral("INSERT INTO task_lock (org_task_id, run_id, locked_by, fence, lease_expires_at, locked_at) "
+                                    "VALUES (1, 7, 'me@host', 4, %1, 1000), (2, 7, 'me@host', 4, %1, 1000)").arg(far)));
+        QVERIFY(exec(QStringLiteral("INSERT INTO task_lock (org_task_id, fence) VALUES (3, 9)")));
+        QVERIFY(m.migrate());
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT COUNT(*) FROM lock_lease"))->toLongLong(), 1);
+        QCOMPARE((*db)->scalar(QStringLiteral("SELECT task_count FROM lock_lease WHERE run_id = 7"))->toLongLong(), 2);
+        auto rows = (*db)->fetch(QStringLiteral("SELECT org_task_id, run_id, locked_by, fence, lease_expires_at FROM task_lock ORDER BY org_task_id"));
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 3);
+        QCOMPARE(rows->at(1).at(1).toLongLong(), 7);
+        QCOMPARE(rows->at(1).at(2).toString(), QStringLiteral("me@host"));
+        QCOMPARE(rows->at(1).at(4).toLongLong(), far);
+        QVERIFY(rows->at(2).at(1).isNull());
+        QCOMPARE(rows->at(2).at(3).toLongLong(), 9);
+        // The store goes on from there: the holder is named, releases, and fences only grow.
+        LockStore locks(**db);
+        auto refused = locks.acquire(8, std::nullopt, {2}, QStringLiteral("other@host"));
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("me@host")), qPrintable(refused.error().message));
+        QVERIFY(locks.release(7, 4));
+        auto again = locks.acquire(8, std::nullopt, {1, 2}, QStringLiteral("other@host"));
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QCOMPARE(again->fence, 5);
+        auto third = locks.acquire(9, std::nullopt, {3}, QStringLiteral("other@host"));
+        QVERIFY(third);
+        QCOMPARE(third->fence, 10);
     }
 
     void upgradeRefusesEmptyDatabase()
