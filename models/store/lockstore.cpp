@@ -66,19 +66,43 @@ struct KnownLease
 {
     qint64 leaseId = 0;
     qint64 fence = 0;
+    QString takeSql;        // takes this lease again, stating the fence it expects (see acquire())
 };
-thread_local QHash<QString, KnownLease> t_knownLeases;
+using KnownKey = std::pair<quintptr, QString>;
+thread_local QHash<KnownKey, KnownLease> t_knownLeases;
 
-QString knownKey(const Database &db, const QString &idText)
+// The tasks of a lease are exactly the requested ones: the first of them belongs to it, it holds as many
+// as requested (a set only shrinks, and task_count says when it has), and all of them belong to it.
+QString sameSetCondition(const QList<qint64> &orgTaskIds, const QString &idText, const QString &leaseId)
 {
-    return QString::number(quintptr(&db), 16) + QLatin1Char('/') + idText;
+    QString sql = QStringLiteral("task_count = %1 AND (SELECT lease_id FROM lock_task WHERE org_task_id = %2) = %3")
+                      .arg(orgTaskIds.size())
+                      .arg(orgTaskIds.first())
+                      .arg(leaseId);
+    if (orgTaskIds.size() > 1)
+        sql += QStringLiteral(" AND (SELECT COUNT(*) FROM lock_task WHERE org_task_id IN (%1) AND lease_id = %2) = %3")
+                   .arg(idText, leaseId)
+                   .arg(orgTaskIds.size());
+    return sql;
 }
 
-void remember(const Database &db, const QString &idText, qint64 leaseId, qint64 fence)
+// The lease's free: no expiry, or its run is gone.
+const QString kLeaseFree = QStringLiteral("(lease_expires_at IS NULL OR run_id IS NULL)");
+
+void remember(const Database &db, const QList<qint64> &orgTaskIds, const QString &idText, qint64 leaseId, qint64 fence)
 {
+    if (!db.dialect().isSqlite())
+        return;
     if (t_knownLeases.size() > 1000)
         t_knownLeases.clear();
-    t_knownLeases.insert(knownKey(db, idText), {leaseId, fence});
+    KnownLease &k = t_knownLeases[KnownKey{quintptr(&db), idText}];
+    if (k.leaseId != leaseId || k.takeSql.isEmpty()) {
+        k.leaseId = leaseId;
+        k.takeSql = QStringLiteral("UPDATE lock_lease SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, fence = ?, "
+                                   "lease_expires_at = ?, locked_at = ? WHERE id = %1 AND fence = ? AND %2 AND %3")
+                        .arg(QString::number(leaseId), kLeaseFree, sameSetCondition(orgTaskIds, idText, QString::number(leaseId)));
+    }
+    k.fence = fence;
 }
 
 // Frees the given leases (already row-locked by the caller's transaction) and crashes their runs: runs
@@ -161,52 +185,41 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
     // so they all belong to one free lease that holds no other task; taking it writes that one row.
     // Expiry and lock time: the database clock (SQLite's is this machine's: bound, not computed twice).
     const qint64 clientNow = QDateTime::currentMSecsSinceEpoch();
-    const QString nowExpr = sqlite ? QStringLiteral("?") : m_db.dialect().nowMsExpr();
-    auto timeValues = [&](QVariantList values) {
-        if (sqlite)
-            values << clientNow + leaseMs << clientNow;
-        else
-            values << leaseMs;
-        return values;
-    };
-    const QString setHolder = QStringLiteral("run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, ");
-    const QString setTimes = sqlite ? QStringLiteral("lease_expires_at = ?, locked_at = ?")
-                                    : QStringLiteral("lease_expires_at = %1 + ?, locked_at = %1").arg(nowExpr);
-    // Its tasks: exactly the requested ones (the set only shrinks, and task_count says when it has).
-    const QString firstLease = QStringLiteral("(SELECT lease_id FROM lock_task WHERE org_task_id = %1)").arg(orgTaskIds.first());
-    const QString sameSet = count == 1 ? QString()
-        : QStringLiteral(" AND (SELECT COUNT(*) FROM lock_task WHERE org_task_id IN (%1) AND lease_id = lock_lease.id) = %2")
-              .arg(idText).arg(count);
-    const QString free = QStringLiteral("(lease_expires_at IS NULL OR run_id IS NULL) AND task_count = %1").arg(count);
-
     // SQLite, taken before by this thread: its fence is known, so nothing needs to come back (on
-    // PostgreSQL the expiry, computed by the server, comes back anyway: the next statement does it).
-    const auto known = sqlite ? t_knownLeases.constFind(knownKey(m_db, idText)) : t_knownLeases.cend();
-    if (known != t_knownLeases.cend()) {
-        const KnownLease k = *known;
-        auto took = m_db.change(QStringLiteral("UPDATE lock_lease SET %1fence = ?, %2 WHERE id = ? AND fence = ? AND %3 "
-                                               "AND %4 = ?%5")
-                                    .arg(setHolder, setTimes, free, firstLease, sameSet),
-                                timeValues({runId, pipeline, lockedBy, agent, k.fence + 1}) << k.leaseId << k.fence << k.leaseId);
-        if (!took)
-            return fail(took.error());
-        if (*took == 1) {
-            grant.fence = k.fence + 1;
-            grant.leaseExpiresAt = clientNow + leaseMs;
-            remember(m_db, idText, k.leaseId, grant.fence);
-            return grant;
+    // PostgreSQL the expiry is the server's: it comes back from the next statement anyway).
+    if (sqlite) {
+        const auto known = t_knownLeases.find(KnownKey{quintptr(&m_db), idText});
+        if (known != t_knownLeases.end()) {
+            const qint64 fence = known->fence;
+            auto took = m_db.change(known->takeSql, {runId, pipeline, lockedBy, agent, fence + 1, clientNow + leaseMs, clientNow, fence});
+            if (!took)
+                return fail(took.error());
+            if (*took == 1) {
+                grant.fence = fence + 1;
+                grant.leaseExpiresAt = clientNow + leaseMs;
+                known->fence = grant.fence;   // nothing else touched the table meanwhile: one thread, one statement
+                return grant;
+            }
         }
     }
-    auto fast = m_db.fetch(QStringLiteral("UPDATE lock_lease SET %1fence = fence + 1, %2 WHERE id = %3 AND %4%5 "
-                                          "RETURNING id, fence, lease_expires_at")
-                               .arg(setHolder, setTimes, firstLease, free, sameSet),
-                           timeValues({runId, pipeline, lockedBy, agent}));
+    const QString times = sqlite ? QStringLiteral("lease_expires_at = ?, locked_at = ?")
+                                 : QStringLiteral("lease_expires_at = %1 + ?, locked_at = %1").arg(m_db.dialect().nowMsExpr());
+    QVariantList values{runId, pipeline, lockedBy, agent};
+    if (sqlite)
+        values << clientNow + leaseMs << clientNow;
+    else
+        values << leaseMs;
+    const QString first = QStringLiteral("(SELECT lease_id FROM lock_task WHERE org_task_id = %1)").arg(orgTaskIds.first());
+    auto fast = m_db.fetch(QStringLiteral("UPDATE lock_lease SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
+                                          "fence = fence + 1, %1 WHERE id = %2 AND %3 AND %4 RETURNING id, fence, lease_expires_at")
+                               .arg(times, first, kLeaseFree, sameSetCondition(orgTaskIds, idText, QStringLiteral("lock_lease.id"))),
+                           values);
     if (!fast)
         return fail(fast.error());
     if (!fast->isEmpty()) {
         grant.fence = fast->first().value(1).toLongLong();
         grant.leaseExpiresAt = fast->first().value(2).toLongLong();
-        remember(m_db, idText, fast->first().value(0).toLongLong(), grant.fence);
+        remember(m_db, orgTaskIds, idText, fast->first().value(0).toLongLong(), grant.fence);
         return grant;
     }
 
@@ -344,7 +357,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                     return fail(gone.error());
             }
         }
-        remember(m_db, idText, leaseId, grant.fence);
+        remember(m_db, orgTaskIds, idText, leaseId, grant.fence);
         return grant;
     });
 }

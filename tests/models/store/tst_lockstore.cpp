@@ -189,6 +189,85 @@ private Q_SLOTS:
         QVERIFY(locks.renew(r3, d->fence).has_value());
     }
 
+    void tasksLockedInOtherCombinations()
+    {
+        // A pipeline's set is taken and given back as one lease; a single-task run, or the pipeline
+        // changed, locks the tasks in another combination: they move to a new lease, and a lease never
+        // holds a task it was not asked for.
+        const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org), t3 = addOrgTask(m_org);
+        const qint64 p = addPipeline(m_org, QStringLiteral("nightly"));
+        LockStore locks(*m_db);
+        QList<qint64> fences;
+        QHash<qint64, qint64> lastFence;   // per task: fences only grow, whatever lease the task is in
+        auto cycle = [&](const QList<qint64> &tasks, qint64 pipeline) -> qint64 {
+            const qint64 run = addRun(m_org, pipeline);
+            auto g = locks.acquire(run, pipeline > 0 ? std::optional<qint64>(pipeline) : std::nullopt, tasks, QStringLiteral("me"));
+            if (!g) {
+                qWarning() << g.error().message;
+                return 0;
+            }
+            fences << g->fence;
+            for (qint64 t : tasks) {
+                if (g->fence <= lastFence.value(t, 0))
+                    return -2;
+                lastFence[t] = g->fence;
+            }
+            if (locksOf(run) != tasks.size())
+                return -1;
+            return run;
+        };
+        const qint64 a = cycle({t1, t2}, p);
+        QVERIFY(a > 0);
+        QVERIFY(locks.release(a, fences.last()));
+        const qint64 b = cycle({t1, t2}, p);           // the same set again: the same lease
+        QVERIFY(b > 0);
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM lock_lease"))->toLongLong(), 1);
+        QVERIFY(locks.release(b, fences.last()));
+        const qint64 single = cycle({t1}, 0);          // t1 alone: a lease of its own
+        QVERIFY(single > 0);
+        // While t1 is held alone, t2 is free and the pair is not: nothing of it is taken.
+        const qint64 other = addRun(m_org, p);
+        auto pair = locks.acquire(other, p, {t1, t2}, QStringLiteral("you"));
+        QVERIFY(!pair);
+        QCOMPARE(pair.error().kind, Error::Kind::Conflict);
+        QCOMPARE(locksOf(other), 0);
+        const qint64 lone2 = cycle({t2}, 0);
+        QVERIFY(lone2 > 0);
+        QVERIFY(locks.release(lone2, fences.last()));
+        QVERIFY(locks.release(single, fences.at(fences.size() - 2)));
+        // The pipeline gains a task: all three move to a new lease; the pair's old lease is gone.
+        const qint64 c = cycle({t1, t2, t3}, p);
+        QVERIFY(c > 0);
+        QVERIFY(locks.release(c, fences.last()));
+        const qint64 d = cycle({t1, t2, t3}, p);
+        QVERIFY(d > 0);
+        QVERIFY(locks.release(d, fences.last()));
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM lock_lease WHERE task_count > 0"))->toLongLong(), 1);
+        QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM lock_lease WHERE task_count = 0"))->toLongLong(), 0);
+        auto taskFences = m_db->fetch(QStringLiteral("SELECT fence FROM task_lock WHERE org_task_id IN (?, ?, ?)"), {t1, t2, t3});
+        QVERIFY(taskFences);
+        for (const QVariantList &row : *taskFences)
+            QCOMPARE(row.value(0).toLongLong(), fences.last());
+
+        // Another connection moves t1 elsewhere: what this connection remembers of the set's lease is
+        // stale, and taking the set still locks exactly it, with a larger fence.
+        auto second = Database::open(m_db->url());
+        QVERIFY(second);
+        LockStore theirs(**second);
+        const qint64 e = addRun(m_org, 0);
+        auto g = theirs.acquire(e, std::nullopt, {t1}, QStringLiteral("them"));
+        QVERIFY(g);
+        QVERIFY(g->fence > lastFence.value(t1));
+        lastFence[t1] = g->fence;
+        QVERIFY(theirs.release(e, g->fence));
+        second->reset();
+        const qint64 f = cycle({t1, t2, t3}, p);
+        QVERIFY(f > 0);
+        const qint64 intruder = addRun(m_org, 0);
+        QVERIFY(!locks.acquire(intruder, std::nullopt, {t1}, QStringLiteral("them")));
+        QVERIFY(!locks.acquire(intruder, std::nullopt, {t3}, QStringLiteral("them")));
+    }
+
     void expiryIsJudgedByTheDatabaseClock()
     {
         const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org);
