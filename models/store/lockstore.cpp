@@ -197,7 +197,9 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
             if (*took == 1) {
                 grant.fence = fence + 1;
                 grant.leaseExpiresAt = clientNow + leaseMs;
-                known->fence = grant.fence;   // nothing else touched the table meanwhile: one thread, one statement
+                // Remembered before the caller's transaction (if any) commits: after a rollback the entry
+                // is stale, and the next take spends one statement that changes nothing, then goes on.
+                known->fence = grant.fence;
                 return grant;
             }
         }

@@ -78,6 +78,9 @@ struct TaskLockStatus
 // path updates the one lease row (a concurrent change of its set changes that row too, so the update
 // re-checks it), the slow path row-locks the tasks in org task id order and then their leases, and
 // expireStale() uses FOR UPDATE SKIP LOCKED; on SQLite one writer at a time.
+// The invariant that makes the one-statement path safe: no statement adds a task to an existing lease
+// (a set that changes gets a new lease), and every statement that takes a task out of a lease rewrites
+// that lease's row (task_count) — so a concurrent take of the old set re-checks the row and fails.
 class LockStore
 {
 public:

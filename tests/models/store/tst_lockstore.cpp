@@ -249,23 +249,120 @@ private Q_SLOTS:
         for (const QVariantList &row : *taskFences)
             QCOMPARE(row.value(0).toLongLong(), fences.last());
 
-        // Another connection moves t1 elsewhere: what this connection remembers of the set's lease is
-        // stale, and taking the set still locks exactly it, with a larger fence.
+        // Another connection takes and gives back the same set: the fence this connection remembers of
+        // the set's lease is stale, and its next take must still get a larger fence than theirs.
         auto second = Database::open(m_db->url());
         QVERIFY(second);
         LockStore theirs(**second);
-        const qint64 e = addRun(m_org, 0);
-        auto g = theirs.acquire(e, std::nullopt, {t1}, QStringLiteral("them"));
+        const qint64 e = addRun(m_org, p);
+        auto same = theirs.acquire(e, p, {t1, t2, t3}, QStringLiteral("them"));
+        QVERIFY(same);
+        QCOMPARE(locksOf(e), 3);
+        QVERIFY(same->fence > lastFence.value(t1));
+        for (qint64 t : {t1, t2, t3})
+            lastFence[t] = same->fence;
+        QVERIFY(theirs.release(e, same->fence));
+        const qint64 f0 = cycle({t1, t2, t3}, p);
+        QVERIFY2(f0 > 0, "the set taken again after another connection took it: fence must grow");
+        QVERIFY(locks.release(f0, fences.last()));
+        // Another connection moves t1 elsewhere: the set's lease no longer holds exactly the set.
+        const qint64 g0 = addRun(m_org, 0);
+        auto g = theirs.acquire(g0, std::nullopt, {t1}, QStringLiteral("them"));
         QVERIFY(g);
+        QCOMPARE(locksOf(g0), 1);
         QVERIFY(g->fence > lastFence.value(t1));
         lastFence[t1] = g->fence;
-        QVERIFY(theirs.release(e, g->fence));
+        QVERIFY(theirs.release(g0, g->fence));
         second->reset();
         const qint64 f = cycle({t1, t2, t3}, p);
         QVERIFY(f > 0);
         const qint64 intruder = addRun(m_org, 0);
         QVERIFY(!locks.acquire(intruder, std::nullopt, {t1}, QStringLiteral("them")));
         QVERIFY(!locks.acquire(intruder, std::nullopt, {t3}, QStringLiteral("them")));
+    }
+
+    void aDeletedRunsLeaseIsFree()
+    {
+        // A run deleted while it holds its lease (the FK sets the lease's run NULL): its tasks are free,
+        // listed nowhere as held, and the next run takes them.
+        const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org);
+        const qint64 p = addPipeline(m_org, QStringLiteral("nightly"));
+        LockStore locks(*m_db);
+        const qint64 gone = addRun(m_org, p);
+        auto g = locks.acquire(gone, p, {t1, t2}, QStringLiteral("me"));
+        QVERIFY(g);
+        QCOMPARE(locksOf(gone), 2);
+        QVERIFY(m_db->change(QStringLiteral("DELETE FROM run WHERE id = ?"), {gone}));
+        QCOMPARE(allLocks(), 0);
+        auto status = locks.status(m_org);
+        QVERIFY(status);
+        QVERIFY(status->isEmpty());
+        auto live = locks.liveHolders({t1, t2});
+        QVERIFY(live);
+        QVERIFY(live->isEmpty());
+        auto swept = locks.expireStale();
+        QVERIFY(swept);
+        QVERIFY(swept->locks.isEmpty());
+        const qint64 next = addRun(m_org, p);
+        auto again = locks.acquire(next, p, {t1, t2}, QStringLiteral("me"));
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QVERIFY(again->fence > g->fence);
+        QCOMPARE(locksOf(next), 2);
+        // Released, the view shows the tasks free with their fence kept.
+        QVERIFY(locks.release(next, again->fence));
+        auto rows = m_db->fetch(QStringLiteral("SELECT run_id, locked_by, lease_expires_at, fence FROM task_lock WHERE org_task_id = ?"), {t1});
+        QVERIFY(rows && rows->size() == 1);
+        QVERIFY(rows->first().value(0).isNull());
+        QVERIFY(rows->first().value(1).isNull());
+        QVERIFY(rows->first().value(2).isNull());
+        QCOMPARE(rows->first().value(3).toLongLong(), again->fence);
+    }
+
+    void racesOverLeasesThatMove()
+    {
+        // Two connections race for t1 every round, one of them alternating between the pair {t1, t2}
+        // and t1 alone, so the fast path of one meets the other moving the tasks between leases:
+        // exactly one wins each round, and nobody ever holds a task twice.
+        constexpr int kRounds = 24;
+        const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org);
+        const qint64 runs[2] = {addRun(m_org, 0), addRun(m_org, 0)};
+        const DbUrl url = m_db->url();
+        std::atomic<int> wins[kRounds] = {};
+        QStringList unexpected[2];
+        std::barrier sync(2);
+        auto racer = [&](int who) {
+            Database::Options options;
+            options.busyTimeoutMs = 20'000;
+            auto db = Database::open(url, options);
+            for (int i = 0; i < kRounds; ++i) {
+                sync.arrive_and_wait();
+                std::optional<LockGrant> won;
+                if (db) {
+                    const QList<qint64> set = who == 1 && i % 2 == 0 ? QList<qint64>{t1} : QList<qint64>{t1, t2};
+                    auto g = LockStore(**db).acquire(runs[who], std::nullopt, set, QStringLiteral("racer-%1").arg(who));
+                    if (g) {
+                        ++wins[i];
+                        won = *g;
+                    } else if (g.error().kind != Error::Kind::Conflict) {
+                        unexpected[who].append(g.error().message);
+                    }
+                }
+                sync.arrive_and_wait();   // both have tried
+                if (won)
+                    if (auto r = LockStore(**db).release(runs[who], won->fence); !r)
+                        unexpected[who].append(r.error().message);
+            }
+            if (!db)
+                unexpected[who].append(db.error().message);
+        };
+        std::thread a(racer, 0), b(racer, 1);
+        a.join();
+        b.join();
+        QVERIFY2(unexpected[0].isEmpty(), qPrintable(unexpected[0].join(QLatin1Char('\n'))));
+        QVERIFY2(unexpected[1].isEmpty(), qPrintable(unexpected[1].join(QLatin1Char('\n'))));
+        for (int i = 0; i < kRounds; ++i)
+            QVERIFY2(wins[i] == 1, qPrintable(QStringLiteral("round %1: %2 winners").arg(i).arg(wins[i].load())));
+        QCOMPARE(allLocks(), 0);
     }
 
     void expiryIsJudgedByTheDatabaseClock()

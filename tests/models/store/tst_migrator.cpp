@@ -16,6 +16,25 @@ class tst_Migrator : public QObject
 {
     Q_OBJECT
 
+    static bool execLogged(Database &db, const QString &sql)
+    {
+        auto q = db.exec(sql);
+        if (!q)
+            qWarning() << q.error().message;
+        return bool(q);
+    }
+
+    // Org 1 with org tasks 1, 2 and 3 (of catalog task 1), written by hand at an old version.
+    static bool seedThreeOrgTasks(Database &db)
+    {
+        bool ok = execLogged(db, QStringLiteral("INSERT INTO org (id, slug, name, created_at, updated_at) VALUES (1, 'o', 'O', 1, 1)"))
+            && execLogged(db, QStringLiteral("INSERT INTO task (id, slug, type, command) VALUES (1, 'shell', 'shell', 'x')"));
+        for (int id : {1, 2, 3})
+            ok = ok && execLogged(db, QStringLiteral("INSERT INTO org_task (id, uuid, org_id, task_id, created_at, updated_at) "
+                                                     "VALUES (%1, 'ot-%1', 1, 1, 1, 1)").arg(id));
+        return ok;
+    }
+
 private Q_SLOTS:
     void initTestCase() { SLUICE_REQUIRE_BACKEND(m_fixture); }
 
@@ -110,16 +129,8 @@ private Q_SLOTS:
         QVERIFY(db);
         Migrator m(**db);
         QVERIFY(m.migrate(5));
-        auto exec = [&](const QString &sql) {
-            auto q = (*db)->exec(sql);
-            if (!q)
-                qWarning() << q.error().message;
-            return bool(q);
-        };
-        QVERIFY(exec(QStringLiteral("INSERT INTO org (id, slug, name, created_at, updated_at) VALUES (1, 'o', 'O', 1, 1)")));
-        QVERIFY(exec(QStringLiteral("INSERT INTO task (id, slug, type, command) VALUES (1, 'shell', 'shell', 'x')")));
-        for (int id : {1, 2, 3})
-            QVERIFY(exec(QStringLiteral("INSERT INTO org_task (id, uuid, org_id, task_id, created_at, updated_at) VALUES (%1, 'ot-%1', 1, 1, 1, 1)").arg(id)));
+        auto exec = [&](const QString &sql) { return execLogged(**db, sql); };
+        QVERIFY(seedThreeOrgTasks(**db));
         QVERIFY(exec(QStringLiteral("INSERT INTO run (id, uuid, org_id, pipeline_name, trigger_kind, requested_by, status, queued_at) "
                                     "VALUES (7, 'r-7', 1, 'p', 'manual', 'me', 'running', 1)")));
         // Task 1: held by run 7 with fence 4 (its counter says 4). Task 2: released, last fence 9. Task 3: never locked.
@@ -153,16 +164,8 @@ private Q_SLOTS:
         QVERIFY(db);
         Migrator m(**db);
         QVERIFY(m.migrate(6));
-        auto exec = [&](const QString &sql) {
-            auto q = (*db)->exec(sql);
-            if (!q)
-                qWarning() << q.error().message;
-            return bool(q);
-        };
-        QVERIFY(exec(QStringLiteral("INSERT INTO org (id, slug, name, created_at, updated_at) VALUES (1, 'o', 'O', 1, 1)")));
-        QVERIFY(exec(QStringLiteral("INSERT INTO task (id, slug, type, command) VALUES (1, 'shell', 'shell', 'x')")));
-        for (int id : {1, 2, 3})
-            QVERIFY(exec(QStringLiteral("INSERT INTO org_task (id, uuid, org_id, task_id, created_at, updated_at) VALUES (%1, 'ot-%1', 1, 1, 1, 1)").arg(id)));
+        auto exec = [&](const QString &sql) { return execLogged(**db, sql); };
+        QVERIFY(seedThreeOrgTasks(**db));
         for (int id : {7, 8, 9})
             QVERIFY(exec(QStringLiteral("INSERT INTO run (id, uuid, org_id, pipeline_name, trigger_kind, requested_by, status, queued_at) "
                                         "VALUES (%1, 'r-%1', 1, 'p', 'manual', 'me', 'running', 1)").arg(id)));
