@@ -11,6 +11,8 @@
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QListWidget>
 #include <QStackedWidget>
@@ -229,6 +231,39 @@ private Q_SLOTS:
         // The run shown leaves the list: the newest is shown instead.
         page->showRuns({newest, newer}, 7000);
         QCOMPARE(page->selectedRunId(), 9);
+    }
+
+    void closingWithRunsInProgressAsksFirst()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy quit(&w, &MainWindow::quitRequested);
+        w.setLocalRunCount(1);
+        // Closing asks (without a nested event loop); keeping the runs leaves the window open.
+        QVERIFY(!w.close());
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr && box->isVisible());
+        QVERIFY(box->text().contains(QStringLiteral("1 run")));
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(w.findChild<QMessageBox *>() == nullptr);
+        QCOMPARE(quit.size(), 0);
+        QVERIFY(w.isVisible());
+        // Agreeing asks whoever executes the runs to cancel them; the window stays until they have ended.
+        QVERIFY(!w.close());
+        QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr && box->isVisible());
+        QCOMPARE(box->button(QMessageBox::Yes)->text(), QStringLiteral("Cancel runs and quit"));
+        box->button(QMessageBox::Yes)->click();
+        QTRY_COMPARE(quit.size(), 1);
+        QVERIFY(w.isVisible());
+        // Once they have (the composition root quits then), a close goes through.
+        QVERIFY(w.close());
+        // Without runs in progress a close never asks.
+        MainWindow idle;
+        idle.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&idle));
+        QVERIFY(idle.close());
+        QVERIFY(idle.findChild<QMessageBox *>() == nullptr);
     }
 
     void orchestrateAsksForRuns()
