@@ -34,11 +34,6 @@ namespace {
 // How often a queued run is looked at while waiting for an agent to finish it.
 constexpr unsigned long kWaitPollMs = 300;
 
-bool isFinished(const QString &status)
-{
-    return status != QLatin1String("queued") && status != QLatin1String("running");
-}
-
 bool isGood(const QString &status)
 {
     return status == QLatin1String("successful") || status == QLatin1String("partial_success");
@@ -125,7 +120,7 @@ CommandResult watchQueued(Context &ctx, Database &db, qint64 runId, bool follow)
         auto rec = RunStore(db).run(runId);
         if (!rec)
             return fail(rec.error());
-        if (isFinished(rec->run.status))
+        if (isRunFinished(rec->run.status))
             return report(ctx, db, runId, false);
         QThread::msleep(kWaitPollMs);
     }

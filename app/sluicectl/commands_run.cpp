@@ -49,11 +49,6 @@ QString duration(qint64 from, qint64 to)
     return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
 }
 
-bool isFinished(const QString &status)
-{
-    return status != QLatin1String("queued") && status != QLatin1String("running");
-}
-
 // The pipeline a run belongs to, for people: its name, or null for a single-task run.
 QJsonValue pipelineOf(const RunRecord &r)
 {
@@ -277,23 +272,6 @@ Result<qint64> printLines(Context &ctx, RunHistory &history, const TaskRunRecord
     return from;
 }
 
-Result<void> sweepIfAbandoned(Database &db, const RunSummary &run)
-{
-    LockStore locks(db);
-    auto held = locks.status(run.orgId);
-    if (!held)
-        return fail(held.error());
-    const bool expired = std::any_of(held->cbegin(), held->cend(), [&run](const TaskLockStatus &s) {
-        return s.runId == run.id && s.leaseRemainingMs <= 0;
-    });
-    if (!expired)
-        return {};
-    auto swept = locks.expireStale();
-    if (!swept)
-        return fail(swept.error());
-    return {};
-}
-
 Result<void> showLogs(Context &ctx, Database &db, const QStringList &words)
 {
     auto args = Args::parse(words, {{QStringLiteral("task")}, {QStringLiteral("follow")}}, QStringLiteral("run logs"));
@@ -322,7 +300,7 @@ Result<void> showLogs(Context &ctx, Database &db, const QStringList &words)
     QHash<qint64, qint64> printed;   // task run id -> lines printed so far
     for (;;) {
         // The run's status is read before its logs: once it is finished, every line is already stored.
-        const bool finished = isFinished(r->run.status);
+        const bool finished = isRunFinished(r->run.status);
         for (const TaskRunRecord &t : std::as_const(r->tasks)) {
             if (seq && t.seq != *seq)
                 continue;
@@ -336,9 +314,9 @@ Result<void> showLogs(Context &ctx, Database &db, const QStringList &words)
         }
         if (!follow || finished)
             return {};
-        // A holder that died never finishes its run: when the run's lease has expired, do the sweep any
-        // agent would do (the run becomes crashed), so that following ends even with no agent running.
-        if (auto swept = sweepIfAbandoned(db, r->run); !swept)
+        // A holder that died never finishes its run: do the sweep any agent would do (runs whose lease
+        // has expired become crashed; one read when none has), so that following ends with no agent running.
+        if (auto swept = LockStore(db).expireStale(); !swept)
             return fail(swept.error());
         QThread::msleep(kFollowPollMs);
         r = store.run(r->run.id);   // new attempts appear as tasks are retried

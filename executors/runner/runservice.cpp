@@ -27,11 +27,6 @@ constexpr int kMorePagesMs = 50;
 // run; older ones beyond that are dropped from the wait — the store has them, the next poll reads them.
 constexpr qsizetype kMaxPendingLive = 5000;
 
-bool isFinished(const QString &status)
-{
-    return status != QLatin1String("queued") && status != QLatin1String("running");
-}
-
 } // namespace
 
 RunService::RunService(DbUrl url, RunServiceOptions options, QObject *parent)
@@ -217,18 +212,17 @@ void RunService::pollWatched()
     auto record = store.run(runId);
     if (!record)
         return failed(record.error(), tr("Cannot read run %1"));
-    // A holder that died never finishes its run: once its lease has expired, sweep as any agent would.
+    // A holder that died never finishes its run: sweep as any agent would (one read when no lease expired).
     if (record->run.status == QLatin1String("running") && !m_runners.contains(runId)) {
-        auto held = LockStore(*m_db).status(record->run.orgId);
-        if (held && std::any_of(held->cbegin(), held->cend(),
-                                [runId](const TaskLockStatus &s) { return s.runId == runId && s.leaseRemainingMs <= 0; })) {
-            if (auto swept = LockStore(*m_db).expireStale(); swept)
-                if (auto again = store.run(runId); again)
-                    record = std::move(again);
-        }
+        auto swept = LockStore(*m_db).expireStale();
+        if (!swept)
+            return failed(swept.error(), tr("Cannot look for an abandoned holder of run %1"));
+        if (swept->crashedRunIds.contains(runId))
+            if (auto again = store.run(runId); again)
+                record = std::move(again);
     }
     // The status is read before the logs: once it is finished, every line is already stored.
-    const bool finished = isFinished(record->run.status);
+    const bool finished = isRunFinished(record->run.status);
     Q_EMIT runChanged(*record, nowMs());
     RunHistory history(*m_db);
     int pages = 0;

@@ -48,7 +48,7 @@ Error leaseLost(qint64 runId, qint64 fence)
                                .arg(fence));
 }
 
-// A held lease whose time is up, about to be freed.
+// A held lease whose time is up, about to be freed (held: it has a run; a deleted run's lease is free).
 struct ExpiredLease
 {
     qint64 leaseId = 0;
@@ -124,8 +124,6 @@ Result<void> freeExpired(Database &db, const QList<ExpiredLease> &expired, qint6
         while (tasks->next())
             out.locks.append({tasks->value(0).toLongLong(), e.runId, e.lockedBy, e.fence, e.expiredAt});
         tasks = {};
-        if (e.runId == 0)
-            continue;   // its run was deleted
         const QString reason = QStringLiteral("the holder (%1) stopped renewing its lease; it expired at %2 by the database clock")
                                    .arg(e.lockedBy, isoTime(e.expiredAt));
         auto run = db.change(QStringLiteral("UPDATE run SET status = 'crashed', status_reason = ?, finished_at = ? "

@@ -29,6 +29,13 @@ struct RunSummary
     qint64 finishedAt = 0;
 };
 
+// Whether a run with this status has ended (anything but queued and running): it will not change any
+// more, and every line of its log is stored.
+[[nodiscard]] inline bool isRunFinished(QStringView status)
+{
+    return status != QLatin1String("queued") && status != QLatin1String("running");
+}
+
 // One output line of a task run. Lines are numbered from 0 in the order the task wrote them.
 struct LogLine
 {

@@ -2,6 +2,7 @@
 // RunService on its own thread and a real store of each backend. Select a pipeline, press Ctrl+R, and
 // the Runs page shows the run with its log as the task writes it, then its outcome; cancel works from
 // the page. The task waits for a flag file the test creates: nothing here waits on the clock.
+#include "pipelineseed.h"
 #include "storefixture.h"
 
 #include "desktopruns.h"
@@ -11,8 +12,6 @@
 #include "pages/runspage.h"
 #include "store/catalogstore.h"
 #include "store/orgstore.h"
-#include "store/orgtaskstore.h"
-#include "store/pipelinestore.h"
 #include "store/snapshot.h"
 #include "widgets/logview.h"
 
@@ -45,17 +44,7 @@ class tst_DesktopRuns : public QObject
 
     Pipeline pipeline(const QString &name, const QString &command)
     {
-        OrgTaskDraft t;
-        t.slug = QStringLiteral("shell");
-        t.command = command;
-        auto task = OrgTaskStore(*m_db, kActor).create(m_org.id, t);
-        if (!task)
-            return {};
-        PipelineDraft d;
-        d.name = name;
-        d.taskUuids = QStringList{task->uuid};
-        d.autoDeps = false;
-        return PipelineStore(*m_db, kActor).create(m_org.id, d).value_or(Pipeline{});
+        return test::seedPipeline(*m_db, m_org.id, name, {test::seedShellTask(*m_db, m_org.id, command, kActor)}, kActor);
     }
 
     QString waitingCommand(const QString &name) const

@@ -1,5 +1,6 @@
 // sluicectl pipeline run / task run: the real binary as a child process against a real SQLite file
 // and a real PostgreSQL database, executing shell tasks itself or queueing the run for agents.
+#include "pipelineseed.h"
 #include "storefixture.h"
 #include "testhelpers.h"
 
@@ -7,8 +8,6 @@
 #include "runner/runrequest.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"
-#include "store/orgtaskstore.h"
-#include "store/pipelinestore.h"
 #include "store/runhistory.h"
 #include "store/runstore.h"
 
@@ -59,31 +58,8 @@ class tst_RunExec : public QObject
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
 
-    OrgTask shell(const QString &command)
-    {
-        OrgTaskDraft d;
-        d.slug = QStringLiteral("shell");
-        d.command = command;
-        auto t = OrgTaskStore(*m_db, kActor).create(m_org.id, d);
-        if (!t)
-            qWarning() << t.error().message;
-        return t.value_or(OrgTask{});
-    }
-
-    Pipeline pipeline(const QString &name, const QList<OrgTask> &tasks)
-    {
-        PipelineDraft d;
-        d.name = name;
-        QStringList uuids;
-        for (const OrgTask &t : tasks)
-            uuids.append(t.uuid);
-        d.taskUuids = uuids;
-        d.autoDeps = false;
-        auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
-        if (!p)
-            qWarning() << p.error().message;
-        return p.value_or(Pipeline{});
-    }
+    OrgTask shell(const QString &command) { return test::seedShellTask(*m_db, m_org.id, command, kActor); }
+    Pipeline pipeline(const QString &name, const QList<OrgTask> &tasks) { return test::seedPipeline(*m_db, m_org.id, name, tasks, kActor); }
 
     qint64 runCount() { return m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM run"))->toLongLong(); }
 

@@ -35,11 +35,6 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     return t;
 }
 
-bool isUnfinished(const QString &status)
-{
-    return status == QLatin1String("queued") || status == QLatin1String("running");
-}
-
 QString localTime(qint64 ms)
 {
     return ms ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
@@ -181,7 +176,7 @@ void RunsPage::handleCurrentChanged()
         const RunSummary &r = m_runs->runAt(current.row());
         m_title->setText(tr("Run %1 · %2").arg(r.id).arg(r.pipelineName));
         m_status->setText(QStringLiteral("<b style='color:%1'>%2</b>").arg(runStatusColor(r.status).name(), runStatusLabel(r.status).toHtmlEscaped()));
-        m_cancel->setEnabled(isUnfinished(r.status));
+        m_cancel->setEnabled(!isRunFinished(r.status));
     } else {
         m_title->clear();
         m_status->clear();
@@ -212,10 +207,10 @@ void RunsPage::showRun(const RunRecord &run, qint64 nowMs)
     QString text = meta.join(QStringLiteral(" · "));
     if (!run.statusReason.isEmpty())
         text += QStringLiteral("\n") + run.statusReason;
-    if (!run.cancelRequestedBy.isEmpty() && isUnfinished(r.status))
+    if (!run.cancelRequestedBy.isEmpty() && !isRunFinished(r.status))
         text += QStringLiteral("\n") + tr("Cancel requested by %1").arg(run.cancelRequestedBy);
     m_meta->setText(text);
-    m_cancel->setEnabled(isUnfinished(r.status));
+    m_cancel->setEnabled(!isRunFinished(r.status));
     m_tasks->setTaskRuns(run.tasks, nowMs);
 }
 

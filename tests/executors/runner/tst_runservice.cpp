@@ -2,6 +2,7 @@
 // its own connection, on a real database of each backend with real shell processes. Its answers are
 // collected in this thread through queued connections, as the window receives them. Tasks that must
 // stay running wait for a flag file the test creates: nothing here waits on the clock.
+#include "pipelineseed.h"
 #include "storefixture.h"
 #include "testhelpers.h"
 
@@ -9,9 +10,8 @@
 #include "runner/runrequest.h"
 #include "runner/runservice.h"
 #include "store/catalogstore.h"
+#include "store/lockstore.h"
 #include "store/orgstore.h"
-#include "store/orgtaskstore.h"
-#include "store/pipelinestore.h"
 
 #include <QDir>
 #include <QFile>
@@ -103,31 +103,8 @@ class tst_RunService : public QObject
         return m_fixture.tempDir().filePath(QStringLiteral("%1-%2").arg(QLatin1String(QTest::currentTestFunction()), name));
     }
 
-    OrgTask shellTask(const QString &command)
-    {
-        OrgTaskDraft d;
-        d.slug = QStringLiteral("shell");
-        d.command = command;
-        auto t = OrgTaskStore(*m_db, kActor).create(m_org.id, d);
-        if (!t)
-            qWarning() << "org task:" << t.error().message;
-        return t.value_or(OrgTask{});
-    }
-
-    Pipeline pipeline(const QString &name, const QList<OrgTask> &tasks)
-    {
-        PipelineDraft d;
-        d.name = name;
-        QStringList uuids;
-        for (const OrgTask &t : tasks)
-            uuids << t.uuid;
-        d.taskUuids = uuids;
-        d.autoDeps = false;
-        auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
-        if (!p)
-            qWarning() << "pipeline:" << p.error().message;
-        return p.value_or(Pipeline{});
-    }
+    OrgTask shellTask(const QString &command) { return test::seedShellTask(*m_db, m_org.id, command, kActor); }
+    Pipeline pipeline(const QString &name, const QList<OrgTask> &tasks) { return test::seedPipeline(*m_db, m_org.id, name, tasks, kActor); }
 
     // A task that says nothing until the first flag, then `line`, then waits for the second flag.
     OrgTask gatedTask(const QString &speak, const QString &line, const QString &end)
@@ -362,6 +339,27 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(*runId), (QStringList{QStringLiteral("o:early"), QStringLiteral("o:late")}), 5000);
         QVERIFY(m_got->linesInOrderOnce(*runId));
         QVERIFY(!m_got->finished.contains(*runId));   // not executed by the service
+    }
+
+    void anAbandonedRunIsSweptWhileWatched()
+    {
+        // A holder that took the locks, marked the run running and died: watching the run marks it
+        // crashed once the lease has expired, as any agent would, so a viewer is not left waiting.
+        const Pipeline p = pipeline(QStringLiteral("Orphaned"), {shellTask(QStringLiteral("echo never"))});
+        NewRun request;
+        request.requestedBy = QStringLiteral("scheduler@gone");
+        request.dispatch = QStringLiteral("agent");
+        auto runId = createPipelineRun(*m_db, p, request);
+        QVERIFY(runId);
+        LockStore locks(*m_db);
+        auto grant = locks.acquire(*runId, p.id, {p.steps.first().task.id}, QStringLiteral("scheduler@gone"), std::nullopt, 1500);
+        QVERIFY2(grant, qPrintable(sluice::test::why(grant)));
+        QVERIFY(locks.setRunStatus(*runId, grant->fence, QStringLiteral("running")));
+        invoke(&RunService::watchRun, *runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("running"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("crashed"), 10'000);
+        verifyMentions(m_got->records.value(*runId).statusReason, {QStringLiteral("scheduler@gone"), QStringLiteral("stopped renewing")});
+        QCOMPARE(status(*runId), QStringLiteral("crashed"));
     }
 
     void aRunWhoseTasksAreLockedIsRefusedAndLeavesNothing()

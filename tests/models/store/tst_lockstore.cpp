@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <functional>
 #include <thread>
+#include <vector>
 
 using namespace sluice;
 using sluice::test::why;
@@ -83,6 +85,55 @@ class tst_LockStore : public QObject
     {
         auto now = m_db->serverNowMs();
         return now && *now > ms;
+    }
+
+    // Two connections of their own (one thread each, one run each) take locks in step: in every round
+    // both ask for setOf(who, round) at once; with `release`, a winner gives its locks back once both have
+    // tried. Wins are counted per round; any answer but a grant or a Conflict is unexpected.
+    struct Race
+    {
+        QList<int> wins;
+        QStringList unexpected;
+    };
+    Race runRace(int rounds, const std::function<QList<qint64>(int who, int round)> &setOf, bool release)
+    {
+        const qint64 runs[2] = {addRun(m_org, 0), addRun(m_org, 0)};
+        const DbUrl url = m_db->url();
+        std::vector<std::atomic<int>> wins(rounds);
+        QStringList unexpected[2];
+        std::barrier sync(2);
+        auto racer = [&](int who) {
+            Database::Options options;
+            options.busyTimeoutMs = 20'000;
+            auto db = Database::open(url, options);
+            if (!db)
+                unexpected[who].append(db.error().message);
+            for (int i = 0; i < rounds; ++i) {
+                sync.arrive_and_wait();
+                std::optional<LockGrant> won;
+                if (db) {
+                    auto g = LockStore(**db).acquire(runs[who], std::nullopt, setOf(who, i), QStringLiteral("racer-%1").arg(who));
+                    if (g) {
+                        ++wins[i];
+                        won = *g;
+                    } else if (g.error().kind != Error::Kind::Conflict) {
+                        unexpected[who].append(g.error().message);
+                    }
+                }
+                sync.arrive_and_wait();   // both have tried
+                if (release && won)
+                    if (auto r = LockStore(**db).release(runs[who], won->fence); !r)
+                        unexpected[who].append(r.error().message);
+            }
+        };
+        std::thread a(racer, 0), b(racer, 1);
+        a.join();
+        b.join();
+        Race out;
+        for (const auto &w : wins)
+            out.wins.append(w.load());
+        out.unexpected = unexpected[0] + unexpected[1];
+        return out;
     }
 
 private Q_SLOTS:
@@ -325,43 +376,12 @@ private Q_SLOTS:
         // exactly one wins each round, and nobody ever holds a task twice.
         constexpr int kRounds = 24;
         const qint64 t1 = addOrgTask(m_org), t2 = addOrgTask(m_org);
-        const qint64 runs[2] = {addRun(m_org, 0), addRun(m_org, 0)};
-        const DbUrl url = m_db->url();
-        std::atomic<int> wins[kRounds] = {};
-        QStringList unexpected[2];
-        std::barrier sync(2);
-        auto racer = [&](int who) {
-            Database::Options options;
-            options.busyTimeoutMs = 20'000;
-            auto db = Database::open(url, options);
-            for (int i = 0; i < kRounds; ++i) {
-                sync.arrive_and_wait();
-                std::optional<LockGrant> won;
-                if (db) {
-                    const QList<qint64> set = who == 1 && i % 2 == 0 ? QList<qint64>{t1} : QList<qint64>{t1, t2};
-                    auto g = LockStore(**db).acquire(runs[who], std::nullopt, set, QStringLiteral("racer-%1").arg(who));
-                    if (g) {
-                        ++wins[i];
-                        won = *g;
-                    } else if (g.error().kind != Error::Kind::Conflict) {
-                        unexpected[who].append(g.error().message);
-                    }
-                }
-                sync.arrive_and_wait();   // both have tried
-                if (won)
-                    if (auto r = LockStore(**db).release(runs[who], won->fence); !r)
-                        unexpected[who].append(r.error().message);
-            }
-            if (!db)
-                unexpected[who].append(db.error().message);
-        };
-        std::thread a(racer, 0), b(racer, 1);
-        a.join();
-        b.join();
-        QVERIFY2(unexpected[0].isEmpty(), qPrintable(unexpected[0].join(QLatin1Char('\n'))));
-        QVERIFY2(unexpected[1].isEmpty(), qPrintable(unexpected[1].join(QLatin1Char('\n'))));
+        const Race race = runRace(kRounds, [&](int who, int round) {
+            return who == 1 && round % 2 == 0 ? QList<qint64>{t1} : QList<qint64>{t1, t2};
+        }, true);
+        QVERIFY2(race.unexpected.isEmpty(), qPrintable(race.unexpected.join(QLatin1Char('\n'))));
         for (int i = 0; i < kRounds; ++i)
-            QVERIFY2(wins[i] == 1, qPrintable(QStringLiteral("round %1: %2 winners").arg(i).arg(wins[i].load())));
+            QVERIFY2(race.wins[i] == 1, qPrintable(QStringLiteral("round %1: %2 winners").arg(i).arg(race.wins[i])));
         QCOMPARE(allLocks(), 0);
     }
 
@@ -467,40 +487,10 @@ private Q_SLOTS:
         QList<qint64> tasks;
         for (int i = 0; i < kRounds; ++i)
             tasks.append(addOrgTask(m_org));
-        const qint64 runs[2] = {addRun(m_org, 0), addRun(m_org, 0)};
-        const DbUrl url = m_db->url();
-
-        std::atomic<int> wins[kRounds] = {};
-        std::atomic<int> errors{0};
-        QStringList unexpected[2];
-        std::barrier sync(2);
-        auto racer = [&](int who) {
-            Database::Options options;
-            options.busyTimeoutMs = 20'000;
-            auto db = Database::open(url, options);
-            for (int i = 0; i < kRounds; ++i) {
-                sync.arrive_and_wait();
-                if (!db) {
-                    ++errors;
-                    continue;
-                }
-                auto g = LockStore(**db).acquire(runs[who], std::nullopt, {tasks[i]}, QStringLiteral("racer-%1").arg(who));
-                if (g)
-                    ++wins[i];
-                else if (g.error().kind != Error::Kind::Conflict)
-                    unexpected[who].append(g.error().message);
-            }
-            if (!db)
-                unexpected[who].append(db.error().message);
-        };
-        std::thread first(racer, 0), second(racer, 1);
-        first.join();
-        second.join();
-        QVERIFY2(unexpected[0].isEmpty() && unexpected[1].isEmpty(),
-                 qPrintable((unexpected[0] + unexpected[1]).join(QLatin1Char('\n'))));
-        QCOMPARE(errors.load(), 0);
+        const Race race = runRace(kRounds, [&](int, int round) { return QList<qint64>{tasks[round]}; }, false);
+        QVERIFY2(race.unexpected.isEmpty(), qPrintable(race.unexpected.join(QLatin1Char('\n'))));
         for (int i = 0; i < kRounds; ++i)
-            QVERIFY2(wins[i].load() == 1, qPrintable(QStringLiteral("round %1: %2 winners").arg(i).arg(wins[i].load())));
+            QVERIFY2(race.wins[i] == 1, qPrintable(QStringLiteral("round %1: %2 winners").arg(i).arg(race.wins[i])));
         QCOMPARE(allLocks(), kRounds);
     }
 
