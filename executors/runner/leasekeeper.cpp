@@ -63,7 +63,7 @@ void LeaseKeeper::renew()
         ++m_renewals;
         return;
     }
-    if (r.error().kind == Error::Kind::Conflict) {
+    if (r.error().kind == Error::Kind::LeaseLost) {
         lose(r.error().message);
         return;
     }

@@ -15,7 +15,7 @@ class RunStore;
 // Keeps a running run's locks alive and listens for cancel requests from other processes.
 // Contract:
 // - after start(), renews the run's locks (LockStore::renew with `fence`) every leaseMs/3;
-//   a renewal refused because the lease is gone (Error::Conflict) emits leaseLost once and stops the
+//   a renewal refused because the lease is gone (Error::LeaseLost) emits leaseLost once and stops the
 //   keeper; a renewal that fails otherwise (database unreachable) is retried at the next tick, and
 //   once the lease has run out on our own clock without a successful renewal, leaseLost fires too
 //   (the database will judge the lease expired as well; the run becomes `crashed` by whoever sees it).

@@ -64,7 +64,7 @@ void LogWriter::flush()
         const QStringList chunk = m_pending.mid(0, n);
         auto r = m_store.appendLog(m_taskRunId, m_runId, m_fence, m_stored, chunk);
         if (!r) {
-            if (r.error().kind == Error::Kind::Conflict) {
+            if (r.error().kind == Error::Kind::LeaseLost) {
                 m_leaseLost = true;
                 m_pending.clear();
                 Q_EMIT leaseLost(m_taskRunId);

@@ -32,7 +32,7 @@ struct LogWriterOptions
 //   flushInterval or as soon as flushLines wait, in order, each line exactly once.
 // - A write that fails for any reason but a lost lease keeps the lines and is retried with backoff
 //   (firstBackoff doubling to maxBackoff): nothing is dropped or reordered; storeFailed reports each
-//   failure. A lost lease (Error::Conflict from the fenced write) stops all writing: leaseLost fires
+//   failure. A lost lease (Error::LeaseLost from the fenced write) stops all writing: leaseLost fires
 //   once and later lines are still numbered and emitted but never stored.
 // - finish() writes whatever is queued and completes once everything is stored (true) or the lease
 //   was lost (false). Lines appended after finish() started are stored too.

@@ -122,7 +122,7 @@ QCoro::Task<std::optional<qint64>> PipelineRunner::persistId(std::function<Resul
         auto r = write();
         if (r)
             co_return *r;
-        if (r.error().kind == Error::Kind::Conflict) {
+        if (r.error().kind == Error::Kind::LeaseLost) {
             handleLeaseLost(r.error().message);
             co_return std::nullopt;
         }

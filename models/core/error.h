@@ -14,6 +14,8 @@ struct Error
         Invalid,        // the user's input breaks a rule (bad URL, unknown flag, invalid cron)
         NotFound,       // a named thing does not exist
         Conflict,       // the input is valid but clashes with what is stored (duplicate slug, in use)
+        LeaseLost,      // a run's holder no longer holds its locks (the lease expired or was taken over):
+                        // it must stop and write nothing more for that run
         Database,       // the database could not be reached or a statement failed
         Schema,         // the database's schema is missing, older or newer than this build
         Internal,       // a bug or an unexpected state
@@ -30,6 +32,7 @@ struct Error
     static Error invalid(QString m) { return {Kind::Invalid, std::move(m)}; }
     static Error notFound(QString m) { return {Kind::NotFound, std::move(m)}; }
     static Error conflict(QString m) { return {Kind::Conflict, std::move(m)}; }
+    static Error leaseLost(QString m) { return {Kind::LeaseLost, std::move(m)}; }
     static Error database(QString m) { return {Kind::Database, std::move(m)}; }
     static Error schema(QString m) { return {Kind::Schema, std::move(m)}; }
     static Error internal(QString m) { return {Kind::Internal, std::move(m)}; }

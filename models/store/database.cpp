@@ -8,8 +8,11 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <QThread>
+
 #include <malloc.h>
 #include <mutex>
+#include <random>
 
 Q_LOGGING_CATEGORY(lcStore, "sluice.store")
 
@@ -257,6 +260,21 @@ bool Database::isConnectionLost(const QSqlError &error) const
 
 Error Database::failure(const QSqlError &error, const QString &sql)
 {
+    if (m_depth > 0 && !m_dialect.isSqlite() && !m_aborted) {
+        // The server aborted the transaction: everything until its end fails, and it commits nothing.
+        m_aborted = true;
+        m_abortedTransient = m_dialect.isTransientFailure(error);
+    }
+    Error e = failureError(error, sql);
+    if (m_depth > 0 && m_aborted) {
+        if (m_failuresInTransaction++ == 0)
+            m_abortError = e;
+    }
+    return e;
+}
+
+Error Database::failureError(const QSqlError &error, const QString &sql)
+{
     if (!isConnectionLost(error))
         return errorFrom(error, sql);
     const QString why = oneLine(error.databaseText().isEmpty() ? error.text() : error.databaseText());
@@ -440,6 +458,32 @@ Result<QVariant> Database::scalar(const QString &sql, const QVariantList &values
     return value;
 }
 
+Database::AfterFailure Database::endFailedTransaction(int attempt, bool bodySucceeded, Error &first)
+{
+    const bool aborted = m_aborted;
+    const bool transient = m_aborted && m_abortedTransient;
+    const bool onlyOneFailure = m_failuresInTransaction <= 1;
+    first = m_abortError;
+    rollback();
+    if (transient && attempt < kTransientAttempts) {
+        ++m_transientRetries;
+        qCInfo(lcStore).noquote() << QStringLiteral("a transaction lost to a concurrent one (%1); running it again (try %2 of %3)")
+                                         .arg(first.message)
+                                         .arg(attempt + 1)
+                                         .arg(kTransientAttempts);
+        // The winner goes on as soon as this one has rolled back; a short, growing, random pause keeps
+        // two retrying losers from meeting again in step.
+        thread_local std::minstd_rand jitter{std::random_device{}()};
+        QThread::usleep(std::uniform_int_distribution<unsigned long>(0, 2000UL * unsigned(attempt))(jitter));
+        return AfterFailure::Retry;
+    }
+    if (!aborted)
+        return AfterFailure::ReturnBody;
+    // The body's own error says best what failed when it is about the one statement that failed; a body
+    // that went on (ignoring it) or failed later because the transaction was aborted gets the first.
+    return bodySucceeded || !onlyOneFailure ? AfterFailure::ReturnFirst : AfterFailure::ReturnBody;
+}
+
 Result<void> Database::begin()
 {
     if (auto q = exec(m_dialect.beginWriteSql()); !q)
@@ -458,6 +502,10 @@ Result<void> Database::commit()
 
 void Database::rollback()
 {
+    m_aborted = false;
+    m_abortedTransient = false;
+    m_failuresInTransaction = 0;
+    m_abortError = {};
     if (m_lost)
         return;   // the server rolled the transaction back with the connection; the next call reopens it
     QSqlQuery q(handle());

@@ -95,6 +95,11 @@ public:
 
     // Runs `body` inside one write transaction: committed when it returns a value, rolled back when it
     // returns an error. Nested calls join the outer transaction.
+    // PostgreSQL aborts a transaction at its first failed statement: such a transaction is rolled back
+    // even when `body` went on and returned a value (the first failure is returned then), so that no
+    // write is reported done that was not. One aborted by a deadlock or a serialization failure
+    // (40P01, 40001: another transaction won) is run again from the start, up to kTransientAttempts
+    // times in all, so `body` must do nothing outside the database that cannot be done twice.
     template<class F>
     auto write(F &&body) -> decltype(body())
     {
@@ -104,21 +109,35 @@ public:
             --m_depth;
             return r;
         }
-        if (auto b = begin(); !b)
-            return fail(b.error());
-        ++m_depth;
-        auto r = body();
-        --m_depth;
-        if (!r) {
-            rollback();
-            return r;
+        for (int attempt = 1;; ++attempt) {
+            if (auto b = begin(); !b)
+                return fail(b.error());
+            ++m_depth;
+            auto r = body();
+            --m_depth;
+            if (r && !m_aborted) {
+                if (auto c = commit(); !c)
+                    return fail(c.error());
+                return r;
+            }
+            Error first;
+            switch (endFailedTransaction(attempt, r.has_value(), first)) {
+            case AfterFailure::Retry:
+                continue;
+            case AfterFailure::ReturnFirst:
+                return fail(first);
+            case AfterFailure::ReturnBody:
+                return r;
+            }
         }
-        if (auto c = commit(); !c)
-            return fail(c.error());
-        return r;
     }
 
     [[nodiscard]] bool inTransaction() const { return m_depth > 0; }
+
+    // How many times write() tries a transaction that a deadlock or serialization failure aborted.
+    static constexpr int kTransientAttempts = 5;
+    // How many transactions this connection has run again after such a failure (for tests and diagnostics).
+    [[nodiscard]] quint64 transientRetries() const { return m_transientRetries; }
 
     // At most this many statements are kept for change()/fetch(); past it they are prepared afresh.
     static constexpr qsizetype kKeptStatements = 512;
@@ -137,6 +156,12 @@ private:
     Result<void> begin();
     Result<void> commit();
     void rollback();
+    enum class AfterFailure { Retry, ReturnFirst, ReturnBody };
+    // After a body that failed or ran into a failed statement: rolls back and says what write() does:
+    // run it again (a transient failure), return the transaction's first failure (the body went on after
+    // it, or failed again only because the transaction was aborted), or return what the body returned.
+    AfterFailure endFailedTransaction(int attempt, bool bodySucceeded, Error &first);
+    Error failureError(const QSqlError &error, const QString &sql);
     Error errorFrom(const QSqlError &error, const QString &sql) const;
     // errorFrom(), and when the error means the PostgreSQL connection is lost: marks it lost and, outside
     // a transaction, reopens it (rate-limited). Returns the error of the failed statement either way.
@@ -158,6 +183,11 @@ private:
     std::shared_ptr<StatementPool> m_pool;  // exec() statements not lent out, by SQL text (renewed on reconnect)
     bool m_lost = false;                    // PostgreSQL: the connection is lost and not yet reopened
     QElapsedTimer m_lastReconnect;          // since the last attempt to reopen it
+    bool m_aborted = false;                 // PostgreSQL: a statement of the open transaction failed
+    bool m_abortedTransient = false;        // ... and its failure was a deadlock or serialization failure
+    Error m_abortError;                     // the first failure of the open transaction
+    int m_failuresInTransaction = 0;        // statements of the open transaction that failed
+    quint64 m_transientRetries = 0;
 };
 
 // Collapses a driver's multi-line message into one line.

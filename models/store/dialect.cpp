@@ -67,4 +67,12 @@ Dialect::Violation Dialect::classify(const QSqlError &error) const
     return Violation::None;
 }
 
+bool Dialect::isTransientFailure(const QSqlError &error) const
+{
+    if (isSqlite())
+        return false;   // one writer at a time: a busy database waits (busy timeout), it never deadlocks
+    const QString code = error.nativeErrorCode();
+    return code == QLatin1String("40P01") || code == QLatin1String("40001");
+}
+
 } // namespace sluice

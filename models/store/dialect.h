@@ -36,8 +36,16 @@ public:
     // (empty for SQLite, where BEGIN IMMEDIATE already serialises writers).
     [[nodiscard]] QString migrationLockSql() const;
 
+    // Whether statements lock rows for the rest of their transaction (PostgreSQL), so that the order in
+    // which a transaction locks rows matters; SQLite's one writer at a time locks the whole database.
+    [[nodiscard]] bool hasRowLocks() const { return !isSqlite(); }
+
     // Which constraint a failed statement broke.
     [[nodiscard]] Violation classify(const QSqlError &error) const;
+
+    // Whether a failed statement lost to a concurrent transaction (PostgreSQL: deadlock detected 40P01,
+    // serialization failure 40001), so that its whole transaction may well succeed when run again.
+    [[nodiscard]] bool isTransientFailure(const QSqlError &error) const;
 
 private:
     DbUrl::Backend m_backend;

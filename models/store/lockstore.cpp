@@ -42,7 +42,7 @@ QString idList(const QList<qint64> &ids)
 
 Error leaseLost(qint64 runId, qint64 fence)
 {
-    return Error::conflict(QStringLiteral("lease lost: run %1 no longer holds its locks with fence %2 (the lease expired "
+    return Error::leaseLost(QStringLiteral("lease lost: run %1 no longer holds its locks with fence %2 (the lease expired "
                                           "or another run took the tasks over); stop and do not write anything more for it")
                                .arg(runId)
                                .arg(fence));
@@ -210,12 +210,27 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
     else
         values << leaseMs;
     const QString first = QStringLiteral("(SELECT lease_id FROM lock_task WHERE org_task_id = %1)").arg(orgTaskIds.first());
+    // Row locks (PostgreSQL): an UPDATE that waited for a concurrent change of its row and then found
+    // that it no longer matches keeps the row locked (READ COMMITTED rechecks the newest version under a
+    // lock) until the transaction ends. Inside the caller's transaction, a failed take would thus hold
+    // the lease while the slow path below locks its tasks: leases before tasks, the reverse of the slow
+    // path's order, and a deadlock with another acquirer. So a take inside a transaction runs in a
+    // savepoint, rolled back with its locks when it took nothing.
+    const bool savepoint = m_db.dialect().hasRowLocks() && m_db.inTransaction();
+    if (savepoint) {
+        if (auto s = m_db.exec(QStringLiteral("SAVEPOINT lease_take")); !s)
+            return fail(s.error());
+    }
     auto fast = m_db.fetch(QStringLiteral("UPDATE lock_lease SET run_id = ?, pipeline_id = ?, locked_by = ?, holder_agent_id = ?, "
                                           "fence = fence + 1, %1 WHERE id = %2 AND %3 AND %4 RETURNING id, fence, lease_expires_at")
                                .arg(times, first, kLeaseFree, sameSetCondition(orgTaskIds, idText, QStringLiteral("lock_lease.id"))),
                            values);
     if (!fast)
         return fail(fast.error());
+    if (savepoint && fast->isEmpty()) {
+        if (auto s = m_db.exec(QStringLiteral("ROLLBACK TO SAVEPOINT lease_take")); !s)
+            return fail(s.error());
+    }
     if (!fast->isEmpty()) {
         grant.fence = fast->first().value(1).toLongLong();
         grant.leaseExpiresAt = fast->first().value(2).toLongLong();

@@ -78,6 +78,11 @@ struct TaskLockStatus
 // path updates the one lease row (a concurrent change of its set changes that row too, so the update
 // re-checks it), the slow path row-locks the tasks in org task id order and then their leases, and
 // expireStale() uses FOR UPDATE SKIP LOCKED; on SQLite one writer at a time.
+// Row locks (PostgreSQL) are taken in one order by every transaction, so that no two can wait for each
+// other: lock_task rows (by org task id), then lock_lease rows (by id), then run rows, then task_run
+// rows. A take that fails inside the caller's transaction gives back the lease row it may have locked
+// (a savepoint) before the slow path locks tasks. A transaction that loses a deadlock all the same is
+// run again by Database::write().
 // The invariant that makes the one-statement path safe: no statement adds a task to an existing lease
 // (a set that changes gets a new lease), and every statement that takes a task out of a lease rewrites
 // that lease's row (task_count) — so a concurrent take of the old set re-checks the row and fails.
@@ -94,11 +99,11 @@ public:
                                             const QString &lockedBy, std::optional<qint64> holderAgentId = {},
                                             qint64 leaseMs = kDefaultLeaseMs);
 
-    // Extends all the run's locks to database now + leaseMs and returns the new expiry. Error::Conflict
+    // Extends all the run's locks to database now + leaseMs and returns the new expiry. Error::LeaseLost
     // ("lease lost") when the run holds no unexpired lock with this fence any more.
     [[nodiscard]] Result<qint64> renew(qint64 runId, qint64 fence, qint64 leaseMs = kDefaultLeaseMs);
 
-    // Frees the run's locks with this fence. Error::Conflict when there is none (lost, or already released).
+    // Frees the run's locks with this fence. Error::LeaseLost when there is none (lost, or already released).
     [[nodiscard]] Result<void> release(qint64 runId, qint64 fence);
 
     // Frees every lock whose lease has expired by the database clock: the holder's run (if still queued
@@ -107,7 +112,7 @@ public:
     // to it (PostgreSQL: SKIP LOCKED), so concurrent callers never free a lock twice.
     [[nodiscard]] Result<ExpiredLocks> expireStale();
 
-    // Succeeds only while the run holds an unexpired lease with this fence; else Error::Conflict
+    // Succeeds only while the run holds an unexpired lease with this fence; else Error::LeaseLost
     // ("lease lost"). Inside the caller's transaction it also keeps the lock from being expired by
     // others until that transaction ends (PostgreSQL: FOR SHARE; SQLite: the write lock).
     [[nodiscard]] Result<void> checkFence(qint64 runId, qint64 fence);
@@ -115,12 +120,12 @@ public:
     // Runs `updateSql` (an UPDATE ... WHERE ... statement, its WHERE clause last, with positional `?`
     // values) only while the run holds an unexpired lease with `fence`: the fence is checked under a
     // lock and the statement gets `AND EXISTS (lock with run and fence)` appended. Returns the number of
-    // rows changed; Error::Conflict "lease lost" when the fence no longer holds.
+    // rows changed; Error::LeaseLost when the fence no longer holds.
     [[nodiscard]] Result<int> fencedUpdate(qint64 runId, qint64 fence, const QString &updateSql, QVariantList values = {});
 
     // Fenced status changes of the holder's run and of its task runs. `running` sets started_at (once);
     // a final status sets finished_at; times are the database clock. Error::NotFound when the task run
-    // is not one of this run's, Error::Conflict "lease lost" when the fence no longer holds.
+    // is not one of this run's, Error::LeaseLost when the fence no longer holds.
     [[nodiscard]] Result<void> setRunStatus(qint64 runId, qint64 fence, const QString &status, const QString &reason = {});
     [[nodiscard]] Result<void> setTaskRunStatus(qint64 taskRunId, qint64 runId, qint64 fence, const QString &status);
 

@@ -318,8 +318,10 @@ Result<bool> RunStore::requestCancel(qint64 runId, const QString &requestedBy)
 {
     return m_db.write([&]() -> Result<bool> {
         QString sql = QStringLiteral("SELECT status FROM run WHERE id = ?");
+        // NO KEY: the run's key does not change, so the holder adding task runs (a key share of this row)
+        // goes on meanwhile.
         if (!m_db.dialect().isSqlite())
-            sql += QStringLiteral(" FOR UPDATE");
+            sql += QStringLiteral(" FOR NO KEY UPDATE");
         auto v = m_db.scalar(sql, {runId});
         if (!v)
             return fail(v.error());

@@ -103,7 +103,7 @@ struct TaskRunResult
 // The write and read side of runs and task runs (DESIGN.md §1 "Runs"). Every write a run's holder makes
 // after taking its locks goes through the (runId, fence) methods: they succeed only while the run holds
 // an unexpired lease with that fence (LockStore::checkFence in the same transaction) and otherwise give
-// Error::Conflict "lease lost" and change nothing. Synchronous statements on the caller's connection.
+// Error::LeaseLost and change nothing. Synchronous statements on the caller's connection.
 class RunStore
 {
 public:

@@ -4,6 +4,7 @@
 // lease + 1 s, undisturbing other runs; a holder stopped (SIGSTOP) past its lease cannot write anything
 // once it continues (the fence rejects it). Each agent gets its own SLUICE_AGENT_LOCK_DIR: the
 // one-agent-per-host lock is per host and database, and here the "hosts" are processes.
+#include "agentprocess.h"
 #include "storefixture.h"
 #include "testhelpers.h"
 
@@ -25,6 +26,7 @@
 #include <memory>
 
 using namespace sluice;
+using sluice::test::AgentProcess;
 using sluice::test::StoreFixture;
 using sluice::test::why;
 
@@ -32,30 +34,6 @@ namespace {
 
 constexpr qint64 kLeaseMs = 2000;
 constexpr qint64 kMinute = 60'000;
-
-// One agent process; its stderr is kept for the test to read.
-struct AgentProcess
-{
-    std::unique_ptr<QProcess> process = std::make_unique<QProcess>();
-    QString output;
-    bool stopped = false;
-
-    void start(const QString &url, const QString &lockDir, const QStringList &tags)
-    {
-        QStringList args{QStringLiteral("--headless"), QStringLiteral("--db"), url, QStringLiteral("--lease-ms"), QString::number(kLeaseMs)};
-        for (const QString &t : tags)
-            args << QStringLiteral("--tag") << t;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SLUICE_AGENT_LOCK_DIR"), lockDir);
-        process->setProcessEnvironment(env);
-        process->setProcessChannelMode(QProcess::SeparateChannels);
-        QObject::connect(process.get(), &QProcess::readyReadStandardError, process.get(),
-                         [this] { output += QString::fromUtf8(process->readAllStandardError()); });
-        process->start(QStringLiteral(SLUICE_AGENT_PATH), args);
-    }
-    [[nodiscard]] qint64 pid() const { return process->processId(); }
-    void signal(int sig) { ::kill(pid_t(pid()), sig); }
-};
 
 } // namespace
 
@@ -106,7 +84,7 @@ class tst_AgentsMulti : public QObject
     {
         auto agent = std::make_unique<AgentProcess>();
         const QString dir = m_fixture.tempDir().filePath(QStringLiteral("lock-%1").arg(m_agents.size()));
-        agent->start(m_url, dir, tags);
+        agent->start(QStringLiteral(SLUICE_AGENT_PATH), m_url, dir, tags, kLeaseMs);
         m_agents.push_back(std::move(agent));
         return *m_agents.back();
     }
@@ -170,13 +148,13 @@ private Q_SLOTS:
     {
         const QString dir = m_fixture.tempDir().filePath(QStringLiteral("shared-lock"));
         auto first = std::make_unique<AgentProcess>();
-        first->start(m_url, dir, {QStringLiteral("first")});
+        first->start(QStringLiteral(SLUICE_AGENT_PATH), m_url, dir, {QStringLiteral("first")}, kLeaseMs);
         const QString alive = QStringLiteral("SELECT COUNT(*) FROM agent WHERE pid = ? AND stopped_at IS NULL");
         QTRY_VERIFY_WITH_TIMEOUT(scalar(alive, {first->pid()}) == 1, 20'000);
 
         // The same host (lock folder) and database: refused, naming the pid that holds it.
         AgentProcess second;
-        second.start(m_url, dir, {});
+        second.start(QStringLiteral(SLUICE_AGENT_PATH), m_url, dir, {}, kLeaseMs);
         QTRY_VERIFY_WITH_TIMEOUT(second.process->state() == QProcess::NotRunning, 20'000);
         QCOMPARE(second.process->exitCode(), 1);
         sluice::test::verifyMentions(second.output, {QStringLiteral("another sluice-agent"), QString::number(first->pid())});
@@ -203,7 +181,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(alive, {first->pid()}), 0);
         m_agents.push_back(std::move(first));
         auto next = std::make_unique<AgentProcess>();
-        next->start(m_url, dir, {});
+        next->start(QStringLiteral(SLUICE_AGENT_PATH), m_url, dir, {}, kLeaseMs);
         QTRY_VERIFY_WITH_TIMEOUT(scalar(alive, {next->pid()}) == 1, 20'000);
         m_agents.push_back(std::move(next));
     }

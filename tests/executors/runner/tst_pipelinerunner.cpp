@@ -702,6 +702,32 @@ private Q_SLOTS:
         QTest::qWait(300);   // nothing is written after the end (the writer's flush interval is 50 ms)
         QCOMPARE(RunStore(*m_db).logLineCount(taskRunId).value_or(-1), stored);
     }
+
+    void aRefusedWriteIsNotALostLease()
+    {
+        // The store refuses to finish a task run that is already final (someone else wrote it): that is a
+        // conflict about one row, not a lost lease. The run keeps its locks, goes on and ends as its tasks
+        // did — never `crashed` — and gives its locks back.
+        const QString marker = m_fixture.tempDir().filePath(QStringLiteral("started"));
+        const Pipeline p = pipeline({shellTask(QStringLiteral("sh -c 'touch %1; sleep 1'").arg(marker)), shellTask(QStringLiteral("echo two"))});
+        const qint64 runId = queue(p);
+        PipelineRunner runner(*m_db, runId, options());
+        QSignalSpy lost(&runner, &PipelineRunner::leaseLost);
+        Slot slot = start(runner);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 10'000);
+        const qint64 first = record(runId).tasks.at(0).id;
+        QVERIFY(m_db->change(QStringLiteral("UPDATE task_run SET status = 'cancelled', finished_at = 1 WHERE id = ?"), {first}));
+
+        QTRY_VERIFY_WITH_TIMEOUT(slot->has_value(), 20'000);
+        QVERIFY2(slot->value(), qPrintable(why(slot->value())));
+        QCOMPARE(***slot, QStringLiteral("successful"));
+        QCOMPARE(lost.size(), 0);
+        const RunRecord rec = record(runId);
+        QCOMPARE(rec.run.status, QStringLiteral("successful"));
+        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("cancelled"));   // the other writer's word stands
+        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("successful"));
+        QCOMPARE(LockStore(*m_db).status(m_org.id)->size(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_PipelineRunner)

@@ -203,15 +203,15 @@ private Q_SLOTS:
 
         auto wrong = locks.renew(r1, a->fence + 1);
         QVERIFY(!wrong.has_value());
-        QCOMPARE(wrong.error().kind, Error::Kind::Conflict);
+        QCOMPARE(wrong.error().kind, Error::Kind::LeaseLost);
         QVERIFY(wrong.error().message.contains(QLatin1String("lease lost")));
-        QCOMPARE(locks.release(r1, a->fence + 1).error().kind, Error::Kind::Conflict);
+        QCOMPARE(locks.release(r1, a->fence + 1).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(locksOf(r1), 1);
 
         QVERIFY(locks.release(r1, a->fence).has_value());
         QCOMPARE(locksOf(r1), 0);
-        QCOMPARE(locks.release(r1, a->fence).error().kind, Error::Kind::Conflict);
-        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::Conflict);
+        QCOMPARE(locks.release(r1, a->fence).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::LeaseLost);
     }
 
     void fenceIsMonotonicAcrossReacquire()
@@ -236,7 +236,7 @@ private Q_SLOTS:
         auto d = locks.acquire(r3, std::nullopt, {t2}, QStringLiteral("c"));
         QVERIFY(d.has_value());
         QVERIFY(d->fence > c->fence);
-        QCOMPARE(locks.renew(r3, c->fence).error().kind, Error::Kind::Conflict);
+        QCOMPARE(locks.renew(r3, c->fence).error().kind, Error::Kind::LeaseLost);
         QVERIFY(locks.renew(r3, d->fence).has_value());
     }
 
@@ -407,8 +407,8 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(dbClockPast(a->leaseExpiresAt), 5000);
         // Expired but not swept: the holder can neither renew nor write.
-        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::Conflict);
-        QCOMPARE(locks.setRunStatus(r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::Conflict);
+        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(locks.setRunStatus(r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::LeaseLost);
 
         auto freed = locks.expireStale();
         QVERIFY2(freed.has_value(), freed ? "" : qPrintable(freed.error().message));
@@ -464,14 +464,14 @@ private Q_SLOTS:
         // The paused holder wakes up: every write it tries is rejected and changes nothing.
         auto late = locks.setRunStatus(r1, a->fence, QStringLiteral("successful"));
         QVERIFY(!late.has_value());
-        QCOMPARE(late.error().kind, Error::Kind::Conflict);
+        QCOMPARE(late.error().kind, Error::Kind::LeaseLost);
         QVERIFY(late.error().message.contains(QLatin1String("lease lost")));
-        QCOMPARE(locks.setTaskRunStatus(tr1, r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::Conflict);
+        QCOMPARE(locks.setTaskRunStatus(tr1, r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(locks.fencedUpdate(r1, a->fence, QStringLiteral("UPDATE run SET status_reason = 'late' WHERE id = ?"), {r1})
                      .error().kind,
-                 Error::Kind::Conflict);
-        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::Conflict);
-        QCOMPARE(locks.release(r1, a->fence).error().kind, Error::Kind::Conflict);
+                 Error::Kind::LeaseLost);
+        QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(locks.release(r1, a->fence).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(runStatus(r1), QStringLiteral("crashed"));
         QCOMPARE(taskRunStatus(tr1), QStringLiteral("crashed"));
         QCOMPARE(locksOf(r2), 1);

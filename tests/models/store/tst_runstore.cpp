@@ -436,7 +436,7 @@ private Q_SLOTS:
         QVERIFY(retry2.has_value());
         QVERIFY(store.startTaskRun(*retry, s.runId, fence).has_value());
         QVERIFY(store.finishTaskRun(*retry, s.runId, fence, failed).has_value());
-        QCOMPARE(store.addAttempt(s.taskRuns[1], s.runId + 1, fence).error().kind, Error::Kind::Conflict);   // not its lease
+        QCOMPARE(store.addAttempt(s.taskRuns[1], s.runId + 1, fence).error().kind, Error::Kind::LeaseLost);   // not its lease
         auto settled = store.settleQueuedTasks(s.runId, fence, QStringLiteral("skipped"));
         QVERIFY2(settled.has_value(), qPrintable(why(settled)));
         QCOMPARE(*settled, 2);   // seq 2 and the third attempt of seq 1
@@ -606,7 +606,7 @@ private Q_SLOTS:
         const QStringList before = dump();
         const TaskRunResult done{QStringLiteral("successful"), 0, {}, {}, {}};
         auto expectLost = [&](const Error &e, const char *what) {
-            QVERIFY2(e.kind == Error::Kind::Conflict, what);
+            QVERIFY2(e.kind == Error::Kind::LeaseLost, what);
             QVERIFY2(e.message.contains(QLatin1String("lease lost")), qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(what), e.message)));
         };
         expectLost(store.markRunning(s.runId, fence).error(), "markRunning");
