@@ -42,7 +42,7 @@ const char *kUsage =
     "  notify add --org SLUG --name N --kind slack|teams|webhook|desktop [--on failure,warning,success]\n"
     "  notify list --org SLUG | notify test --org SLUG --name N\n"
     "  notify delete --org SLUG --name N | notify set --org SLUG --name N --on LEVELS\n"
-    "  secrets set KEY (value on stdin) | secrets check KEY | secrets delete KEY\n"
+    "  secrets set KEY (value on stdin) | secrets check KEY (exit 1: not set) | secrets delete KEY\n"
     "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... | warehouse show --org SLUG\n"
     "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
     "  workspace show | clone | pull --org SLUG\n"
@@ -182,6 +182,8 @@ int run(const QStringList &arguments)
                                         : fail(Error::invalid(QStringLiteral("unknown command \"%1\"; run `sluicectl help`").arg(group)));
     if (result)
         return 0;
+    if (result.error().message.isEmpty())
+        return 1;   // a "no" answer (quietNo()): the command said everything on stdout
     err << "sluicectl: error: " << result.error().message << '\n';
     return result.error().isUserError() ? 1 : 2;
 }

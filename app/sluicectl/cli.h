@@ -46,6 +46,11 @@ private:
 
 using CommandResult = Result<void>;
 
+// What a command that asks a question returns for "no" (`secrets check` of a key that is not set): exit
+// code 1, as `secret-tool lookup` and `git config --get` give, with nothing more on stderr — the answer
+// itself is already on stdout.
+[[nodiscard]] inline std::unexpected<Error> quietNo() { return fail(Error::notFound({})); }
+
 // One function per command group, each in its own commands_<group>.cpp.
 CommandResult runDb(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runOrg(Context &ctx, const QString &verb, const QStringList &words);

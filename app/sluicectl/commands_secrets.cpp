@@ -78,6 +78,8 @@ CommandResult runSecrets(Context &ctx, const QString &verb, const QStringList &w
         if (!set)
             return fail(set.error());
         printState(ctx, *key, *set, *set ? QStringLiteral("%1 is set.").arg(*key) : QStringLiteral("%1 is not set.").arg(*key));
+        if (!*set)
+            return quietNo();   // scripts test it: `if sluicectl secrets check KEY; then ...`
         return {};
     }
     if (verb == QLatin1String("delete")) {

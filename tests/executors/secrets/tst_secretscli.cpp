@@ -130,10 +130,15 @@ void TstSecretsCli::setCheckDelete()
     QCOMPARE(del.exitCode, 0);
     QVERIFY2(del.out.contains(QStringLiteral("Deleted")), qPrintable(del.out));
 
+    // Not set: exit 1 (scripts test it, as with `secret-tool lookup`), the answer on stdout, nothing on stderr.
     check = runCtl({QStringLiteral("secrets"), QStringLiteral("check"), key, QStringLiteral("--json")}, {});
-    QCOMPARE(check.exitCode, 0);
+    QCOMPARE(check.exitCode, 1);
     json = QJsonDocument::fromJson(check.out.toUtf8()).object();
     QCOMPARE(json.value(QStringLiteral("set")).toBool(true), false);
+    QCOMPARE(check.err, QString());
+    check = runCtl({QStringLiteral("secrets"), QStringLiteral("check"), key}, {});
+    QCOMPARE(check.exitCode, 1);
+    QCOMPARE(check.out.trimmed(), key + QStringLiteral(" is not set."));
 
     const Run again = runCtl({QStringLiteral("secrets"), QStringLiteral("delete"), key}, {});
     QCOMPARE(again.exitCode, 0);
