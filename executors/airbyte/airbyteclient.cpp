@@ -24,7 +24,8 @@ struct AirbyteClient::Reply {
     bool timedOut = false;
 
     [[nodiscard]] bool ok() const { return status >= 200 && status < 300; }
-    [[nodiscard]] bool retryable() const { return status == 0 || status >= 500; }
+    // Worth another try: no reply, a server error, or a server that asks to be tried later (408, 429).
+    [[nodiscard]] bool retryable() const { return status == 0 || status >= 500 || status == 408 || status == 429; }
 };
 
 std::optional<AirbyteAuth::Kind> AirbyteAuth::kindFromString(const QString &s)
@@ -243,9 +244,11 @@ Error AirbyteClient::errorFor(const QString &endpoint, const Reply &reply) const
     case 409: return Error::conflict(text);
     case 401:
     case 403: return Error::invalid(text + QStringLiteral(" — check the server's auth settings and credentials"));
-    case 400:
-    case 422: return Error::invalid(text);
-    default: return Error::internal(text);
+    case 408:   // request timeout and too many requests: the server asks to be tried again later
+    case 429: return Error::internal(text);
+    default:
+        // Any other 4xx says the request itself is wrong; 5xx (and anything odder) that the server failed.
+        return reply.status >= 400 && reply.status < 500 ? Error::invalid(text) : Error::internal(text);
     }
 }
 

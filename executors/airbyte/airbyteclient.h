@@ -46,13 +46,13 @@ struct AirbyteClientOptions {
 // - Every endpoint is POST with a JSON body under <url><apiPath>/..., except GET .../health.
 // - Only the fields the API requires (and a few well-known optional ones) are sent; unknown response
 //   fields are ignored and optional ones may be missing.
-// - Each request has the transfer timeout. Network errors (refused, reset, timed out) and 5xx replies
-//   are retried up to maxAttempts with exponential backoff; 4xx replies are not retried.
+// - Each request has the transfer timeout. Network errors (refused, reset, timed out), 5xx, 408 and
+//   429 replies are retried up to maxAttempts with exponential backoff; other 4xx replies are not.
 // - ClientCredentials: a token is fetched with POST applications/token before the first call and
 //   again once when a call answers 401, after which the call is repeated once.
-// - Error kinds: NotFound (404), Conflict (409, e.g. a sync already running), Invalid (400, 401,
-//   403, 422: the request or the credentials are wrong), Internal (server down, timeouts, 5xx,
-//   replies that are not the expected JSON).
+// - Error kinds: NotFound (404), Conflict (409, e.g. a sync already running), Invalid (every other
+//   4xx but 408 and 429: the request or the credentials are wrong), Internal (server down, timeouts,
+//   5xx, 408, 429, replies that are not the expected JSON).
 // - The password, client secret and tokens never appear in an Error message or a log line.
 // - The client may be destroyed only when no call is suspended.
 class AirbyteClient : public QObject

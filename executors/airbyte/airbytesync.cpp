@@ -104,6 +104,7 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
     auto connection = co_await m_client->connection(m_connectionId);
     if (!connection) {
         result.errorText = connection.error().message;
+        result.failedBecause = connection.error().kind;
         co_return result;
     }
     if (connection->status != QLatin1String("active")) {
@@ -127,6 +128,7 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
         auto list = co_await m_client->jobs(m_connectionId, syncTypes, 20);
         if (!list) {
             result.errorText = started.error().message + QStringLiteral("; and the running job could not be found: ") + list.error().message;
+            result.failedBecause = list.error().kind;
             co_return result;
         }
         const AirbyteJob *newest = nullptr;
@@ -142,6 +144,7 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
         result.attached = true;
     } else {
         result.errorText = started.error().message;
+        result.failedBecause = started.error().kind;
         co_return result;
     }
 

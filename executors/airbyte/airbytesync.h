@@ -1,6 +1,7 @@
 #pragma once
 
 #include "airbytetypes.h"
+#include "core/error.h"
 #include "process/outcome.h"
 
 #include <QCoro/QCoroTask>
@@ -26,6 +27,9 @@ struct AirbyteSyncResult {
     qint64 recordsSynced = 0;
     qint64 bytesSynced = 0;
     QString errorText;            // why, for every outcome but Success
+    // Before a job ran: the kind of the refusal (Invalid: inactive connection or a 4xx; NotFound;
+    // Internal: the server could not be reached, timed out, or answered 5xx, 408 or 429).
+    Error::Kind failedBecause = Error::Kind::Invalid;
 };
 
 // One Airbyte sync, start to end: check the connection is active, POST connections/sync, and poll

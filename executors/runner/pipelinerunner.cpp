@@ -30,13 +30,14 @@ namespace {
 
 bool isSync(const TaskRunRecord &t) { return t.slug == QLatin1String("airbyte-sync"); }
 
-TaskOutcome failedOutcome(const QString &kind, const QString &detail)
+TaskOutcome failedOutcome(const QString &kind, const QString &detail, RetryAdvice retry = {})
 {
     TaskOutcome o;
     o.outcome = Outcome::FailedToStart;
     o.result.status = QStringLiteral("failed");
     o.result.errorKind = kind;
     o.result.errorDetail = detail;
+    o.retry = std::move(retry);
     return o;
 }
 
@@ -316,7 +317,7 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
         auto launch = co_await prepare(task, attempt, rule);
         if (!launch) {
             writer.note(m_scrubber.scrub(launch.error().message), true);
-            outcome = failedOutcome(QStringLiteral("setup"), m_scrubber.scrub(launch.error().message));
+            outcome = failedOutcome(QStringLiteral("setup"), m_scrubber.scrub(launch.error().message), adviseAfterSetup(launch.error()));
         } else {
             TaskExecution exec(std::move(*launch));
             m_current = &exec;
@@ -330,6 +331,20 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
             m_current = nullptr;
         }
         outcome.result.errorDetail = m_scrubber.scrub(outcome.result.errorDetail);
+        // Another attempt only for what may pass on its own; the log says which, and why.
+        const bool failed = outcome.result.status == QLatin1String("failed");
+        const bool retryLeft = failed && attempt <= rule.retries && !m_cancelRequested && !m_leaseLost;
+        const bool retrying = retryLeft && outcome.retry.mayPass;
+        const qint64 delay = retrying ? rule.delayMs(attempt, m_options.jitter()) : 0;
+        if (retrying) {
+            writer.note(QStringLiteral("Sluice: %1, which may pass on its own: trying again in %2 s (attempt %3 of %4)")
+                            .arg(outcome.retry.reason).arg(double(delay) / 1000.0).arg(attempt + 1).arg(rule.retries + 1));
+        } else if (retryLeft) {
+            const QString why = QStringLiteral("not tried again: %1, and another attempt would fail the same way; fix that and run it again")
+                                    .arg(outcome.retry.reason);
+            writer.note(QStringLiteral("Sluice: ") + why, true);
+            outcome.result.summary.insert(QStringLiteral("not_retried"), why);
+        }
         co_await writer.finish();
         if (m_leaseLost)
             co_return outcome;
@@ -344,9 +359,8 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
             co_return outcome;
         Q_EMIT taskFinished(m_runId, taskRunId, outcome.result.status);
 
-        if (outcome.result.status != QLatin1String("failed") || attempt > rule.retries || m_cancelRequested)
+        if (!retrying || m_cancelRequested)
             co_return outcome;
-        const qint64 delay = rule.delayMs(attempt, m_options.jitter());
         auto next = co_await persistId([&] { return m_runs.addAttempt(taskRunId, m_runId, m_fence); });
         if (!next)
             co_return outcome;

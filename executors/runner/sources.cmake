@@ -5,6 +5,7 @@ target_sources(sluice_executors PRIVATE
     runner/leasekeeper.cpp runner/leasekeeper.h
     runner/logwriter.cpp runner/logwriter.h
     runner/pipelinerunner.cpp runner/pipelinerunner.h
+    runner/retryadvice.cpp runner/retryadvice.h
     runner/runrequest.cpp runner/runrequest.h
     runner/runservice.cpp runner/runservice.h
     runner/sleep.cpp runner/sleep.h

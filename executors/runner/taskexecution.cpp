@@ -148,6 +148,7 @@ void TaskExecution::finish(TaskOutcome outcome)
         outcome.result.status = QStringLiteral("failed");
         outcome.result.errorKind = QStringLiteral("timeout");
         outcome.result.errorDetail = QStringLiteral("stopped after its time limit of %1 s").arg(double(m_launch.timeout.count()) / 1000.0);
+        outcome.retry = RetryAdvice::transient(QStringLiteral("it ran out of time"));
     }
     Q_EMIT finished(outcome);
 }
@@ -161,6 +162,7 @@ TaskOutcome TaskExecution::fromProcess(const ProcessResult &r)
         o.result.exitCode = r.exitCode;
     o.result.errorKind = errorKindOf(r.outcome);
     o.result.errorDetail = firstLine(r.errorText);
+    o.retry = adviseAfter(r);
     return o;
 }
 
@@ -199,6 +201,7 @@ TaskOutcome TaskExecution::fromDbt(const DbtResult &r)
         o.result.summary.insert(QStringLiteral("run_results_note"), r.runResultsNote);
     for (const DbtNodeResult &n : r.nodes)
         o.nodes.append(DbtNodeRecord{n.uniqueId, n.status, n.executionTime, n.message, n.failures});
+    o.retry = adviseAfter(r);
     return o;
 }
 
@@ -209,6 +212,7 @@ TaskOutcome TaskExecution::fromGit(const GitJobResult &r)
     o.result.status = statusOf(r.outcome);
     o.result.errorKind = r.outcome == Outcome::Failed ? QStringLiteral("git") : errorKindOf(r.outcome);
     o.result.errorDetail = firstLine(r.errorText);
+    o.retry = adviseAfter(r);
     o.result.summary = QJsonObject{{QStringLiteral("old_commit"), r.before.sha},
                                    {QStringLiteral("new_commit"), r.after.sha},
                                    {QStringLiteral("cloned"), r.cloned},
@@ -228,6 +232,7 @@ TaskOutcome TaskExecution::fromAirbyte(const AirbyteSyncResult &r)
     o.result.status = statusOf(r.outcome);
     o.result.errorKind = r.outcome == Outcome::Failed ? QStringLiteral("airbyte") : errorKindOf(r.outcome);
     o.result.errorDetail = firstLine(r.errorText);
+    o.retry = adviseAfter(r);
     o.result.summary = QJsonObject{{QStringLiteral("job_id"), r.jobId},
                                    {QStringLiteral("job_status"), r.jobStatus},
                                    {QStringLiteral("attached"), r.attached},

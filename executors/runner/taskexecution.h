@@ -5,6 +5,7 @@
 #include "dbt/dbtoperation.h"
 #include "git/gitjob.h"
 #include "process/processjob.h"
+#include "retryadvice.h"
 #include "store/runstore.h"
 
 #include <QJsonObject>
@@ -41,6 +42,7 @@ struct TaskOutcome
     Outcome outcome = Outcome::FailedToStart;
     TaskRunResult result;                   // status successful|warning|failed|cancelled, exit code, summary, error
     QList<DbtNodeRecord> nodes;             // dbt's per-node results, if any
+    RetryAdvice retry;                      // for a failure: whether another attempt may pass
 };
 
 // Runs one TaskLaunch. Contract (a job object like its executors):

@@ -267,6 +267,42 @@ private Q_SLOTS:
         }
     }
 
+    void statusKinds_data()
+    {
+        // A 4xx says the request is wrong: not retried, Invalid (404: NotFound, 409: Conflict) — but 408
+        // and 429 ask to be tried later, as 5xx: retried, Internal (what a task retry may wait out).
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("requests");
+        QTest::newRow("400") << 400 << int(Error::Kind::Invalid) << 1;
+        QTest::newRow("404") << 404 << int(Error::Kind::NotFound) << 1;
+        QTest::newRow("405") << 405 << int(Error::Kind::Invalid) << 1;
+        QTest::newRow("408") << 408 << int(Error::Kind::Internal) << 3;
+        QTest::newRow("410") << 410 << int(Error::Kind::Invalid) << 1;
+        QTest::newRow("429") << 429 << int(Error::Kind::Internal) << 3;
+        QTest::newRow("503") << 503 << int(Error::Kind::Internal) << 3;
+    }
+
+    void statusKinds()
+    {
+        QFETCH(int, status);
+        QFETCH(int, kind);
+        QFETCH(int, requests);
+        World w = makeWorld();
+        AirbyteDouble::Fault f;
+        f.kind = AirbyteDouble::Fault::Kind::HttpError;
+        f.endpoint = QStringLiteral("connections/get");
+        f.count = -1;
+        f.status = status;
+        w.server->addFault(f);
+        AirbyteClient client(fastOptions(w.server->url()));
+        auto result = QCoro::waitFor(client.connection(w.connection));
+        QVERIFY(!result);
+        QCOMPARE(int(result.error().kind), kind);
+        QVERIFY2(result.error().message.contains(QStringLiteral("HTTP %1").arg(status)), qPrintable(why(result)));
+        QTRY_COMPARE(w.server->count(QStringLiteral("connections/get")), requests);
+    }
+
     void serverDown()
     {
         QTcpServer probe;

@@ -411,7 +411,12 @@ private Q_SLOTS:
             QCOMPARE(t.status, QStringLiteral("failed"));
             const QStringList log = logTexts(t.id);             // each attempt has its own log
             QCOMPARE(log.count(QStringLiteral("trying")), 1);
-            QCOMPARE(log.size(), i == 0 ? 1 : 2);                // attempts after the first say which they are
+            // Attempts after the first say which they are; each failed attempt with a retry left says it is tried again.
+            const bool retried = i < delays.size();
+            QCOMPARE(log.size(), 1 + (i > 0 ? 1 : 0) + (retried ? 1 : 0));
+            if (retried)
+                QVERIFY2(log.last().startsWith(QStringLiteral("Sluice: the command exited with code 1, which may pass on its own: trying again in")),
+                         qPrintable(log.last()));
         }
         QCOMPARE(rec.tasks.last().status, QStringLiteral("skipped"));
         QCOMPARE(started.size(), delays.size() + 1);
@@ -433,6 +438,60 @@ private Q_SLOTS:
         QCOMPARE(rec.tasks.at(0).status, QStringLiteral("failed"));
         QCOMPARE(rec.tasks.at(1).status, QStringLiteral("successful"));
         QCOMPARE(rec.tasks.at(1).attempt, 2);
+    }
+
+    void onlyWhatMayPassIsRetried_data()
+    {
+        // A failure caused by the setup fails the same way every time: not retried, whatever the policy.
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("attempts");
+        QTest::addColumn<QString>("because");
+        QTest::newRow("no Airbyte server") << QStringLiteral("airbyte") << 1 << QStringLiteral("the task's setup is missing or wrong");
+        QTest::newRow("missing executable") << QStringLiteral("missing") << 1 << QStringLiteral("the command could not be started");
+        QTest::newRow("dbt SQL error") << QStringLiteral("broken_sql") << 1 << QStringLiteral("the project's models or tests failed");
+        QTest::newRow("dbt Jinja error") << QStringLiteral("broken_jinja") << 1 << QStringLiteral("dbt could not run the project");
+        // What may pass on its own is tried again.
+        QTest::newRow("dbt cannot reach the warehouse") << QStringLiteral("bad_conn") << 2 << QStringLiteral("dbt could not reach the warehouse");
+        QTest::newRow("command exits 1") << QStringLiteral("exit") << 2 << QStringLiteral("the command exited with code 1");
+    }
+
+    void onlyWhatMayPassIsRetried()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, attempts);
+        QFETCH(QString, because);
+        OrgTask t;
+        if (kind == QLatin1String("airbyte")) {
+            t = task(QStringLiteral("airbyte-sync"), QStringLiteral("00000000-0000-4000-8000-000000000001"));
+        } else if (kind == QLatin1String("missing")) {
+            t = shellTask(QStringLiteral("/nonexistent/sluice-no-such-command --flag"));
+        } else if (kind == QLatin1String("exit")) {
+            t = shellTask(QStringLiteral("sh -c 'echo no; exit 1'"));
+        } else {
+            setUpDbt(kind);
+            t = task(QStringLiteral("dbt-run"));
+        }
+        QVERIFY(!t.uuid.isEmpty());
+        const Pipeline p = pipeline({t}, false, QStringLiteral(R"({"default": {"retries": 2, "delays_s": [1]}})"));
+        const qint64 runId = queue(p);
+        PipelineRunner runner(*m_db, runId, options());
+        const auto r = runToEnd(runner);
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(*r, QStringLiteral("failed"));
+        const RunRecord rec = record(runId);
+        QCOMPARE(int(rec.tasks.size()), attempts == 1 ? 1 : 3);   // retried: every attempt of the policy is made
+        const QStringList firstLog = logTexts(rec.tasks.first().id);
+        if (attempts == 1) {
+            QCOMPARE(m_delays, QList<qint64>{});
+            const QString note = QStringLiteral("Sluice: not tried again: %1").arg(because);
+            QVERIFY2(firstLog.last().startsWith(note), qPrintable(firstLog.join(QLatin1Char('\n'))));
+            verifyMentions(firstLog.last(), {QStringLiteral("fix that and run it again")});
+            verifyMentions(rec.tasks.first().summary.value(QStringLiteral("not_retried")).toString(), {because});
+        } else {
+            QCOMPARE(m_delays, (QList<qint64>{1000, 1000}));
+            QVERIFY2(firstLog.last().startsWith(QStringLiteral("Sluice: %1").arg(because)), qPrintable(firstLog.join(QLatin1Char('\n'))));
+            QVERIFY(!rec.tasks.first().summary.contains(QStringLiteral("not_retried")));
+        }
     }
 
     // Shell tasks see the run's context in their environment: run uuid, trigger, slot, pipeline, seq and
@@ -459,7 +518,9 @@ private Q_SLOTS:
         QVERIFY(!rec.run.uuid.isEmpty());
         QCOMPARE(rec.tasks.size(), 3);
         const QString context = QStringLiteral("scheduled|2026-03-29T01:00:00Z|%1").arg(p.name);
-        QCOMPARE(logTexts(rec.tasks.at(1).id), (QStringList{QStringLiteral("%1 1 1").arg(rec.run.uuid), context}));
+        QCOMPARE(logTexts(rec.tasks.at(1).id), (QStringList{QStringLiteral("%1 1 1").arg(rec.run.uuid), context,
+                                                             QStringLiteral("Sluice: the command exited with code 1, which may pass on its own: "
+                                                                            "trying again in 0 s (attempt 2 of 2)")}));
         QCOMPARE(rec.tasks.at(2).attempt, 2);
         QCOMPARE(logTexts(rec.tasks.at(2).id),
                  (QStringList{QStringLiteral("Sluice: attempt 2 of 2"), QStringLiteral("%1 1 2").arg(rec.run.uuid), context}));
