@@ -8,7 +8,7 @@
 #include "dbt/dbtartifacts.h"
 #include "dbt/dbtoperation.h"
 #include "dbt/profileswriter.h"
-#include "runner/dbtsetup.h"
+#include "runner/orgsetup.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
 #include "store/warehousestore.h"
@@ -71,43 +71,17 @@ CommandResult execDbt(Context &ctx, const QStringList &words)
     if (!opened)
         return fail(opened.error());
     auto [db, org] = *opened;
-    auto ws = WorkspaceStore(*db, ctx.actor()).get(org.id);
-    if (!ws)
-        return fail(ws.error());
-    auto warehouse = WarehouseStore(*db, ctx.actor()).get(org.id);
-    if (!warehouse)
-        return fail(warehouse.error());
-
-    const QString key = SecretStore::warehouseKey(slug);
-    QString secret;
-    if (warehouseNeedsSecret(*warehouse)) {
-        auto stored = QCoro::waitFor(SecretStore().get(key));
-        if (!stored)
-            return fail(stored.error());
-        if (!stored->has_value())
-            return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
-        secret = **stored;
-    }
-
     QTemporaryDir privateDir; // 0700; removed with the profile when the command ends
     if (!privateDir.isValid())
         return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(privateDir.errorString())));
-    const ProfileRequest request = dbtProfileRequest(*ws, *warehouse, secret);
-    auto profile = writeProfiles(privateDir.filePath(QStringLiteral("profiles")), request);
-    if (!profile) {
-        Error e = profile.error();
-        e.message.replace(QStringLiteral("org/SLUG/warehouse"), key).replace(QStringLiteral("--setting"), QStringLiteral("--org %1 --setting").arg(slug));
-        return fail(e);
-    }
-
-    SecretScrubber scrubber;
-    for (const QString &s : std::as_const(profile->secretValues))
-        scrubber.add(s);
-
-    auto prepared = dbtSpecFor(*ws, request, *profile, args->positionals(), slug);
+    auto prepared = QCoro::waitFor(prepareDbt(*db, ctx.actor(), org, args->positionals(), privateDir.filePath(QStringLiteral("profiles")),
+                                              keychainSecrets()));
     if (!prepared)
         return fail(prepared.error());
-    const DbtSpec spec = *prepared;
+    SecretScrubber scrubber;
+    for (const QString &s : std::as_const(prepared->secretValues))
+        scrubber.add(s);
+    const DbtSpec spec = prepared->spec;
 
     // Live output: dbt's lines on stdout, or (with --json, where stdout carries one JSON object) a
     // progress line per node on stderr.

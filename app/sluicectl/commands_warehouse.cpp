@@ -2,6 +2,8 @@
 //
 // Only the warehouse type and its non-secret settings are stored here; the secret part (password,
 // service-account JSON, token) goes into the keychain with `sluicectl secrets set org/SLUG/warehouse`.
+// `--no-secret` says the warehouse is reached without one (trust or peer authentication, a password in
+// ~/.pgpass or PGPASSWORD): dbt then runs without asking the keychain. `--secret` undoes that.
 #include "cli.h"
 
 #include "secrets/secretstore.h"
@@ -28,11 +30,15 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
 {
     const QString command = QStringLiteral("warehouse ") + verb;
     if (verb == QLatin1String("set")) {
-        auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("type"), QStringLiteral("setting")}, {}}, command);
+        auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("type"), QStringLiteral("setting")},
+                                        {QStringLiteral("no-secret"), QStringLiteral("secret")}}, command);
         if (!args)
             return fail(args.error());
         if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]...")));
+            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... "
+                                                      "[--no-secret | --secret]")));
+        if (args->has(QStringLiteral("no-secret")) && args->has(QStringLiteral("secret")))
+            return fail(Error::invalid(QStringLiteral("--no-secret and --secret contradict each other; give one")));
         const QString slug = args->value(QStringLiteral("org"));
         auto opened = ctx.openOrg(slug);
         if (!opened)
@@ -66,14 +72,25 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
             else
                 w.settings.insert(key, value);
         }
+        if (args->has(QStringLiteral("no-secret")))
+            w.usesSecret = false;
+        else if (args->has(QStringLiteral("secret")))
+            w.usesSecret = true;
         auto saved = store.set(org.id, w);
         if (!saved)
             return fail(saved.error());
-        if (ctx.json())
+        if (ctx.json()) {
             ctx.print(toJson(*saved));
-        else
-            ctx.out() << "Warehouse of " << slug << ": " << saved->type << " (" << settingsText(saved->settings) << ").\n"
-                      << "Store its secret with `sluicectl secrets set " << SecretStore::warehouseKey(slug) << "` (read from stdin).\n";
+        } else {
+            ctx.out() << "Warehouse of " << slug << ": " << saved->type << " (" << settingsText(saved->settings) << ").\n";
+            if (saved->type == QLatin1String("duckdb"))
+                ctx.out() << "A duckdb file needs no secret.\n";
+            else if (!saved->usesSecret)
+                ctx.out() << "dbt reaches it without a secret (trust or peer authentication, ~/.pgpass or PGPASSWORD).\n";
+            else
+                ctx.out() << "Store its secret with `sluicectl secrets set " << SecretStore::warehouseKey(slug) << "` (read from stdin), "
+                          << "or say it needs none with --no-secret.\n";
+        }
         return {};
     }
     if (verb == QLatin1String("show")) {
@@ -95,7 +112,11 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
         } else {
             ctx.out() << "type:      " << w->type << '\n'
                       << "settings:  " << settingsText(w->settings) << '\n'
-                      << "secret:    in the keychain under " << SecretStore::warehouseKey(slug) << '\n';
+                      << "secret:    "
+                      << (w->type == QLatin1String("duckdb") ? QStringLiteral("none (a duckdb file)")
+                          : w->usesSecret ? QStringLiteral("in the keychain under %1").arg(SecretStore::warehouseKey(slug))
+                                          : QStringLiteral("none (trust or peer authentication, ~/.pgpass or PGPASSWORD)"))
+                      << '\n';
         }
         return {};
     }

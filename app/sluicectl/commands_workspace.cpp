@@ -4,6 +4,8 @@
 // handed to libgit2 only through its credentials callback: never in the URL, argv or .git/config.
 #include "cli.h"
 
+#include "runner/orgsetup.h"
+
 #include "git/gitjob.h"
 #include "git/gitworkspace.h"
 #include "secrets/secretstore.h"
@@ -25,33 +27,6 @@ namespace {
 QString defaultCheckoutPath(const QString &slug)
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/workspaces/") + slug;
-}
-
-QString tokenHint(const QString &slug)
-{
-    return QStringLiteral("update it with `sluicectl secrets set %1`").arg(SecretStore::gitTokenKey(slug));
-}
-
-// The token provider for a transfer. For HTTP(S) URLs the keychain is read now, on this thread
-// (QtKeychain needs its event loop); the provider then answers libgit2 on the job's worker thread.
-// A missing token is not an error until the server asks for one (public repositories need none).
-GitTokenProvider tokenProvider(const QString &slug, const QString &url)
-{
-    if (!QUrl(url).scheme().startsWith(QLatin1String("http")))
-        return {};
-    const QString key = SecretStore::gitTokenKey(slug);
-    auto stored = QCoro::waitFor(SecretStore().get(key));
-    if (!stored) {
-        const Error e = stored.error();
-        return [e]() -> Result<QString> { return fail(e); };
-    }
-    if (!stored->has_value()) {
-        const QString message = QStringLiteral("authentication failed: the git server asks for a token and none is set; "
-                                               "store one with `sluicectl secrets set %1`").arg(key);
-        return [message]() -> Result<QString> { return fail(Error::notFound(message)); };
-    }
-    const QString token = **stored;
-    return [token]() -> Result<QString> { return token; };
 }
 
 void printProgress(const GitProgress &p, int *lastPercent, GitProgress::Phase *lastPhase)
@@ -100,8 +75,11 @@ CommandResult transfer(Context &ctx, const QString &slug, GitJobSpec::Operation 
     spec.url = ws->gitUrl;
     spec.branch = ws->branch;
     spec.path = ws->checkoutPath.isEmpty() ? defaultCheckoutPath(slug) : ws->checkoutPath;
-    spec.token = tokenProvider(slug, ws->gitUrl);
-    spec.tokenHint = tokenHint(slug);
+    auto token = QCoro::waitFor(gitTokenFor(slug, ws->gitUrl, keychainSecrets()));
+    if (!token)
+        return fail(token.error());
+    spec.token = token->provider;
+    spec.tokenHint = gitTokenHint(slug);
     if (op == GitJobSpec::Operation::Clone && QDir(spec.path).exists(QStringLiteral(".git")))
         return fail(Error::conflict(QStringLiteral("%1 already holds a checkout; use `sluicectl workspace pull --org %2`").arg(spec.path, slug)));
     if (!QDir().mkpath(QFileInfo(spec.path).absolutePath()))

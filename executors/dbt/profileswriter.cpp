@@ -165,7 +165,9 @@ Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequ
             if (text.isEmpty() && (key == QLatin1String("schema") || key == QLatin1String("dataset")))
                 text = request.defaultSchema;
             if (text.isEmpty() && s.fallback)
-                text = QString::fromLatin1(s.fallback);
+                text = type == QLatin1String("bigquery") && key == QLatin1String("method") && request.withoutSecret
+                    ? QStringLiteral("oauth")   // no key file: the machine's application-default credentials
+                    : QString::fromLatin1(s.fallback);
             if (text.isEmpty()) {
                 if (s.required)
                     return fail(Error::invalid(QStringLiteral("the %1 warehouse has no \"%2\" setting; add it with `sluicectl warehouse set --setting %2=VALUE`")
@@ -200,7 +202,12 @@ Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequ
             }
         }
 
-        if (adapter->secretKey) {
+        if (adapter->secretKey && request.withoutSecret) {
+            // The profile's secret field stays (dbt-postgres requires it), empty: libpq then falls back to
+            // PGPASSWORD, ~/.pgpass, trust or peer. BigQuery without a key file: application-default credentials.
+            if (type != QLatin1String("bigquery"))
+                y << YAML::Key << adapter->secretKey << YAML::Value << YAML::DoubleQuoted << "";
+        } else if (adapter->secretKey) {
             const QString secretName = QStringLiteral("the %1 warehouse's %2").arg(type, QString::fromLatin1(adapter->secretWord));
             if (request.secret.isEmpty())
                 return fail(Error::invalid(QStringLiteral("%1 is not set; store it with `sluicectl secrets set org/SLUG/warehouse`").arg(secretName)));

@@ -20,6 +20,10 @@ struct ProfileRequest {
     //   postgres, redshift, snowflake: the password; databricks: the access token;
     //   bigquery: the service-account key file's JSON text; duckdb: none (ignored).
     QString secret;
+    // The warehouse is reached without a secret (the user said so): the adapter's secret field is written
+    // empty — libpq then uses trust, peer, ~/.pgpass or PGPASSWORD — and BigQuery authenticates with the
+    // machine's application-default credentials (method oauth) instead of a key file.
+    bool withoutSecret = false;
     QString defaultSchema;    // used when settings have no schema/dataset
 };
 

@@ -3,7 +3,7 @@
 #include "airbyte/airbyteclient.h"
 #include "airbyte/airbyteserverstore.h"
 #include "catalog/taskcatalog.h"
-#include "dbtsetup.h"
+#include "orgsetup.h"
 #include "keychainmemo.h"
 #include "domain/retrypolicy.h"
 #include "leasekeeper.h"
@@ -399,7 +399,7 @@ QCoro::Task<Result<std::optional<QString>>> PipelineRunner::secret(const QString
     if (!value) {
         if (SecretStore::isUnavailable(value.error()) && m_options.unavailableKeychainRecheck.count() > 0)
             (void)KeychainMemo::markUnavailable();
-        co_return fail(Error{value.error().kind, QStringLiteral("cannot read %1 from the keychain: %2").arg(key, value.error().message)});
+        co_return fail(value.error());
     }
     KeychainMemo::markAvailable();
     if (m_secretsSkipped) {
@@ -411,6 +411,11 @@ QCoro::Task<Result<std::optional<QString>>> PipelineRunner::secret(const QString
         co_return std::optional<QString>{};
     m_scrubber.add(**value);
     co_return std::optional<QString>{**value};
+}
+
+SecretLookup PipelineRunner::secretLookup()
+{
+    return [this](const QString &key) { return secret(key); };
 }
 
 QCoro::Task<void> PipelineRunner::loadSecrets()
@@ -460,7 +465,7 @@ QCoro::Task<Result<PipelineRunner::ClientRef>> PipelineRunner::airbyteClient()
     options.auth.user = server->user;
     if (server->authKind != AirbyteAuth::Kind::None) {
         const QString key = SecretStore::airbyteKey(server->name);
-        auto value = co_await secret(key);
+        auto value = co_await readSecret(secretLookup(), key);
         if (!value)
             co_return fail(value.error());
         if (!*value)
@@ -518,39 +523,20 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         co_return launch;
     }
     case TaskType::Dbt: {
-        auto ws = WorkspaceStore(m_db, m_options.actor).get(m_orgId);
-        if (!ws)
-            co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(m_orgSlug)));
-        auto warehouse = WarehouseStore(m_db, m_options.actor).get(m_orgId);
-        if (!warehouse)
-            co_return fail(Error::notFound(QStringLiteral("org %1 has no warehouse; set it with `sluicectl warehouse set --org %1`").arg(m_orgSlug)));
-        QString secretValue;
-        if (warehouseNeedsSecret(*warehouse)) {
-            const QString key = SecretStore::warehouseKey(m_orgSlug);
-            auto value = co_await secret(key);
-            if (!value)
-                co_return fail(value.error());
-            if (!*value)
-                co_return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`").arg(key)));
-            secretValue = **value;
-            m_scrubber.add(secretValue);
-        }
         if (!m_privateDir) {
             m_privateDir = std::make_unique<QTemporaryDir>();
             if (!m_privateDir->isValid())
                 co_return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(m_privateDir->errorString())));
         }
-        const ProfileRequest request = dbtProfileRequest(*ws, *warehouse, secretValue);
-        auto profile = writeProfiles(m_privateDir->filePath(QStringLiteral("profiles")), request);
-        if (!profile)
-            co_return fail(profile.error());
-        for (const QString &s : std::as_const(profile->secretValues))
+        const Org org{m_orgId, m_orgSlug, {}, {}, 0, 0};
+        auto prepared = co_await prepareDbt(m_db, m_options.actor, org, dbtTaskArguments(*catalog, orgTask->parameters),
+                                            m_privateDir->filePath(QStringLiteral("profiles")), secretLookup());
+        if (!prepared)
+            co_return fail(prepared.error());
+        for (const QString &s : std::as_const(prepared->secretValues))
             m_scrubber.add(s);
-        auto spec = dbtSpecFor(*ws, request, *profile, dbtTaskArguments(*catalog, orgTask->parameters), m_orgSlug);
-        if (!spec)
-            co_return fail(spec.error());
         launch.kind = TaskLaunch::Kind::Dbt;
-        launch.dbt = *spec;
+        launch.dbt = prepared->spec;
         launch.dbt.environment.insert(runEnvironment(task, attempt));
         launch.dbt.killGrace = m_options.killGrace;
         co_return launch;
@@ -559,26 +545,16 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         auto ws = WorkspaceStore(m_db, m_options.actor).get(m_orgId);
         if (!ws)
             co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(m_orgSlug)));
-        const QString key = SecretStore::gitTokenKey(m_orgSlug);
-        // Not a conditional expression around co_await: g++ 12 miscompiles that (see notifier.cpp).
-        std::optional<QString> token;
-        if (ws->gitUrl.startsWith(QLatin1String("https:"), Qt::CaseInsensitive)) {
-            auto stored = co_await secret(key);
-            if (!stored)
-                co_return fail(stored.error());
-            token = *stored;
-        }
+        auto token = co_await gitTokenFor(m_orgSlug, ws->gitUrl, secretLookup());
+        if (!token)
+            co_return fail(token.error());
         launch.kind = TaskLaunch::Kind::Git;
         launch.git.operation = orgTask->slug == QLatin1String("git-clone") ? GitJobSpec::Operation::Clone : GitJobSpec::Operation::CloneOrPull;
         launch.git.url = ws->gitUrl;
         launch.git.branch = ws->branch;
         launch.git.path = ws->checkoutPath;
-        launch.git.tokenHint = QStringLiteral("store it with `sluicectl secrets set %1`").arg(key);
-        launch.git.token = [token, key]() -> Result<QString> {
-            if (!token)
-                return fail(Error::notFound(QStringLiteral("the git server asks for a token and none is stored; store it with `sluicectl secrets set %1`").arg(key)));
-            return *token;
-        };
+        launch.git.tokenHint = gitTokenHint(m_orgSlug);
+        launch.git.token = token->provider;
         co_return launch;
     }
     case TaskType::Airbyte: {

@@ -3,6 +3,7 @@
 #include "airbyte/airbytesync.h"
 #include "domain/entities.h"
 #include "logwriter.h"
+#include "orgsetup.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
 #include "sleep.h"
@@ -116,9 +117,11 @@ private:
     // The run's org tasks, read once per run (each is configured as it was when its first step ran).
     Result<OrgTask> orgTask(qint64 id);
     QCoro::Task<void> loadSecrets();
-    // A secret of the keychain: std::nullopt when it is not set (or the runner has no keychain), an
-    // error naming the keychain's trouble when the keychain could not be read.
+    // A secret of the keychain (remembered for masking): std::nullopt when it is not set (or the runner
+    // has no keychain), the keychain's error when it could not be read.
     QCoro::Task<Result<std::optional<QString>>> secret(const QString &key);
+    // secret(), for the shared setup of dbt and git (orgsetup.h).
+    SecretLookup secretLookup();
     struct ClientRef { AirbyteClient *client = nullptr; };
     QCoro::Task<Result<ClientRef>> airbyteClient();
     QCoro::Task<void> waitForRetry(qint64 ms);

@@ -1,6 +1,6 @@
 # runner: the pipeline runner (runs, task runs, logs, leases) over the executors.
 target_sources(sluice_executors PRIVATE
-    runner/dbtsetup.cpp runner/dbtsetup.h
+    runner/orgsetup.cpp runner/orgsetup.h
     runner/keychainmemo.cpp runner/keychainmemo.h
     runner/leasekeeper.cpp runner/leasekeeper.h
     runner/logwriter.cpp runner/logwriter.h

@@ -11,7 +11,8 @@ QJsonObject toJson(const Warehouse &w)
 {
     return {{QStringLiteral("type"), w.type},
             {QStringLiteral("settings"), w.settings},
-            {QStringLiteral("airbyte_destination_id"), w.airbyteDestinationId.isEmpty() ? QJsonValue() : QJsonValue(w.airbyteDestinationId)}};
+            {QStringLiteral("airbyte_destination_id"), w.airbyteDestinationId.isEmpty() ? QJsonValue() : QJsonValue(w.airbyteDestinationId)},
+            {QStringLiteral("uses_secret"), w.usesSecret}};
 }
 
 WarehouseStore::WarehouseStore(Database &db, QString actor) : m_db(db), m_audit(db, std::move(actor)) {}
@@ -36,13 +37,13 @@ bool WarehouseStore::isSecretSettingName(const QString &key)
 
 Result<Warehouse> WarehouseStore::get(qint64 orgId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT type, settings, airbyte_destination_id FROM warehouse WHERE org_id = ?"), {orgId});
+    auto q = m_db.exec(QStringLiteral("SELECT type, settings, airbyte_destination_id, uses_secret FROM warehouse WHERE org_id = ?"), {orgId});
     if (!q)
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("the org has no warehouse yet; set one with `sluicectl warehouse set`")));
     return Warehouse{orgId, q->value(0).toString(), QJsonDocument::fromJson(q->value(1).toString().toUtf8()).object(),
-                     q->value(2).toString()};
+                     q->value(2).toString(), q->value(3).toBool()};
 }
 
 Result<Warehouse> WarehouseStore::set(qint64 orgId, const Warehouse &w)
@@ -59,11 +60,12 @@ Result<Warehouse> WarehouseStore::set(qint64 orgId, const Warehouse &w)
         if (!before && before.error().kind != Error::Kind::NotFound)
             return before;
         const QString settings = QString::fromUtf8(QJsonDocument(w.settings).toJson(QJsonDocument::Compact));
-        auto q = m_db.exec(QStringLiteral("INSERT INTO warehouse (org_id, type, settings, airbyte_destination_id, updated_at) "
-                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET type = excluded.type, "
+        auto q = m_db.exec(QStringLiteral("INSERT INTO warehouse (org_id, type, settings, airbyte_destination_id, uses_secret, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET type = excluded.type, "
                                           "settings = excluded.settings, airbyte_destination_id = excluded.airbyte_destination_id, "
-                                          "updated_at = excluded.updated_at"),
-                           {orgId, w.type, settings, w.airbyteDestinationId.isEmpty() ? QVariant() : QVariant(w.airbyteDestinationId), nowMs()});
+                                          "uses_secret = excluded.uses_secret, updated_at = excluded.updated_at"),
+                           {orgId, w.type, settings, w.airbyteDestinationId.isEmpty() ? QVariant() : QVariant(w.airbyteDestinationId),
+                            w.usesSecret, nowMs()});
         if (!q)
             return fail(q.error());
         Warehouse saved = w;

@@ -17,6 +17,9 @@ struct Warehouse
     QString type;                 // postgres | bigquery | snowflake | redshift | duckdb | databricks
     QJsonObject settings;         // host, port, dbname, user, schema, location, project, ...
     QString airbyteDestinationId;
+    // Whether dbt needs the secret from the keychain to reach it. False: the user said it needs none
+    // (trust or peer authentication, a password in ~/.pgpass or PGPASSWORD). Irrelevant for duckdb.
+    bool usesSecret = true;
 };
 
 class WarehouseStore

@@ -126,7 +126,34 @@ private Q_SLOTS:
         const Run r = ctl({QStringLiteral("dbt"), QStringLiteral("exec"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--"), QStringLiteral("run")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QLatin1String("sluicectl secrets set org/acme/warehouse")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("--no-secret")), qPrintable(r.err));   // the other way out, when it needs none
         QVERIFY(!QFile::exists(m_argvFile)); // dbt never ran
+    }
+
+    void execWithoutASecret()
+    {
+        // A local PostgreSQL with trust or peer auth, or ~/.pgpass: the user says the warehouse needs no
+        // secret, and dbt runs without the keychain being asked (none is set here).
+        Run r = ctl({QStringLiteral("warehouse"), QStringLiteral("set"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--no-secret")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QLatin1String("without a secret")), qPrintable(r.out));
+        r = ctl({QStringLiteral("warehouse"), QStringLiteral("show"), QStringLiteral("--org"), QStringLiteral("acme")});
+        QVERIFY2(r.out.contains(QLatin1String("secret:    none")), qPrintable(r.out));
+        r = ctl({QStringLiteral("--json"), QStringLiteral("warehouse"), QStringLiteral("show"), QStringLiteral("--org"), QStringLiteral("acme")});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("uses_secret")).toBool(true), false);
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("exec"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--"), QStringLiteral("run")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("Done. PASS=5 WARN=0 ERROR=0 SKIP=0 TOTAL=5")));
+        QVERIFY(QFile::exists(m_argvFile));
+        QVERIFY(QFile::remove(m_argvFile));
+        // ...and back: the secret is needed again.
+        r = ctl({QStringLiteral("warehouse"), QStringLiteral("set"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--secret")});
+        QCOMPARE(r.exitCode, 0);
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("exec"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--"), QStringLiteral("run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(!QFile::exists(m_argvFile));
+        r = ctl({QStringLiteral("warehouse"), QStringLiteral("set"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--secret"), QStringLiteral("--no-secret")});
+        QCOMPARE(r.exitCode, 1);
     }
 
     void execJsonWarning()

@@ -168,6 +168,54 @@ private Q_SLOTS:
             QCOMPARE(written->secretValues.size(), 2); // private_key, private_key_id
     }
 
+    void withoutASecret_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QJsonObject>("settings");
+        QTest::addColumn<QString>("secretKey");    // written empty; none for bigquery
+        QTest::addColumn<QString>("method");       // bigquery's method
+        QTest::newRow("postgres") << "postgres" << obj(R"({"host": "localhost", "user": "me", "dbname": "jaffle", "schema": "dbt"})") << "password" << QString();
+        QTest::newRow("redshift") << "redshift" << obj(R"({"host": "rs.example", "user": "u", "dbname": "dev", "schema": "s"})") << "password" << QString();
+        QTest::newRow("bigquery") << "bigquery" << obj(R"({"project": "acme-prod", "dataset": "analytics"})") << QString() << "oauth";
+    }
+
+    void withoutASecret()
+    {
+        // The user said the warehouse needs no secret (trust, peer, ~/.pgpass): the profile is complete
+        // without one — the secret field empty, so libpq falls back to PGPASSWORD, ~/.pgpass, trust or peer;
+        // BigQuery with the machine's application-default credentials — and nothing asks for a secret.
+        QFETCH(QString, type);
+        QFETCH(QJsonObject, settings);
+        QFETCH(QString, secretKey);
+        QFETCH(QString, method);
+        QTemporaryDir tmp;
+        ProfileRequest request;
+        request.warehouseType = type;
+        request.settings = settings;
+        request.withoutSecret = true;
+        const auto written = writeProfiles(tmp.filePath(QStringLiteral("p")), request);
+        QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+        QVERIFY(written->secretValues.isEmpty());
+        for (auto it = written->environment.begin(); it != written->environment.end(); ++it)
+            QVERIFY2(!it.key().startsWith(QLatin1String("DBT_ENV_SECRET_")), qPrintable(it.key()));
+        QFile f(written->path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const YAML::Node out = YAML::Load(f.readAll().toStdString())["sluice"]["outputs"]["prod"];
+        if (!secretKey.isEmpty()) {
+            QVERIFY(out[secretKey.toStdString()].IsDefined());
+            QCOMPARE(QString::fromStdString(out[secretKey.toStdString()].as<std::string>()), QString());
+        }
+        if (!method.isEmpty()) {
+            QCOMPARE(QString::fromStdString(out["method"].as<std::string>()), method);
+            QVERIFY(!out["keyfile_json"].IsDefined());
+        }
+        // With a secret expected and none given, the refusal names the fix.
+        request.withoutSecret = false;
+        const auto refused = writeProfiles(tmp.filePath(QStringLiteral("q")), request);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("secrets set")), qPrintable(refused.error().message));
+    }
+
     void rewritesAnExistingFileAndTightensTheDirectory()
     {
         QTemporaryDir tmp;

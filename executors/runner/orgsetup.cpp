@@ -1,0 +1,130 @@
+#include "orgsetup.h"
+
+#include "dbt/profileswriter.h"
+#include "secrets/secretstore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QUrl>
+
+namespace sluice {
+
+SecretLookup keychainSecrets()
+{
+    return [](const QString &key) -> QCoro::Task<Result<std::optional<QString>>> {
+        const SecretStore store;
+        co_return co_await store.get(key);
+    };
+}
+
+QCoro::Task<Result<std::optional<QString>>> readSecret(SecretLookup secrets, QString key)
+{
+    auto value = co_await secrets(key);
+    if (!value)
+        co_return fail(Error{value.error().kind, QStringLiteral("cannot read %1 from the keychain: %2").arg(key, value.error().message)});
+    co_return *value;
+}
+
+QString dbtProjectDir(const DbtWorkspace &ws)
+{
+    return QDir::cleanPath(QDir(ws.checkoutPath).absoluteFilePath(ws.projectDir.isEmpty() ? QStringLiteral(".") : ws.projectDir));
+}
+
+bool warehouseNeedsSecret(const Warehouse &warehouse)
+{
+    return warehouse.type != QLatin1String("duckdb") && warehouse.usesSecret;
+}
+
+QStringList dbtTaskArguments(const CatalogTask &task, const TaskParameters &parameters)
+{
+    QStringList args = task.command.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &flag : parameters.flags)
+        args << QStringLiteral("--") + flag;
+    for (auto it = parameters.options.begin(); it != parameters.options.end(); ++it)
+        args << QStringLiteral("--") + it.key() << it.value();
+    return args;
+}
+
+QCoro::Task<Result<PreparedDbt>> prepareDbt(Database &db, QString actor, Org org, QStringList arguments, QString profilesDir,
+                                            SecretLookup secrets)
+{
+    auto ws = WorkspaceStore(db, actor).get(org.id);
+    if (!ws) {
+        if (ws.error().kind == Error::Kind::NotFound)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(org.slug)));
+        co_return fail(ws.error());
+    }
+    auto warehouse = WarehouseStore(db, actor).get(org.id);
+    if (!warehouse) {
+        if (warehouse.error().kind == Error::Kind::NotFound)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no warehouse; set it with `sluicectl warehouse set --org %1`").arg(org.slug)));
+        co_return fail(warehouse.error());
+    }
+    const QString key = SecretStore::warehouseKey(org.slug);
+    QString secret;
+    if (warehouseNeedsSecret(*warehouse)) {
+        auto value = co_await readSecret(secrets, key);
+        if (!value)
+            co_return fail(value.error());
+        if (!value->has_value())
+            co_return fail(Error::notFound(QStringLiteral("the warehouse secret is not set; store it with `sluicectl secrets set %1`, or, "
+                                                          "when the warehouse needs none (trust or peer authentication, ~/.pgpass), say so "
+                                                          "with `sluicectl warehouse set --org %2 --no-secret`")
+                                               .arg(key, org.slug)));
+        secret = **value;
+    }
+
+    ProfileRequest request;
+    request.profileName = ws->profileName.isEmpty() ? QStringLiteral("sluice") : ws->profileName;
+    request.targetName = ws->targetName.isEmpty() ? QStringLiteral("prod") : ws->targetName;
+    request.warehouseType = warehouse->type;
+    request.settings = warehouse->settings;
+    request.secret = secret;
+    request.withoutSecret = !warehouseNeedsSecret(*warehouse);
+    request.defaultSchema = ws->defaultSchema;
+    auto profile = writeProfiles(profilesDir, request);
+    if (!profile) {
+        Error e = profile.error();
+        e.message.replace(QStringLiteral("org/SLUG/warehouse"), key)
+            .replace(QStringLiteral("--setting"), QStringLiteral("--org %1 --setting").arg(org.slug));
+        co_return fail(e);
+    }
+
+    PreparedDbt out;
+    out.secretValues = profile->secretValues;
+    DbtSpec &spec = out.spec;
+    spec.dbtExecutable = ws->dbtExecutable;
+    spec.arguments = arguments;
+    spec.projectDir = dbtProjectDir(*ws);
+    spec.profilesDir = profile->directory;
+    spec.profile = request.profileName;
+    spec.target = request.targetName;
+    spec.environment = profile->environment;
+    if (!QFileInfo(spec.projectDir).isDir())
+        co_return fail(Error::notFound(QStringLiteral("the dbt project %1 does not exist; clone it with `sluicectl workspace clone --org %2`")
+                                           .arg(spec.projectDir, org.slug)));
+    co_return out;
+}
+
+QString gitTokenHint(const QString &orgSlug)
+{
+    return QStringLiteral("update it with `sluicectl secrets set %1`").arg(SecretStore::gitTokenKey(orgSlug));
+}
+
+QCoro::Task<Result<GitToken>> gitTokenFor(QString orgSlug, QString url, SecretLookup secrets)
+{
+    if (!QUrl(url).scheme().startsWith(QLatin1String("http"), Qt::CaseInsensitive))
+        co_return GitToken{};
+    const QString key = SecretStore::gitTokenKey(orgSlug);
+    auto stored = co_await readSecret(secrets, key);
+    if (!stored)
+        co_return fail(stored.error());
+    if (!stored->has_value()) {
+        const QString message = QStringLiteral("the git server asks for a token and none is stored; store it with `sluicectl secrets set %1`").arg(key);
+        co_return GitToken{[message]() -> Result<QString> { return fail(Error::notFound(message)); }};
+    }
+    const QString token = **stored;
+    co_return GitToken{[token]() -> Result<QString> { return token; }};
+}
+
+} // namespace sluice
