@@ -21,8 +21,12 @@ struct StoreSnapshot
 // seeded with the demo workspace when new; any other store must already be initialised and current.
 [[nodiscard]] Result<StoreSnapshot> loadSnapshot(const DbUrl &url, bool embeddedDefault);
 
-// Adds the demo workspace (org "demo" with a sync, dbt run and test, and a nightly pipeline) to a
-// store that has no org yet. Does nothing otherwise.
+// Adds the demo workspace to a store that has no org yet (does nothing otherwise, so a store seeded by an
+// older demo stays as the user has it): org "demo" with
+// - "Demo: shell steps", two shell tasks that succeed on any machine, streaming a few lines each: what
+//   Run now shows at once, with a live log and a run in the history;
+// - "ELT: Airbyte sync, then dbt", manual (no schedule): an airbyte-sync, dbt run and dbt test whose
+//   labels say what they need; run before that is set up, it fails at once naming the fix.
 [[nodiscard]] Result<bool> seedDemoWorkspace(class Database &db, const QString &actor);
 
 } // namespace sluice
