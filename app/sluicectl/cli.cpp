@@ -72,6 +72,22 @@ Result<std::pair<Database *, Org>> Context::openOrg(const QString &slug)
     return std::pair{*db, *org};
 }
 
+Result<OrgCommand> forOrg(Context &ctx, const QStringList &words, Args::Spec spec, const QString &command, const QString &usage,
+                          qsizetype positionals)
+{
+    if (!spec.valued.contains(QStringLiteral("org")))
+        spec.valued.append(QStringLiteral("org"));
+    auto args = Args::parse(words, spec, command);
+    if (!args)
+        return fail(args.error());
+    if (!args->has(QStringLiteral("org")) || (positionals >= 0 && args->positionals().size() != positionals))
+        return fail(Error::invalid(usage));
+    auto opened = ctx.openOrg(args->value(QStringLiteral("org")));
+    if (!opened)
+        return fail(opened.error());
+    return OrgCommand{std::move(*args), opened->first, opened->second};
+}
+
 Result<Database *> Context::open(Access access)
 {
     const bool forInit = access == Access::Initialise;

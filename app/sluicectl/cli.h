@@ -46,6 +46,18 @@ private:
 
 using CommandResult = Result<void>;
 
+// What a command about one org starts with: its arguments parsed, `--org SLUG` given, the positionals it
+// takes (exactly `positionals`, or any number when it is -1), the store opened and the org found.
+struct OrgCommand
+{
+    Args args;
+    Database *db = nullptr;
+    Org org;
+};
+// `usage` is the error when --org is missing or the positionals do not fit.
+[[nodiscard]] Result<OrgCommand> forOrg(Context &ctx, const QStringList &words, Args::Spec spec, const QString &command,
+                                        const QString &usage, qsizetype positionals = 0);
+
 // What a command that asks a question returns for "no" (`secrets check` of a key that is not set): exit
 // code 1, as `secret-tool lookup` and `git config --get` give, with nothing more on stderr — the answer
 // itself is already on stdout.

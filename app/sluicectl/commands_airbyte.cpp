@@ -5,7 +5,7 @@
 #include "cli.h"
 
 #include "airbyte/airbyteclient.h"
-#include "airbyte/airbyteserverstore.h"
+#include "store/airbyteserverstore.h"
 #include "airbyte/airbytesync.h"
 #include "secrets/secretstore.h"
 #include "store/orgstore.h"
@@ -40,7 +40,7 @@ Result<AirbyteClientOptions> clientOptions(Context &ctx, const QString &name)
         if (!secret->has_value())
             return fail(Error::notFound(QStringLiteral("the Airbyte server \"%1\" uses %2 auth but the keychain has no secret for it; "
                                                        "store it with `sluicectl secrets set %3`")
-                                            .arg(server->name, AirbyteAuth::toString(server->authKind), key)));
+                                            .arg(server->name, toString(server->authKind), key)));
         o.auth.secret = **secret;
     }
     return o;
@@ -58,7 +58,7 @@ CommandResult serverCommand(Context &ctx, const QStringList &words)
         if (!args->has(QStringLiteral("url")) || !args->positionals().isEmpty())
             return fail(Error::invalid(QStringLiteral("usage: sluicectl airbyte server set --url URL [--auth none|basic|client] [--user U] [--name NAME]")));
         const QString authText = args->has(QStringLiteral("auth")) ? args->value(QStringLiteral("auth")) : QStringLiteral("none");
-        const auto kind = AirbyteAuth::kindFromString(authText);
+        const auto kind = airbyteAuthKindFromString(authText);
         if (!kind)
             return fail(Error::invalid(QStringLiteral("--auth must be none, basic or client, not \"%1\"").arg(authText)));
         auto db = ctx.open();
@@ -75,7 +75,7 @@ CommandResult serverCommand(Context &ctx, const QStringList &words)
         if (ctx.json()) {
             ctx.print(toJson(*saved));
         } else {
-            ctx.out() << "Saved Airbyte server " << saved->name << " (" << saved->url.toString() << ", auth " << AirbyteAuth::toString(saved->authKind) << ").\n";
+            ctx.out() << "Saved Airbyte server " << saved->name << " (" << saved->url.toString() << ", auth " << toString(saved->authKind) << ").\n";
             if (saved->authKind != AirbyteAuth::Kind::None)
                 ctx.out() << "Store its secret with `sluicectl secrets set " << SecretStore::airbyteKey(saved->name) << "`.\n";
         }
@@ -96,7 +96,7 @@ CommandResult serverCommand(Context &ctx, const QStringList &words)
         } else {
             QList<QStringList> rows;
             for (const AirbyteServer &s : *all)
-                rows.append({s.name, s.url.toString(), AirbyteAuth::toString(s.authKind), s.user});
+                rows.append({s.name, s.url.toString(), toString(s.authKind), s.user});
             ctx.table({QStringLiteral("NAME"), QStringLiteral("URL"), QStringLiteral("AUTH"), QStringLiteral("USER")}, rows);
         }
         return {};

@@ -61,16 +61,15 @@ QJsonObject resultJson(const DbtResult &r, const SecretScrubber &scrubber)
 
 CommandResult execDbt(Context &ctx, const QStringList &words)
 {
-    auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, QStringLiteral("dbt exec"));
-    if (!args)
-        return fail(args.error());
-    if (!args->has(QStringLiteral("org")) || args->positionals().isEmpty())
-        return fail(Error::invalid(QStringLiteral("usage: sluicectl dbt exec --org SLUG [--json] -- DBT_COMMAND [ARGS...]")));
-    const QString slug = args->value(QStringLiteral("org"));
-    auto opened = ctx.openOrg(slug);
-    if (!opened)
-        return fail(opened.error());
-    auto [db, org] = *opened;
+    const QString usage = QStringLiteral("usage: sluicectl dbt exec --org SLUG [--json] -- DBT_COMMAND [ARGS...]");
+    auto cmd = forOrg(ctx, words, {}, QStringLiteral("dbt exec"), usage, -1);
+    if (!cmd)
+        return fail(cmd.error());
+    if (cmd->args.positionals().isEmpty())
+        return fail(Error::invalid(usage));
+    Database *db = cmd->db;
+    const Org &org = cmd->org;
+    const Args *args = &cmd->args;
     QTemporaryDir privateDir; // 0700; removed with the profile when the command ends
     if (!privateDir.isValid())
         return fail(Error::internal(QStringLiteral("cannot create a private directory for the dbt profile: %1").arg(privateDir.errorString())));

@@ -16,7 +16,7 @@
 
 #include "notify/notifier.h"
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "runner/execution.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
 #include "store/runstore.h"
@@ -34,9 +34,9 @@ namespace {
 // How often a queued run is looked at while waiting for an agent to finish it.
 constexpr unsigned long kWaitPollMs = 300;
 
-bool isGood(const QString &status)
+bool isGood(RunStatus status)
 {
-    return status == QLatin1String("successful") || status == QLatin1String("partial_success");
+    return status == RunStatus::Successful || status == RunStatus::PartialSuccess;
 }
 
 // Prints the outcome and turns it into the exit code.
@@ -45,22 +45,22 @@ CommandResult report(Context &ctx, Database &db, qint64 runId, bool queuedOnly)
     auto rec = RunStore(db).run(runId);
     if (!rec)
         return fail(rec.error());
-    const QString status = rec->run.status;
+    const RunStatus status = rec->run.status;
     if (ctx.json()) {
         ctx.print(QJsonObject{{QStringLiteral("run_id"), runId},
                               {QStringLiteral("uuid"), rec->run.uuid},
-                              {QStringLiteral("status"), status},
+                              {QStringLiteral("status"), toSql(status)},
                               {QStringLiteral("reason"), rec->statusReason}});
     } else {
         ctx.out() << runId << '\n';
         ctx.out().flush();
         if (!queuedOnly)
-            std::fprintf(stderr, "run %lld: %s%s\n", runId, qPrintable(status),
+            std::fprintf(stderr, "run %lld: %s%s\n", runId, qPrintable(toSql(status)),
                          rec->statusReason.isEmpty() ? "" : qPrintable(QStringLiteral(" (%1)").arg(rec->statusReason)));
     }
     if (queuedOnly || isGood(status))
         return {};
-    return fail(Error::conflict(QStringLiteral("run %1 ended %2%3").arg(runId).arg(status,
+    return fail(Error::conflict(QStringLiteral("run %1 ended %2%3").arg(runId).arg(toSql(status),
         rec->statusReason.isEmpty() ? QString() : QStringLiteral(": ") + rec->statusReason)));
 }
 
@@ -93,16 +93,17 @@ CommandResult executeHere(Context &ctx, Database &db, qint64 runId, bool follow)
         std::fprintf(stderr, "sluicectl: cancelling run %lld (press Ctrl-C again to stop without waiting)\n", runId);
         runner.cancel();
     });
-    auto result = QCoro::waitFor(runner.run());
-    if (!result) {
-        // Refused (locks held) or could not start: the run never ran; do not leave it queued.
-        (void)discardQueuedRun(db, runId);
-        return fail(result.error());
-    }
-    // As an agent does after a run: the org's channels hear of it (the pipeline's notify_on and each
-    // channel's levels decide); a channel that fails is said, never the run's outcome.
-    const QList<NotifyOutcome> told = QCoro::waitFor(Notifier(db).notifyRun(runId));
-    for (const NotifyOutcome &o : told)
+    // Refused (locks held) or could not start: the run never ran, and is not left queued. Else, as an agent
+    // does after a run, the org's channels hear of it (the pipeline's notify_on and each channel's levels
+    // decide); a channel that fails is said, never the run's outcome.
+    Notifier notifier(db);
+    ExecutionHooks hooks;
+    hooks.discardRefused = true;
+    hooks.notifier = &notifier;
+    const Execution done = QCoro::waitFor(executeRun(runner, db, hooks));
+    if (!done.status)
+        return fail(done.status.error());
+    for (const NotifyOutcome &o : done.notifications)
         if (!o.ok)
             std::fprintf(stderr, "sluicectl: could not notify channel %s: %s\n", qPrintable(o.channel), qPrintable(o.error));
     return report(ctx, db, runId, false);
@@ -120,7 +121,7 @@ CommandResult watchQueued(Context &ctx, Database &db, qint64 runId, bool follow)
         auto rec = RunStore(db).run(runId);
         if (!rec)
             return fail(rec.error());
-        if (isRunFinished(rec->run.status))
+        if (isFinished(rec->run.status))
             return report(ctx, db, runId, false);
         QThread::msleep(kWaitPollMs);
     }
@@ -163,7 +164,7 @@ CommandResult runPipelineRun(Context &ctx, const QStringList &words)
     if (!pipeline)
         return fail(pipeline.error());
     const Request request{args->has(QStringLiteral("wait")), args->has(QStringLiteral("follow")), args->has(QStringLiteral("queue"))};
-    return start(ctx, **db, request, [&](NewRun r) { return createPipelineRun(**db, *pipeline, r); });
+    return start(ctx, **db, request, [&](NewRun r) { return RunStore(**db).createPipelineRun(*pipeline, r); });
 }
 
 CommandResult runTaskRun(Context &ctx, const QStringList &words)
@@ -180,7 +181,7 @@ CommandResult runTaskRun(Context &ctx, const QStringList &words)
     if (!task)
         return fail(task.error());
     const Request request{args->has(QStringLiteral("wait")), args->has(QStringLiteral("follow")), args->has(QStringLiteral("queue"))};
-    return start(ctx, **db, request, [&](NewRun r) { return createTaskRun(**db, *task, r); });
+    return start(ctx, **db, request, [&](NewRun r) { return RunStore(**db).createTaskRun(*task, r); });
 }
 
 } // namespace sluice::cli

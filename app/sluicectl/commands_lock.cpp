@@ -30,7 +30,7 @@ QJsonObject toJson(const TaskLockStatus &s)
         {QStringLiteral("slug"), s.taskSlug},
         {QStringLiteral("status"), TaskLockStatus::stateName(s.state)},
         {QStringLiteral("run"), s.runUuid},
-        {QStringLiteral("run_status"), s.runStatus},
+        {QStringLiteral("run_status"), toSql(s.runStatus)},
         {QStringLiteral("pipeline"), s.pipelineName.isEmpty() ? QJsonValue() : QJsonValue(s.pipelineName)},
         {QStringLiteral("locked_by"), s.lockedBy},
         {QStringLiteral("fence"), s.fence},

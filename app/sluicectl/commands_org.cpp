@@ -10,17 +10,14 @@ namespace sluice::cli {
 
 namespace {
 
-Result<QJsonObject> orgDetails(Database &db, const Org &org)
+Result<QJsonObject> orgDetails(Database &db, const QString &actor, const Org &org)
 {
     QJsonObject o = toJson(org);
-    auto tasks = db.scalar(QStringLiteral("SELECT COUNT(*) FROM org_task WHERE org_id = ?"), {org.id});
-    if (!tasks)
-        return fail(tasks.error());
-    auto pipelines = db.scalar(QStringLiteral("SELECT COUNT(*) FROM pipeline WHERE org_id = ?"), {org.id});
-    if (!pipelines)
-        return fail(pipelines.error());
-    o.insert(QStringLiteral("tasks"), tasks->toInt());
-    o.insert(QStringLiteral("pipelines"), pipelines->toInt());
+    auto contents = OrgStore(db, actor).contents(org.id);
+    if (!contents)
+        return fail(contents.error());
+    o.insert(QStringLiteral("tasks"), contents->tasks);
+    o.insert(QStringLiteral("pipelines"), contents->pipelines);
     return o;
 }
 
@@ -84,7 +81,7 @@ CommandResult runOrg(Context &ctx, const QString &verb, const QStringList &words
         auto org = OrgStore(**db, ctx.actor()).find(args->positionals().first());
         if (!org)
             return fail(org.error());
-        auto details = orgDetails(**db, *org);
+        auto details = orgDetails(**db, ctx.actor(), *org);
         if (!details)
             return fail(details.error());
         if (ctx.json()) {

@@ -64,7 +64,7 @@ QJsonObject summaryJson(const RunSummary &r)
         {QStringLiteral("uuid"), r.uuid},
         {QStringLiteral("pipeline"), r.pipelineName.isEmpty() ? QJsonValue() : QJsonValue(r.pipelineName)},
         {QStringLiteral("trigger"), r.trigger},
-        {QStringLiteral("status"), r.status},
+        {QStringLiteral("status"), toSql(r.status)},
         {QStringLiteral("scheduled_for"), isoOrNull(r.scheduledFor)},
         {QStringLiteral("queued_at"), isoOrNull(r.queuedAt)},
         {QStringLiteral("started_at"), isoOrNull(r.startedAt)},
@@ -79,13 +79,13 @@ QJsonObject recordJson(const RunRecord &r)
         tasks.append(QJsonObject{
             {QStringLiteral("seq"), t.seq},
             {QStringLiteral("slug"), t.slug},
-            {QStringLiteral("status"), t.status},
+            {QStringLiteral("status"), toSql(t.status)},
             {QStringLiteral("attempt"), t.attempt},
             {QStringLiteral("exit_code"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue()},
             {QStringLiteral("summary"), t.summary},
             {QStringLiteral("started_at"), isoOrNull(t.startedAt)},
             {QStringLiteral("finished_at"), isoOrNull(t.finishedAt)},
-            {QStringLiteral("error_kind"), t.errorKind.isEmpty() ? QJsonValue() : QJsonValue(t.errorKind)},
+            {QStringLiteral("error_kind"), t.errorKind == TaskErrorKind::None ? QJsonValue() : QJsonValue(toSql(t.errorKind))},
             {QStringLiteral("error_detail"), t.errorDetail.isEmpty() ? QJsonValue() : QJsonValue(t.errorDetail)},
         });
     return {
@@ -94,7 +94,7 @@ QJsonObject recordJson(const RunRecord &r)
         {QStringLiteral("org"), r.orgSlug},
         {QStringLiteral("pipeline"), pipelineOf(r)},
         {QStringLiteral("label"), r.run.pipelineName},
-        {QStringLiteral("status"), r.run.status},
+        {QStringLiteral("status"), toSql(r.run.status)},
         {QStringLiteral("status_reason"), r.statusReason.isEmpty() ? QJsonValue() : QJsonValue(r.statusReason)},
         {QStringLiteral("trigger"), r.run.trigger},
         {QStringLiteral("scheduled_for"), isoOrNull(r.run.scheduledFor)},
@@ -131,7 +131,12 @@ Result<void> listRuns(Context &ctx, const QStringList &words)
     if (!args->positionals().isEmpty())
         return fail(Error::invalid(kUsage));
     RunFilter filter;
-    filter.status = args->value(QStringLiteral("status"));
+    if (args->has(QStringLiteral("status"))) {
+        const QString word = args->value(QStringLiteral("status"));
+        filter.status = runStatusFromSql(word);
+        if (!filter.status)
+            return fail(Error::invalid(QStringLiteral("unknown run status \"%1\" (one of %2)").arg(word, runStatusWords().join(QStringLiteral(", ")))));
+    }
     if (args->has(QStringLiteral("limit"))) {
         bool ok = false;
         filter.limit = args->value(QStringLiteral("limit")).toInt(&ok);
@@ -188,7 +193,7 @@ Result<void> listRuns(Context &ctx, const QStringList &words)
         QList<QStringList> rows;
         for (const RunSummary &r : std::as_const(*runs))
             rows.append({QString::number(r.id), r.uuid, r.pipelineName.isEmpty() ? QStringLiteral("-") : r.pipelineName, r.trigger,
-                         r.status, r.scheduledFor > 0 ? textTime(r.scheduledFor) : QStringLiteral("-"), textTime(r.startedAt),
+                         toSql(r.status), r.scheduledFor > 0 ? textTime(r.scheduledFor) : QStringLiteral("-"), textTime(r.startedAt),
                          duration(r.startedAt, r.finishedAt)});
         ctx.table({QStringLiteral("ID"), QStringLiteral("UUID"), QStringLiteral("PIPELINE"), QStringLiteral("TRIGGER"),
                    QStringLiteral("STATUS"), QStringLiteral("SCHEDULED FOR"), QStringLiteral("STARTED"), QStringLiteral("DURATION")},
@@ -211,7 +216,7 @@ Result<void> showRun(Context &ctx, RunStore &store, const QString &key)
     const QJsonValue pipeline = pipelineOf(*r);
     out << (pipeline.isNull() ? QStringLiteral("Task:        ") : QStringLiteral("Pipeline:    ")) << r->run.pipelineName
         << "  (org " << r->orgSlug << ")\n";
-    out << "Status:      " << r->run.status;
+    out << "Status:      " << toSql(r->run.status);
     if (!r->statusReason.isEmpty())
         out << " — " << r->statusReason;
     out << '\n';
@@ -227,7 +232,7 @@ Result<void> showRun(Context &ctx, RunStore &store, const QString &key)
     out.flush();
     QList<QStringList> rows;
     for (const TaskRunRecord &t : r->latestAttempts())
-        rows.append({QString::number(t.seq), t.slug, t.status, QString::number(t.attempt),
+        rows.append({QString::number(t.seq), t.slug, toSql(t.status), QString::number(t.attempt),
                      t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"), duration(t.startedAt, t.finishedAt),
                      t.errorDetail.isEmpty() ? QStringLiteral("-") : t.errorDetail});
     if (!rows.isEmpty()) {
@@ -300,7 +305,7 @@ Result<void> showLogs(Context &ctx, Database &db, const QStringList &words)
     QHash<qint64, qint64> printed;   // task run id -> lines printed so far
     for (;;) {
         // The run's status is read before its logs: once it is finished, every line is already stored.
-        const bool finished = isRunFinished(r->run.status);
+        const bool finished = isFinished(r->run.status);
         for (const TaskRunRecord &t : std::as_const(r->tasks)) {
             if (seq && t.seq != *seq)
                 continue;
@@ -336,7 +341,7 @@ Result<void> cancelRun(Context &ctx, RunStore &store, const QString &key)
     if (ctx.json()) {
         ctx.print(QJsonObject{{QStringLiteral("id"), r->run.id},
                               {QStringLiteral("uuid"), r->run.uuid},
-                              {QStringLiteral("status"), *done ? QStringLiteral("cancelled") : r->run.status},
+                              {QStringLiteral("status"), *done ? toSql(RunStatus::Cancelled) : toSql(r->run.status)},
                               {QStringLiteral("cancelled"), *done},
                               {QStringLiteral("cancel_requested"), true}});
     } else if (*done) {

@@ -113,15 +113,11 @@ CommandResult create(Context &ctx, const QStringList &words)
 
 CommandResult list(Context &ctx, const QStringList &words)
 {
-    auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, QStringLiteral("task list"));
-    if (!args)
-        return fail(args.error());
-    if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-        return fail(Error::invalid(QStringLiteral("usage: sluicectl task list --org SLUG")));
-    auto found = ctx.openOrg(args->value(QStringLiteral("org")));
-    if (!found)
-        return fail(found.error());
-    auto &[db, org] = *found;
+    auto cmd = forOrg(ctx, words, {}, QStringLiteral("task list"), QStringLiteral("usage: sluicectl task list --org SLUG"));
+    if (!cmd)
+        return fail(cmd.error());
+    Database *db = cmd->db;
+    const Org &org = cmd->org;
     auto tasks = OrgTaskStore(*db, ctx.actor()).list(org.id);
     if (!tasks)
         return fail(tasks.error());

@@ -30,20 +30,17 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
 {
     const QString command = QStringLiteral("warehouse ") + verb;
     if (verb == QLatin1String("set")) {
-        auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("type"), QStringLiteral("setting")},
-                                        {QStringLiteral("no-secret"), QStringLiteral("secret")}}, command);
-        if (!args)
-            return fail(args.error());
-        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... "
-                                                      "[--no-secret | --secret]")));
+        auto cmd = forOrg(ctx, words, {{QStringLiteral("type"), QStringLiteral("setting")}, {QStringLiteral("no-secret"), QStringLiteral("secret")}},
+                          command,
+                          QStringLiteral("usage: sluicectl warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... [--no-secret | --secret]"));
+        if (!cmd)
+            return fail(cmd.error());
+        const Args *args = &cmd->args;
         if (args->has(QStringLiteral("no-secret")) && args->has(QStringLiteral("secret")))
             return fail(Error::invalid(QStringLiteral("--no-secret and --secret contradict each other; give one")));
-        const QString slug = args->value(QStringLiteral("org"));
-        auto opened = ctx.openOrg(slug);
-        if (!opened)
-            return fail(opened.error());
-        auto [db, org] = *opened;
+        const QString &slug = cmd->org.slug;
+        Database *db = cmd->db;
+        const Org &org = cmd->org;
         WarehouseStore store(*db, ctx.actor());
         auto current = store.get(org.id);
         if (!current && current.error().kind != Error::Kind::NotFound)
@@ -94,16 +91,12 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
         return {};
     }
     if (verb == QLatin1String("show")) {
-        auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, command);
-        if (!args)
-            return fail(args.error());
-        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-            return fail(Error::invalid(QStringLiteral("usage: sluicectl warehouse show --org SLUG")));
-        const QString slug = args->value(QStringLiteral("org"));
-        auto opened = ctx.openOrg(slug);
-        if (!opened)
-            return fail(opened.error());
-        auto [db, org] = *opened;
+        auto cmd = forOrg(ctx, words, {}, command, QStringLiteral("usage: sluicectl warehouse show --org SLUG"));
+        if (!cmd)
+            return fail(cmd.error());
+        const QString &slug = cmd->org.slug;
+        Database *db = cmd->db;
+        const Org &org = cmd->org;
         auto w = WarehouseStore(*db, ctx.actor()).get(org.id);
         if (!w)
             return fail(w.error());

@@ -59,12 +59,11 @@ QJsonObject commitJson(const GitCommitInfo &c)
 }
 
 // Runs a clone or pull of the org's workspace, blocking this (CLI) thread on a local event loop.
-CommandResult transfer(Context &ctx, const QString &slug, GitJobSpec::Operation op)
+CommandResult transfer(Context &ctx, const OrgCommand &cmd, GitJobSpec::Operation op)
 {
-    auto opened = ctx.openOrg(slug);
-    if (!opened)
-        return fail(opened.error());
-    auto [db, org] = *opened;
+    Database *db = cmd.db;
+    const Org &org = cmd.org;
+    const QString &slug = org.slug;
     auto ws = WorkspaceStore(*db, ctx.actor()).get(org.id);
     if (!ws)
         return fail(ws.error());
@@ -125,21 +124,19 @@ CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList 
 {
     const QString command = QStringLiteral("workspace ") + verb;
     if (verb == QLatin1String("set")) {
-        auto args = Args::parse(words,
-                                {{QStringLiteral("org"), QStringLiteral("git-url"), QStringLiteral("branch"), QStringLiteral("project-dir"),
-                                  QStringLiteral("dbt"), QStringLiteral("checkout")},
-                                 {}},
-                                command);
-        if (!args)
-            return fail(args.error());
-        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-            return fail(Error::invalid(QStringLiteral("usage: sluicectl workspace set --org SLUG --git-url URL --branch B "
-                                                      "[--project-dir D] [--dbt PATH] [--checkout PATH]")));
-        const QString slug = args->value(QStringLiteral("org"));
-        auto opened = ctx.openOrg(slug);
-        if (!opened)
-            return fail(opened.error());
-        auto [db, org] = *opened;
+        auto cmd = forOrg(ctx, words,
+                          {{QStringLiteral("git-url"), QStringLiteral("branch"), QStringLiteral("project-dir"), QStringLiteral("dbt"),
+                            QStringLiteral("checkout")},
+                           {}},
+                          command,
+                          QStringLiteral("usage: sluicectl workspace set --org SLUG --git-url URL --branch B "
+                                         "[--project-dir D] [--dbt PATH] [--checkout PATH]"));
+        if (!cmd)
+            return fail(cmd.error());
+        const Args *args = &cmd->args;
+        const QString &slug = cmd->org.slug;
+        Database *db = cmd->db;
+        const Org &org = cmd->org;
         WorkspaceStore store(*db, ctx.actor());
         auto current = store.get(org.id);
         if (!current && current.error().kind != Error::Kind::NotFound)
@@ -170,20 +167,15 @@ CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList 
         return {};
     }
     if (verb == QLatin1String("show") || verb == QLatin1String("clone") || verb == QLatin1String("pull")) {
-        auto args = Args::parse(words, {{QStringLiteral("org")}, {}}, command);
-        if (!args)
-            return fail(args.error());
-        if (!args->has(QStringLiteral("org")) || !args->positionals().isEmpty())
-            return fail(Error::invalid(QStringLiteral("usage: sluicectl %1 --org SLUG").arg(command)));
-        const QString slug = args->value(QStringLiteral("org"));
+        auto cmd = forOrg(ctx, words, {}, command, QStringLiteral("usage: sluicectl %1 --org SLUG").arg(command));
+        if (!cmd)
+            return fail(cmd.error());
+        const QString &slug = cmd->org.slug;
         if (verb == QLatin1String("clone"))
-            return transfer(ctx, slug, GitJobSpec::Operation::Clone);
+            return transfer(ctx, *cmd, GitJobSpec::Operation::Clone);
         if (verb == QLatin1String("pull"))
-            return transfer(ctx, slug, GitJobSpec::Operation::CloneOrPull);
-        auto opened = ctx.openOrg(slug);
-        if (!opened)
-            return fail(opened.error());
-        auto ws = WorkspaceStore(*opened->first, ctx.actor()).get(opened->second.id);
+            return transfer(ctx, *cmd, GitJobSpec::Operation::CloneOrPull);
+        auto ws = WorkspaceStore(*cmd->db, ctx.actor()).get(cmd->org.id);
         if (!ws)
             return fail(ws.error());
         QJsonObject o = toJson(*ws);

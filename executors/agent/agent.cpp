@@ -1,6 +1,8 @@
 #include "agent.h"
 
 #include "notify/notifier.h"
+#include "runner/execution.h"
+#include "runner/keychainmemo.h"
 #include "runner/pipelinerunner.h"
 #include "scheduler/sleepwatcher.h"
 #include "scheduler/walltimer.h"
@@ -90,9 +92,10 @@ void Agent::checkpointWhileIdle()
     // middle of the next slot's dispatch (an automatic checkpoint fsyncs). Once the whole log is copied,
     // the next write starts the log over, and with synchronous=NORMAL that write fsyncs the new log
     // header: the heartbeat is that write, now, so the next slot's claim does not pay for it. Best effort.
-    if (!m_db.dialect().isSqlite())
+    const QString checkpoint = m_db.dialect().idleCheckpointSql();
+    if (checkpoint.isEmpty())
         return;
-    auto done = m_db.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));   // → busy, log frames, copied frames
+    auto done = m_db.exec(checkpoint);   // → busy, log frames, copied frames
     if (done && done->next() && done->value(0).toInt() == 0 && done->value(1).toInt() > 0
         && done->value(1).toInt() == done->value(2).toInt()) {
         done = {};   // the statement is finished before the write
@@ -104,11 +107,9 @@ Result<void> Agent::start()
 {
     if (m_started)
         return {};
-    if (m_db.dialect().isSqlite()) {
-        // Checkpoints happen when the agent is idle (checkpointWhileIdle); the automatic one stays as a
-        // backstop for long runs that log a lot (10,000 pages, about 40 MiB of log).
-        [[maybe_unused]] auto set = m_db.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 10000"));
-    }
+    // Checkpoints happen when the agent is idle (checkpointWhileIdle); see Dialect::longLivedWriterSetup.
+    for (const QString &setup : m_db.dialect().longLivedWriterSetup())
+        [[maybe_unused]] auto set = m_db.exec(setup);
     auto registered = m_agents.registerAgent({{}, m_options.host, QCoreApplication::applicationPid(), m_options.version, m_options.tags});
     if (!registered)
         return fail(registered.error());
@@ -322,6 +323,7 @@ QCoro::Task<void> Agent::execute(qint64 runId, QString pipelineName, qint64 sche
     options.lockedBy = requestedBy();
     options.holderAgentId = m_agentId;
     options.leaseMs = m_options.leaseMs;
+    options.keychain = m_keychain;
     auto *runner = new PipelineRunner(m_db, runId, std::move(options), this);
     m_runners.insert(runId, runner);
     connect(runner, &PipelineRunner::taskProcessStarted, this, &Agent::taskProcessStarted);
@@ -329,18 +331,21 @@ QCoro::Task<void> Agent::execute(qint64 runId, QString pipelineName, qint64 sche
         Q_EMIT runStarted(runId, pipelineName);
         Q_EMIT stateChanged();
     });
-    auto result = co_await runner->run();
+    ExecutionHooks hooks;
+    hooks.notifier = m_notifier.get();
+    hooks.ended = [this, runId, &pipelineName](RunStatus status) {
+        ++m_finishedCount;
+        qCInfo(lcAgent).noquote() << QStringLiteral("run %1 of %2 ended %3").arg(runId).arg(pipelineName, toSql(status));
+        Q_EMIT runFinished(runId, status);
+    };
+    const Execution done = co_await executeRun(*runner, m_db, hooks);
     m_runners.remove(runId);
     runner->deleteLater();
-    if (!result) {
-        handleBlocked(runId, pipelineId, fromSlot, result.error());
-    } else {
-        ++m_finishedCount;
-        qCInfo(lcAgent).noquote() << QStringLiteral("run %1 of %2 ended %3").arg(runId).arg(pipelineName, *result);
-        Q_EMIT runFinished(runId, *result);
-        if (m_notifier)
-            co_await notifyFinished(runId);
-    }
+    if (!done.status)
+        handleBlocked(runId, pipelineId, fromSlot, done.status.error());
+    for (const NotifyOutcome &o : done.notifications)
+        if (!o.ok)
+            qCWarning(lcAgent).noquote() << QStringLiteral("notification to %1 failed: %2").arg(o.channel, o.error);
     m_running.remove(runId);
     if (m_running.isEmpty()) {
         m_idle.open();
@@ -351,21 +356,8 @@ QCoro::Task<void> Agent::execute(qint64 runId, QString pipelineName, qint64 sche
     if (m_running.isEmpty() && (m_stopping || m_asleep))
         Q_EMIT drained();
     // A finished run frees its locks: queued runs waiting for them can be claimed now.
-    if (result)
+    if (done.status)
         passSoon();
-}
-
-QCoro::Task<void> Agent::notifyFinished(qint64 runId)
-{
-    auto record = m_runs.run(runId);
-    if (!record) {
-        Q_EMIT warning(QStringLiteral("cannot read run %1 to notify: %2").arg(runId).arg(record.error().message));
-        co_return;
-    }
-    const QList<NotifyOutcome> outcomes = co_await m_notifier->notifyRun(RunNotice::fromRecord(*record));
-    for (const NotifyOutcome &o : outcomes)
-        if (!o.ok)
-            qCWarning(lcAgent).noquote() << QStringLiteral("notification to %1 failed: %2").arg(o.channel, o.error);
 }
 
 } // namespace sluice

@@ -2,6 +2,7 @@
 
 #include "schedule/slotplanner.h"
 #include "latch.h"
+#include "runner/keychainmemo.h"
 #include "store/agentstore.h"
 #include "store/lockstore.h"
 #include "store/runstore.h"
@@ -21,6 +22,7 @@ class QTimer;
 namespace sluice {
 
 class Database;
+
 class Notifier;
 class PipelineRunner;
 class SleepWatcher;
@@ -137,7 +139,7 @@ Q_SIGNALS:
     // A task process of a run this agent executes is running (forwarded from PipelineRunner).
     void taskProcessStarted(qint64 runId, qint64 taskRunId, qint64 pid);
     // A run this agent executed reached its final status (not for a run refused for held locks).
-    void runFinished(qint64 runId, const QString &status);
+    void runFinished(qint64 runId, sluice::RunStatus status);
     // The next runs, the running runs or the paused state changed (the tray refreshes).
     void stateChanged();
     // A problem worth a log line (database down, a heartbeat refused); the agent keeps going.
@@ -164,7 +166,6 @@ private:
     void giveBack(qint64 runId);
     void launch(qint64 runId, const QString &pipelineName, qint64 scheduledFor, std::optional<qint64> pipelineId, bool fromSlot);
     QCoro::Task<void> execute(qint64 runId, QString pipelineName, qint64 scheduledFor, std::optional<qint64> pipelineId, bool fromSlot);
-    QCoro::Task<void> notifyFinished(qint64 runId);
     void heartbeat();
     void checkpointWhileIdle();
     void wake();
@@ -178,6 +179,7 @@ private:
     RunStore m_runs;
     LockStore m_locks;
     std::unique_ptr<Notifier> m_notifier;
+    std::shared_ptr<KeychainMemo> m_keychain = std::make_shared<KeychainMemo>();   // shared by this agent's runs
     qint64 m_agentId = 0;
     QHash<qint64, std::shared_ptr<PipelineState>> m_pipelines;
     ScheduleQueue m_queue;

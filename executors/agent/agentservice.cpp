@@ -79,8 +79,8 @@ QCoro::Task<Result<PassReport>> serveAgent(Database &db, AgentServiceOptions opt
     QObject::connect(&agent, &Agent::runStarted, &agent, [&log](qint64 id, const QString &name) {
         log(QStringLiteral("run %1 of %2 started").arg(id).arg(name));
     });
-    QObject::connect(&agent, &Agent::runFinished, &agent, [&log](qint64 id, const QString &status) {
-        log(QStringLiteral("run %1 ended %2").arg(id).arg(status));
+    QObject::connect(&agent, &Agent::runFinished, &agent, [&log](qint64 id, RunStatus status) {
+        log(QStringLiteral("run %1 ended %2").arg(id).arg(toSql(status)));
     });
     if (auto started = agent.start(); !started)
         co_return fail(started.error());

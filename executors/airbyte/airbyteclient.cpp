@@ -28,26 +28,6 @@ struct AirbyteClient::Reply {
     [[nodiscard]] bool retryable() const { return status == 0 || status >= 500 || status == 408 || status == 429; }
 };
 
-std::optional<AirbyteAuth::Kind> AirbyteAuth::kindFromString(const QString &s)
-{
-    if (s == QLatin1String("none"))
-        return Kind::None;
-    if (s == QLatin1String("basic"))
-        return Kind::Basic;
-    if (s == QLatin1String("client"))
-        return Kind::ClientCredentials;
-    return std::nullopt;
-}
-
-QString AirbyteAuth::toString(Kind kind)
-{
-    switch (kind) {
-    case Kind::None: return QStringLiteral("none");
-    case Kind::Basic: return QStringLiteral("basic");
-    case Kind::ClientCredentials: return QStringLiteral("client");
-    }
-    return {};
-}
 
 AirbyteClient::AirbyteClient(AirbyteClientOptions options, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_nam(new QNetworkAccessManager(this)),

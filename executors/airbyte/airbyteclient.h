@@ -2,6 +2,7 @@
 
 #include "airbytetypes.h"
 #include "core/error.h"
+#include "domain/airbyteserver.h"
 
 #include <QCoro/QCoroTask>
 #include <QObject>
@@ -19,13 +20,11 @@ class SecretScrubber;
 
 // How the client proves who it is.
 struct AirbyteAuth {
-    enum class Kind { None, Basic, ClientCredentials };
+    using Kind = AirbyteAuthKind;
     Kind kind = Kind::None;
     QString user;     // Basic: the user name; ClientCredentials: the client_id
     QString secret;   // Basic: the password; ClientCredentials: the client_secret. Never logged or shown.
 
-    [[nodiscard]] static std::optional<Kind> kindFromString(const QString &s);   // none | basic | client
-    [[nodiscard]] static QString toString(Kind kind);
 };
 
 struct AirbyteClientOptions {

@@ -119,13 +119,27 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
     }
 
     AirbyteJob job;
-    auto started = co_await m_client->sync(m_connectionId);
+    Result<AirbyteJob> started = fail(Error::internal(QStringLiteral("no Airbyte job was asked for")));
+    QStringList jobTypes;
+    switch (m_options.operation) {
+    case AirbyteSyncOptions::Operation::Sync:
+        started = co_await m_client->sync(m_connectionId);
+        jobTypes = {QStringLiteral("sync")};
+        break;
+    case AirbyteSyncOptions::Operation::Reset:
+        started = co_await m_client->reset(m_connectionId);
+        jobTypes = {QStringLiteral("reset_connection")};
+        break;
+    case AirbyteSyncOptions::Operation::Clear:
+        started = co_await m_client->clear(m_connectionId);
+        jobTypes = {QStringLiteral("clear"), QStringLiteral("reset_connection")};
+        break;
+    }
     if (started) {
         job = *started;
     } else if (started.error().kind == Error::Kind::Conflict) {
-        // A sync is already running (another client, the scheduler): follow that job.
-        const QStringList syncTypes{QStringLiteral("sync")};
-        auto list = co_await m_client->jobs(m_connectionId, syncTypes, 20);
+        // A job of this kind is already running (another client, the scheduler): follow that job.
+        auto list = co_await m_client->jobs(m_connectionId, jobTypes, 20);
         if (!list) {
             result.errorText = started.error().message + QStringLiteral("; and the running job could not be found: ") + list.error().message;
             result.failedBecause = list.error().kind;
@@ -137,7 +151,7 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
                 newest = &j;
         }
         if (!newest) {
-            result.errorText = started.error().message + QStringLiteral("; but no pending or running sync job was found for it");
+            result.errorText = started.error().message + QStringLiteral("; but no pending or running job of that kind was found for it");
             co_return result;
         }
         job = *newest;

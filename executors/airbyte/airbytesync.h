@@ -17,6 +17,10 @@ class AirbyteClient;
 struct AirbyteSyncOptions {
     std::chrono::milliseconds pollInterval{5000};
     std::chrono::milliseconds timeout{std::chrono::hours(6)};   // overall; 0 = none
+    // What the job does: sync the connection, or drop its synced data — reset (connections/reset, every
+    // server) or clear (connections/clear, Airbyte 0.63 and later; a server without it resets).
+    enum class Operation { Sync, Reset, Clear };
+    Operation operation = Operation::Sync;
 };
 
 struct AirbyteSyncResult {
@@ -32,14 +36,14 @@ struct AirbyteSyncResult {
     Error::Kind failedBecause = Error::Kind::Invalid;
 };
 
-// One Airbyte sync, start to end: check the connection is active, POST connections/sync, and poll
-// jobs/get until the job ends.
+// One Airbyte job on a connection, start to end: check the connection is active, POST connections/sync
+// (or reset, or clear: options.operation), and poll jobs/get until the job ends.
 //
 // Contract:
 // - start() may be called once; later calls are ignored.
-// - jobStarted fires once the job id is known (attached = a sync was already running: the server
-//   answered 409 and the newest pending/running sync job of the connection, from jobs/list, is
-//   followed instead of failing or starting another).
+// - jobStarted fires once the job id is known (attached = a job of the same kind was already running:
+//   the server answered 409 and the newest pending/running job of that kind of the connection, from
+//   jobs/list, is followed instead of failing or starting another).
 // - statusChanged fires when the job's status changes; progress whenever the counts change.
 // - `incomplete` (an attempt failed, Airbyte will retry) counts as still running.
 // - finished fires exactly once per start(), always from the event loop, for every way it ends:

@@ -43,13 +43,13 @@ QString duration(qint64 ms)
     return h > 0 ? QStringLiteral("%1h %2m %3s").arg(h).arg(m).arg(s) : QStringLiteral("%1m %2s").arg(m).arg(s);
 }
 
-QString statusWords(const QString &status)
+QString statusWords(RunStatus status)
 {
-    if (status == QLatin1String("partial_success"))
+    if (status == RunStatus::PartialSuccess)
         return QStringLiteral("succeeded with warnings");
-    if (status == QLatin1String("successful"))
+    if (status == RunStatus::Successful)
         return QStringLiteral("succeeded");
-    return status;   // failed, crashed
+    return toSql(status);   // failed, crashed
 }
 
 QString slackEscape(QString text)
@@ -69,7 +69,7 @@ QByteArray compact(const QJsonObject &o)
 std::optional<RunNotice::Task> RunNotice::failingTask() const
 {
     for (const Task &t : tasks)
-        if (t.status == QLatin1String("failed") || t.status == QLatin1String("crashed"))
+        if (t.status == TaskRunStatus::Failed || t.status == TaskRunStatus::Crashed)
             return t;
     return std::nullopt;
 }
@@ -109,7 +109,7 @@ NotificationContent runContent(const RunNotice &notice, NotifyLevel level)
     const QString pipeline = notice.pipelineName.isEmpty() ? QStringLiteral("(unnamed run)") : notice.pipelineName;
     c.title = QStringLiteral("%1 %2 (%3)").arg(pipeline, statusWords(notice.status), notice.orgSlug);
 
-    QString status = QStringLiteral("Status: %1").arg(notice.status);
+    QString status = QStringLiteral("Status: %1").arg(toSql(notice.status));
     if (!notice.statusReason.isEmpty())
         status += QStringLiteral(" (%1)").arg(shortError(notice.statusReason));
     c.lines << status;
@@ -125,7 +125,7 @@ NotificationContent runContent(const RunNotice &notice, NotifyLevel level)
     }
     QStringList warned;
     for (const RunNotice::Task &t : notice.tasks)
-        if (t.status == QLatin1String("warning"))
+        if (t.status == TaskRunStatus::Warning)
             warned << t.slug;
     if (!warned.isEmpty())
         c.lines << QStringLiteral("Warnings in: %1").arg(warned.join(QStringLiteral(", ")));
@@ -144,7 +144,7 @@ NotificationContent runContent(const RunNotice &notice, NotifyLevel level)
     for (const RunNotice::Task &t : notice.tasks) {
         QJsonObject o{{QStringLiteral("seq"), t.seq},
                       {QStringLiteral("slug"), t.slug},
-                      {QStringLiteral("status"), t.status},
+                      {QStringLiteral("status"), toSql(t.status)},
                       {QStringLiteral("attempt"), t.attempt}};
         o.insert(QStringLiteral("exit_code"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue());
         o.insert(QStringLiteral("error"), t.error.isEmpty() ? QJsonValue() : QJsonValue(shortError(t.error)));
@@ -153,7 +153,7 @@ NotificationContent runContent(const RunNotice &notice, NotifyLevel level)
     QJsonObject run{{QStringLiteral("uuid"), notice.runUuid},
                     {QStringLiteral("pipeline"), notice.pipelineName},
                     {QStringLiteral("org"), notice.orgSlug},
-                    {QStringLiteral("status"), notice.status},
+                    {QStringLiteral("status"), toSql(notice.status)},
                     {QStringLiteral("trigger"), notice.trigger},
                     {QStringLiteral("scheduled_for"), isoOrNull(notice.scheduledFor)},
                     {QStringLiteral("started_at"), isoOrNull(notice.startedAt)},

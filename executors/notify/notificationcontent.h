@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/runs.h"
+
 #include "store/notificationstore.h"
 
 #include <QByteArray>
@@ -23,7 +25,7 @@ struct RunNotice
     {
         int seq = 0;
         QString slug;
-        QString status;
+        TaskRunStatus status = TaskRunStatus::Queued;
         int attempt = 1;
         std::optional<int> exitCode;
         QString error;          // error detail of the task run, one line
@@ -35,7 +37,7 @@ struct RunNotice
     QString orgSlug;
     qint64 pipelineId = 0;      // 0: a single-task run, or the pipeline is gone (its notify_on is then not asked)
     QString pipelineName;
-    QString status;             // the run's final status
+    RunStatus status = RunStatus::Queued;   // the run's final status
     QString statusReason;
     QString trigger;
     qint64 scheduledFor = 0;    // UTC epoch ms; 0 = not scheduled

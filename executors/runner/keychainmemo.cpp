@@ -1,22 +1,10 @@
 #include "keychainmemo.h"
 
-#include <atomic>
-
 namespace sluice {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Steady-clock time (ns since its epoch) of the last "unreachable", 0 when the keychain last answered.
-std::atomic<Clock::rep> g_unavailableAt{0};
-std::atomic<bool> g_noted{false};
-
-} // namespace
-
-bool KeychainMemo::shouldSkip(std::chrono::milliseconds window)
+bool KeychainMemo::shouldSkip(std::chrono::milliseconds window) const
 {
-    const Clock::rep at = g_unavailableAt.load();
+    const Clock::rep at = m_unavailableAt.load();
     if (window.count() <= 0 || at == 0)
         return false;
     return Clock::now() - Clock::time_point(Clock::duration(at)) < window;
@@ -27,19 +15,14 @@ bool KeychainMemo::markUnavailable()
     Clock::rep now = Clock::now().time_since_epoch().count();
     if (now == 0)
         now = 1;
-    g_unavailableAt.store(now);
-    return !g_noted.exchange(true);
+    m_unavailableAt.store(now);
+    return !m_noted.exchange(true);
 }
 
 void KeychainMemo::markAvailable()
 {
-    g_unavailableAt.store(0);
-    g_noted.store(false);
-}
-
-void KeychainMemo::reset()
-{
-    markAvailable();
+    m_unavailableAt.store(0);
+    m_noted.store(false);
 }
 
 } // namespace sluice

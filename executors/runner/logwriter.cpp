@@ -1,7 +1,8 @@
 #include "logwriter.h"
 
 #include "secrets/secretscrubber.h"
-#include "store/runstore.h"
+#include "store/runholder.h"
+#include "store/runhistory.h"
 
 #include <QCoro/QCoroSignal>
 #include <QDateTime>
@@ -9,13 +10,10 @@
 
 namespace sluice {
 
-LogWriter::LogWriter(RunStore &store, qint64 taskRunId, qint64 runId, qint64 fence, const SecretScrubber *scrubber,
-                     LogWriterOptions options, QObject *parent)
+LogWriter::LogWriter(RunHolder &holder, qint64 taskRunId, const SecretScrubber *scrubber, LogWriterOptions options, QObject *parent)
     : QObject(parent)
-    , m_store(store)
+    , m_holder(holder)
     , m_taskRunId(taskRunId)
-    , m_runId(runId)
-    , m_fence(fence)
     , m_scrubber(scrubber)
     , m_options(options)
     , m_timer(new QTimer(this))
@@ -62,7 +60,7 @@ void LogWriter::flush()
     while (!m_pending.isEmpty() && !m_leaseLost) {
         const qsizetype n = std::min<qsizetype>(m_pending.size(), kMaxLogChunkLines);
         const QStringList chunk = m_pending.mid(0, n);
-        auto r = m_store.appendLog(m_taskRunId, m_runId, m_fence, m_stored, chunk);
+        auto r = m_holder.appendLog(m_taskRunId, m_stored, chunk);
         if (!r) {
             if (r.error().kind == Error::Kind::LeaseLost) {
                 m_leaseLost = true;

@@ -14,7 +14,7 @@ class QTimer;
 
 namespace sluice {
 
-class RunStore;
+class RunHolder;
 class SecretScrubber;
 
 struct LogWriterOptions
@@ -28,8 +28,9 @@ struct LogWriterOptions
 // Stores the output of one task run attempt. Contract:
 // - append() scrubs the line of every secret the scrubber knows, numbers it (0, 1, 2 ... in call
 //   order), emits lineAppended at once, and queues it for the database.
-// - Queued lines are written with RunStore::appendLog in chunks of at most kMaxLogChunkLines, every
-//   flushInterval or as soon as flushLines wait, in order, each line exactly once.
+// - Queued lines are written in chunks of at most kMaxLogChunkLines, every
+//   flushInterval or as soon as flushLines wait, in order, each line exactly once (RunHolder::appendLog,
+//   under the run's fence).
 // - A write that fails for any reason but a lost lease keeps the lines and is retried with backoff
 //   (firstBackoff doubling to maxBackoff): nothing is dropped or reordered; storeFailed reports each
 //   failure. A lost lease (Error::LeaseLost from the fenced write) stops all writing: leaseLost fires
@@ -40,8 +41,8 @@ class LogWriter : public QObject
 {
     Q_OBJECT
 public:
-    LogWriter(RunStore &store, qint64 taskRunId, qint64 runId, qint64 fence, const SecretScrubber *scrubber,
-              LogWriterOptions options = {}, QObject *parent = nullptr);
+    LogWriter(RunHolder &holder, qint64 taskRunId, const SecretScrubber *scrubber, LogWriterOptions options = {},
+              QObject *parent = nullptr);
     ~LogWriter() override;
 
     void append(const OutputLine &line);
@@ -65,8 +66,8 @@ private:
     void flush();
     void schedule();
 
-    RunStore &m_store;
-    qint64 m_taskRunId = 0, m_runId = 0, m_fence = 0;
+    RunHolder &m_holder;
+    qint64 m_taskRunId = 0;
     const SecretScrubber *m_scrubber = nullptr;
     LogWriterOptions m_options;
     QTimer *m_timer = nullptr;

@@ -1,15 +1,15 @@
 #include "pipelinerunner.h"
 
 #include "airbyte/airbyteclient.h"
-#include "airbyte/airbyteserverstore.h"
+#include "store/airbyteserverstore.h"
 #include "catalog/taskcatalog.h"
 #include "orgsetup.h"
-#include "keychainmemo.h"
 #include "domain/retrypolicy.h"
 #include "leasekeeper.h"
 #include "process/shelloperation.h"
 #include "store/database.h"
 #include "store/orgtaskstore.h"
+#include "store/pipelinestore.h"
 
 #include <QCoro/QCoroSignal>
 #include <QDateTime>
@@ -30,11 +30,11 @@ namespace {
 
 bool isSync(const TaskRunRecord &t) { return t.slug == QLatin1String("airbyte-sync"); }
 
-TaskOutcome failedOutcome(const QString &kind, const QString &detail, RetryAdvice retry = {})
+TaskOutcome failedOutcome(TaskErrorKind kind, const QString &detail, RetryAdvice retry = {})
 {
     TaskOutcome o;
     o.outcome = Outcome::FailedToStart;
-    o.result.status = QStringLiteral("failed");
+    o.result.status = TaskRunStatus::Failed;
     o.result.errorKind = kind;
     o.result.errorDetail = detail;
     o.retry = std::move(retry);
@@ -45,8 +45,8 @@ TaskOutcome cancelledOutcome()
 {
     TaskOutcome o;
     o.outcome = Outcome::Canceled;
-    o.result.status = QStringLiteral("cancelled");
-    o.result.errorKind = QStringLiteral("cancelled");
+    o.result.status = TaskRunStatus::Cancelled;
+    o.result.errorKind = TaskErrorKind::Cancelled;
     return o;
 }
 
@@ -67,6 +67,8 @@ PipelineRunner::PipelineRunner(Database &db, qint64 runId, RunnerOptions options
         m_options.dbRetrySleep = realSleep();
     if (!m_options.jitter)
         m_options.jitter = [] { return QRandomGenerator::global()->generateDouble(); };
+    if (!m_options.keychain)
+        m_options.keychain = std::make_shared<KeychainMemo>();
     if (m_options.lockedBy.isEmpty())
         m_options.lockedBy = m_options.actor;
 }
@@ -97,7 +99,7 @@ void PipelineRunner::handleLeaseLost(const QString &why)
     Q_EMIT wakeUp();
 }
 
-QString PipelineRunner::finishStatus(const QString &status)
+RunStatus PipelineRunner::finishStatus(RunStatus status)
 {
     Q_EMIT runFinished(m_runId, status);
     return status;
@@ -136,7 +138,7 @@ QCoro::Task<std::optional<qint64>> PipelineRunner::persistId(std::function<Resul
     }
 }
 
-QCoro::Task<Result<QString>> PipelineRunner::run()
+QCoro::Task<Result<RunStatus>> PipelineRunner::run()
 {
     if (m_started)
         co_return fail(Error::internal(QStringLiteral("run() of run %1 was already called").arg(m_runId)));
@@ -147,25 +149,25 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
     m_run = record->run;
     m_orgSlug = record->orgSlug;
     m_orgId = record->run.orgId;
-    if (record->run.status == QLatin1String("cancelled"))
-        co_return finishStatus(QStringLiteral("cancelled"));
-    if (record->run.status != QLatin1String("queued"))
-        co_return fail(Error::conflict(QStringLiteral("run %1 is %2, not queued; only a queued run can be started").arg(record->run.uuid, record->run.status)));
+    if (record->run.status == RunStatus::Cancelled)
+        co_return finishStatus(RunStatus::Cancelled);
+    if (record->run.status != RunStatus::Queued)
+        co_return fail(Error::conflict(QStringLiteral("run %1 is %2, not queued; only a queued run can be started").arg(record->run.uuid, toSql(record->run.status))));
     if (m_cancelRequested) {
         auto c = m_runs.requestCancel(m_runId, m_options.lockedBy);
         if (!c)
             co_return fail(c.error());
-        co_return finishStatus(QStringLiteral("cancelled"));
+        co_return finishStatus(RunStatus::Cancelled);
     }
 
     // Settings of the pipeline (a single-task run has none: defaults).
     if (record->run.pipelineId > 0) {
-        auto row = m_db.fetch(QStringLiteral("SELECT retry_policy, continue_on_sync_failure FROM pipeline WHERE id = ?"), {record->run.pipelineId});
-        if (!row)
-            co_return fail(row.error());
-        if (!row->isEmpty()) {
-            m_settings->continueOnSyncFailure = row->first().value(1).toBool();
-            auto policy = RetryPolicy::fromJsonText(row->first().value(0).toString());
+        auto settings = PipelineStore(m_db, m_options.actor).runSettings(record->run.pipelineId);
+        if (!settings)
+            co_return fail(settings.error());
+        if (*settings) {
+            m_settings->continueOnSyncFailure = (*settings)->continueOnSyncFailure;
+            auto policy = RetryPolicy::fromJsonText((*settings)->retryPolicy);
             if (!policy)
                 m_reason = policy.error().message;   // the run fails below, once it holds its locks
             else
@@ -191,17 +193,18 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
         grant = m_locks.acquire(m_runId, pipelineId, orgTaskIds, m_options.lockedBy, m_options.holderAgentId, m_options.leaseMs);
         if (!grant)
             return fail(grant.error());
-        return m_runs.markRunning(m_runId, grant->fence, m_options.holderAgentId);
+        return RunHolder(m_db, m_runId, grant->fence).markRunning(m_options.holderAgentId);
     });
     if (!grant)
         co_return fail(grant.error());
     if (!running) {
         auto now = m_runs.run(m_runId);
-        if (now && now->run.status == QLatin1String("cancelled"))
-            co_return finishStatus(QStringLiteral("cancelled"));
+        if (now && now->run.status == RunStatus::Cancelled)
+            co_return finishStatus(RunStatus::Cancelled);
         co_return fail(running.error());
     }
     m_fence = grant->fence;
+    m_holder.emplace(m_db, m_runId, m_fence);
 
     m_keeper = new LeaseKeeper(m_locks, m_runs, m_runId, m_fence, m_options.leaseMs, m_options.cancelPoll, this);
     connect(m_keeper, &LeaseKeeper::leaseLost, this, &PipelineRunner::handleLeaseLost);
@@ -209,53 +212,52 @@ QCoro::Task<Result<QString>> PipelineRunner::run()
     m_keeper->start();
     Q_EMIT runStarted(m_runId);
 
-    QString status;
+    RunStatus status = RunStatus::Failed;
     if (!m_reason.isEmpty()) {
-        status = QStringLiteral("failed");
-        co_await persistId([&]() -> Result<qint64> { return m_runs.settleQueuedTasks(m_runId, m_fence, QStringLiteral("skipped")); });
+        co_await persistId([&]() -> Result<qint64> { return m_holder->settleQueuedTasks(TaskRunStatus::Skipped); });
     } else {
         co_await loadSecrets();
         status = co_await execute(*record);
     }
     m_keeper->stop();
     if (m_leaseLost)
-        co_return finishStatus(QStringLiteral("crashed"));
+        co_return finishStatus(RunStatus::Crashed);
     // The final status and the release of the locks in one transaction.
     co_await persist([&] {
         return m_db.write([&]() -> Result<void> {
-            if (auto f = m_runs.finishRun(m_runId, m_fence, status, m_reason); !f)
+            if (auto f = m_holder->finishRun(status, m_reason); !f)
                 return f;
             return m_locks.release(m_runId, m_fence);
         });
     });
     if (m_leaseLost)
-        co_return finishStatus(QStringLiteral("crashed"));
+        co_return finishStatus(RunStatus::Crashed);
     co_return finishStatus(status);
 }
 
-QCoro::Task<QString> PipelineRunner::execute(const RunRecord &record)
+QCoro::Task<RunStatus> PipelineRunner::execute(const RunRecord &record)
 {
     const QList<TaskRunRecord> tasks = record.latestAttempts();
     bool warning = false;
     QStringList failedSyncs;
-    auto settle = [this](const QString &status) -> QCoro::Task<void> {
-        co_await persistId([&]() -> Result<qint64> { return m_runs.settleQueuedTasks(m_runId, m_fence, status); });
+    auto settle = [this](TaskRunStatus status) -> QCoro::Task<void> {
+        co_await persistId([&]() -> Result<qint64> { return m_holder->settleQueuedTasks(status); });
     };
 
     for (const TaskRunRecord &task : tasks) {
         if (m_leaseLost)
-            co_return QStringLiteral("crashed");
+            co_return RunStatus::Crashed;
         if (m_cancelRequested) {
             m_reason = QStringLiteral("cancelled");
-            co_await settle(QStringLiteral("cancelled"));
-            co_return QStringLiteral("cancelled");
+            co_await settle(TaskRunStatus::Cancelled);
+            co_return RunStatus::Cancelled;
         }
-        if (task.status != QLatin1String("queued"))
+        if (task.status != TaskRunStatus::Queued)
             continue;
         if (!failedSyncs.isEmpty() && !isSync(task)) {
             m_reason = QStringLiteral("stopped before the transforms: Airbyte sync(s) %1 failed").arg(failedSyncs.join(QStringLiteral(", ")));
-            co_await settle(QStringLiteral("skipped"));
-            co_return QStringLiteral("failed");
+            co_await settle(TaskRunStatus::Skipped);
+            co_return RunStatus::Failed;
         }
         const RetryRule rule = [&] {
             auto ot = orgTask(task.orgTaskId);
@@ -263,18 +265,18 @@ QCoro::Task<QString> PipelineRunner::execute(const RunRecord &record)
         }();
         const TaskOutcome o = co_await runTask(task, rule);
         if (m_leaseLost)
-            co_return QStringLiteral("crashed");
-        const QString &s = o.result.status;
-        if (s == QLatin1String("successful"))
+            co_return RunStatus::Crashed;
+        const TaskRunStatus s = o.result.status;
+        if (s == TaskRunStatus::Successful)
             continue;
-        if (s == QLatin1String("warning")) {
+        if (s == TaskRunStatus::Warning) {
             warning = true;
             continue;
         }
-        if (s == QLatin1String("cancelled") || m_cancelRequested) {
+        if (s == TaskRunStatus::Cancelled || m_cancelRequested) {
             m_reason = QStringLiteral("cancelled");
-            co_await settle(QStringLiteral("cancelled"));
-            co_return QStringLiteral("cancelled");
+            co_await settle(TaskRunStatus::Cancelled);
+            co_return RunStatus::Cancelled;
         }
         const QString what = QStringLiteral("task %1 (%2) failed%3").arg(task.seq).arg(task.slug,
             o.result.errorDetail.isEmpty() ? QString() : QStringLiteral(": ") + o.result.errorDetail);
@@ -285,16 +287,16 @@ QCoro::Task<QString> PipelineRunner::execute(const RunRecord &record)
             continue;
         }
         m_reason = what;
-        co_await settle(QStringLiteral("skipped"));
-        co_return QStringLiteral("failed");
+        co_await settle(TaskRunStatus::Skipped);
+        co_return RunStatus::Failed;
     }
     if (!failedSyncs.isEmpty()) {
         m_reason = QStringLiteral("Airbyte sync(s) %1 failed").arg(failedSyncs.join(QStringLiteral(", ")));
-        co_return QStringLiteral("failed");
+        co_return RunStatus::Failed;
     }
     if (warning)
         m_reason = QStringLiteral("dbt tests failed or warned");
-    co_return warning ? QStringLiteral("partial_success") : QStringLiteral("successful");
+    co_return warning ? RunStatus::PartialSuccess : RunStatus::Successful;
 }
 
 QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, const RetryRule &rule)
@@ -302,12 +304,12 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
     qint64 taskRunId = task.id;
     int attempt = task.attempt;
     for (;;) {
-        if (!co_await persist([&] { return m_runs.startTaskRun(taskRunId, m_runId, m_fence); }))
-            co_return m_leaseLost ? failedOutcome(QStringLiteral("lease-lost"), m_reason)
-                                  : failedOutcome(QStringLiteral("store"), QStringLiteral("the task run could not be marked running in the database"));
+        if (!co_await persist([&] { return m_holder->startTaskRun(taskRunId); }))
+            co_return m_leaseLost ? failedOutcome(TaskErrorKind::LeaseLost, m_reason)
+                                  : failedOutcome(TaskErrorKind::Store, QStringLiteral("the task run could not be marked running in the database"));
         Q_EMIT taskStarted(m_runId, taskRunId, task.seq, attempt, task.slug);
 
-        LogWriter writer(m_runs, taskRunId, m_runId, m_fence, &m_scrubber, m_options.log);
+        LogWriter writer(*m_holder, taskRunId, &m_scrubber, m_options.log);
         connect(&writer, &LogWriter::lineAppended, this, &PipelineRunner::lineAppended);
         connect(&writer, &LogWriter::leaseLost, this, [this] { handleLeaseLost(QStringLiteral("a log write was refused")); });
         if (attempt > 1)
@@ -317,11 +319,11 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
         auto launch = co_await prepare(task, attempt, rule);
         if (!launch) {
             writer.note(m_scrubber.scrub(launch.error().message), true);
-            outcome = failedOutcome(QStringLiteral("setup"), m_scrubber.scrub(launch.error().message), adviseAfterSetup(launch.error()));
+            outcome = failedOutcome(TaskErrorKind::Setup, m_scrubber.scrub(launch.error().message), adviseAfterSetup(launch.error()));
         } else {
             TaskExecution exec(std::move(*launch));
             m_current = &exec;
-            connect(&exec, &TaskExecution::lineReceived, &writer, &LogWriter::append);
+            connect(&exec, &TaskExecution::lineReceived, &writer, &LogWriter::append);   // git progress and Airbyte job lines too
             connect(&exec, &TaskExecution::processStarted, this,
                     [this, taskRunId](qint64 pid) { Q_EMIT taskProcessStarted(m_runId, taskRunId, pid); });
             exec.start();
@@ -332,7 +334,7 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
         }
         outcome.result.errorDetail = m_scrubber.scrub(outcome.result.errorDetail);
         // Another attempt only for what may pass on its own; the log says which, and why.
-        const bool failed = outcome.result.status == QLatin1String("failed");
+        const bool failed = outcome.result.status == TaskRunStatus::Failed;
         const bool retryLeft = failed && attempt <= rule.retries && !m_cancelRequested && !m_leaseLost;
         const bool retrying = retryLeft && outcome.retry.mayPass;
         const qint64 delay = retrying ? rule.delayMs(attempt, m_options.jitter()) : 0;
@@ -351,17 +353,17 @@ QCoro::Task<TaskOutcome> PipelineRunner::runTask(const TaskRunRecord &task, cons
         if (!outcome.nodes.isEmpty()) {
             for (DbtNodeRecord &n : outcome.nodes)
                 n.message = m_scrubber.scrub(n.message);
-            co_await persist([&] { return m_runs.storeNodeResults(taskRunId, m_runId, m_fence, outcome.nodes); });
+            co_await persist([&] { return m_holder->storeNodeResults(taskRunId, outcome.nodes); });
         }
         outcome.result.summary.insert(QStringLiteral("log_lines"), writer.lineCount());
-        co_await persist([&] { return m_runs.finishTaskRun(taskRunId, m_runId, m_fence, outcome.result); });
+        co_await persist([&] { return m_holder->finishTaskRun(taskRunId, outcome.result); });
         if (m_leaseLost)
             co_return outcome;
         Q_EMIT taskFinished(m_runId, taskRunId, outcome.result.status);
 
         if (!retrying || m_cancelRequested)
             co_return outcome;
-        auto next = co_await persistId([&] { return m_runs.addAttempt(taskRunId, m_runId, m_fence); });
+        auto next = co_await persistId([&] { return m_holder->addAttempt(taskRunId); });
         if (!next)
             co_return outcome;
         taskRunId = *next;
@@ -398,10 +400,10 @@ QCoro::Task<Result<std::optional<QString>>> PipelineRunner::secret(const QString
     auto value = co_await m_options.secrets->get(key);
     if (!value) {
         if (SecretStore::isUnavailable(value.error()) && m_options.unavailableKeychainRecheck.count() > 0)
-            (void)KeychainMemo::markUnavailable();
+            (void)m_options.keychain->markUnavailable();
         co_return fail(value.error());
     }
-    KeychainMemo::markAvailable();
+    m_options.keychain->markAvailable();
     if (m_secretsSkipped) {
         // The keychain answers again: what the run's tasks may print is masked from here on.
         m_secretsSkipped = false;
@@ -424,7 +426,7 @@ QCoro::Task<void> PipelineRunner::loadSecrets()
     if (!m_options.secrets || m_orgSlug.isEmpty())
         co_return;
     const auto recheck = m_options.unavailableKeychainRecheck;
-    if (KeychainMemo::shouldSkip(recheck)) {
+    if (m_options.keychain->shouldSkip(recheck)) {
         m_secretsSkipped = true;   // said once already (below); a secret() that succeeds loads them
         co_return;
     }
@@ -435,7 +437,7 @@ QCoro::Task<void> PipelineRunner::loadSecrets()
         if (!value) {
             if (recheck.count() > 0 && SecretStore::isUnavailable(value.error())) {
                 m_secretsSkipped = true;
-                if (KeychainMemo::markUnavailable())
+                if (m_options.keychain->markUnavailable())
                     qCInfo(lcRunner).noquote() << QStringLiteral("run %1: cannot read the org's secrets to mask them: %2 (not asked again for "
                                                                  "%3 s; this is not repeated until the keychain answers)")
                                                       .arg(m_runId).arg(value.error().message).arg(recheck.count() / 1000.0);
@@ -444,7 +446,7 @@ QCoro::Task<void> PipelineRunner::loadSecrets()
             }
             break;
         }
-        KeychainMemo::markAvailable();
+        m_options.keychain->markAvailable();
         if (value->has_value())
             m_scrubber.add(**value);
     }
@@ -558,15 +560,16 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         co_return launch;
     }
     case TaskType::Airbyte: {
-        if (orgTask->slug != QLatin1String("airbyte-sync"))
-            co_return fail(Error::invalid(QStringLiteral("%1 tasks cannot be run by the pipeline runner yet; only airbyte-sync").arg(orgTask->slug)));
         auto client = co_await airbyteClient();
         if (!client)
             co_return fail(client.error());
-        launch.kind = TaskLaunch::Kind::AirbyteSync;
+        launch.kind = TaskLaunch::Kind::Airbyte;
         launch.airbyte = client->client;
         launch.connectionId = orgTask->connectionId;
         launch.airbyteOptions = m_options.airbyteSync;
+        launch.airbyteOptions.operation = orgTask->slug == QLatin1String("airbyte-reset") ? AirbyteSyncOptions::Operation::Reset
+                                        : orgTask->slug == QLatin1String("airbyte-clear") ? AirbyteSyncOptions::Operation::Clear
+                                                                                          : AirbyteSyncOptions::Operation::Sync;
         co_return launch;
     }
     }

@@ -2,12 +2,14 @@
 
 #include "airbyte/airbytesync.h"
 #include "domain/entities.h"
+#include "keychainmemo.h"
 #include "logwriter.h"
 #include "orgsetup.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
 #include "sleep.h"
 #include "store/lockstore.h"
+#include "store/runholder.h"
 #include "store/runstore.h"
 #include "taskexecution.h"
 
@@ -41,12 +43,14 @@ struct RunnerOptions
     std::function<double()> jitter;                 // a number in [0, 1) for backoff jitter; empty: random
     LogWriterOptions log;
     std::optional<SecretStore> secrets = SecretStore(); // the keychain; nullopt: never asked (no task then gets a secret)
-    // Once the keychain is found unreachable (SecretStore::isUnavailable), runs in this process skip the
-    // per-run lookup of the org's secrets (for masking) for this long, and the problem is logged once,
-    // not per run, until the keychain answers again (keychainmemo.h). A secret a task needs is still
-    // asked for; when that succeeds the org's secrets are loaded for masking at once. 0: ask every run
-    // and log every failure.
+    // Once the keychain is found unreachable (SecretStore::isUnavailable), runs sharing `keychain` skip
+    // the per-run lookup of the org's secrets (for masking) for this long, and the problem is logged
+    // once, not per run, until the keychain answers again. A secret a task needs is still asked for;
+    // when that succeeds the org's secrets are loaded for masking at once. 0: ask every run and log
+    // every failure.
     std::chrono::milliseconds unavailableKeychainRecheck{60000};
+    // Shared by the runners of one owner (the agent, the runs service); empty: this runner's own.
+    std::shared_ptr<KeychainMemo> keychain;
     QPointer<AirbyteClient> airbyte;                // for Airbyte tasks; null: built from the (only) Airbyte server in the store
     AirbyteSyncOptions airbyteSync;
     QString actor = QStringLiteral("sluice");       // for the stores the runner reads
@@ -87,7 +91,7 @@ public:
     PipelineRunner(Database &db, qint64 runId, RunnerOptions options, QObject *parent = nullptr);
     ~PipelineRunner() override;
 
-    [[nodiscard]] QCoro::Task<Result<QString>> run();
+    [[nodiscard]] QCoro::Task<Result<RunStatus>> run();
     // Any time; a second call does nothing. Before run(): run() cancels the queued run at once.
     void cancel();
 
@@ -101,8 +105,8 @@ Q_SIGNALS:
     void lineAppended(qint64 taskRunId, const sluice::LogLine &line);
     // The task's process is running (shell and dbt tasks; git and Airbyte work runs in this process).
     void taskProcessStarted(qint64 runId, qint64 taskRunId, qint64 pid);
-    void taskFinished(qint64 runId, qint64 taskRunId, const QString &status);
-    void runFinished(qint64 runId, const QString &status);
+    void taskFinished(qint64 runId, qint64 taskRunId, sluice::TaskRunStatus status);
+    void runFinished(qint64 runId, sluice::RunStatus status);
     void leaseLost(qint64 runId, const QString &why);
     // Internal: wakes a retry wait (its sleep ended, or cancel / lease lost).
     void wakeUp();
@@ -110,7 +114,7 @@ Q_SIGNALS:
 private:
     struct PipelineSettings;
 
-    QCoro::Task<QString> execute(const RunRecord &record);
+    QCoro::Task<RunStatus> execute(const RunRecord &record);
     QCoro::Task<TaskOutcome> runTask(const TaskRunRecord &task, const RetryRule &rule);
     QCoro::Task<Result<TaskLaunch>> prepare(const TaskRunRecord &task, int attempt, const RetryRule &rule);
     [[nodiscard]] QMap<QString, QString> runEnvironment(const TaskRunRecord &task, int attempt) const;
@@ -128,13 +132,14 @@ private:
     QCoro::Task<bool> persist(std::function<Result<void>()> write);
     QCoro::Task<std::optional<qint64>> persistId(std::function<Result<qint64>()> write);
     void handleLeaseLost(const QString &why);
-    QString finishStatus(const QString &status);
+    RunStatus finishStatus(RunStatus status);
 
     Database &m_db;
     qint64 m_runId = 0;
     RunnerOptions m_options;
     RunStore m_runs;
     LockStore m_locks;
+    std::optional<RunHolder> m_holder;              // once the locks are taken: the run's fenced writes
     SecretScrubber m_scrubber;
     std::unique_ptr<PipelineSettings> m_settings;
     QHash<qint64, OrgTask> m_orgTasks;

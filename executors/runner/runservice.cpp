@@ -2,7 +2,7 @@
 
 #include "notify/notifier.h"
 #include "core/clock.h"
-#include "runrequest.h"
+#include "execution.h"
 #include "store/database.h"
 #include "store/lockstore.h"
 #include "store/pipelinestore.h"
@@ -115,7 +115,7 @@ void RunService::requestPipelineRun(const QString &pipelineUuid, bool queue)
     request.requestedBy = m_options.actor;
     request.trigger = QStringLiteral("manual");
     request.dispatch = queue ? QStringLiteral("agent") : QStringLiteral("local");
-    auto runId = createPipelineRun(*m_db, *pipeline, request);
+    auto runId = RunStore(*m_db).createPipelineRun(*pipeline, request);
     if (!runId) {
         Q_EMIT runRefused(runId.error().message);
         return;
@@ -134,6 +134,8 @@ QCoro::Task<void> RunService::execute(qint64 runId)
     RunnerOptions options = m_options.runner;
     options.lockedBy = m_options.actor;
     options.actor = m_options.actor;
+    if (!options.keychain)
+        options.keychain = m_keychain;
     auto *runner = new PipelineRunner(*m_db, runId, std::move(options), this);
     m_runners.insert(runId, runner);
     ++m_inFlight;
@@ -154,26 +156,25 @@ QCoro::Task<void> RunService::execute(qint64 runId)
     });
     connect(runner, &PipelineRunner::lineAppended, this,
             [this, runId](qint64 taskRunId, const LogLine &line) { handleLiveLine(runId, taskRunId, line); });
-    auto result = co_await runner->run();
-    m_runners.remove(runId);
-    runner->deleteLater();
-    if (!result) {
-        // Refused (a lock is held) or could not start: it never ran; do not leave it queued.
-        if (auto discarded = discardQueuedRun(*m_db, runId); !discarded)
-            qCWarning(lcRunService).noquote() << "could not discard the refused run" << runId << discarded.error().message;
-        Q_EMIT runRefused(result.error().message);
-    } else {
+    ExecutionHooks hooks;
+    hooks.discardRefused = true;   // refused (a lock is held) or could not start: it never ran; nothing is left queued
+    hooks.notifier = m_options.notify ? m_notifier.get() : nullptr;
+    hooks.stillNotify = [this] { return !m_stopping; };
+    hooks.ended = [this, runId](RunStatus status) {
+        m_runners.remove(runId);
         flushLive();
-        Q_EMIT runFinished(runId, *result);
+        Q_EMIT runFinished(runId, status);
         if (runId == m_watched)
             pollWatched();
-        if (m_options.notify && !m_stopping) {
-            const QList<NotifyOutcome> told = co_await m_notifier->notifyRun(runId);
-            for (const NotifyOutcome &o : told)
-                if (!o.ok)
-                    Q_EMIT problem(tr("Could not notify channel %1 of run %2: %3").arg(o.channel).arg(runId).arg(o.error));
-        }
-    }
+    };
+    const Execution done = co_await executeRun(*runner, *m_db, hooks);
+    m_runners.remove(runId);
+    runner->deleteLater();
+    if (!done.status)
+        Q_EMIT runRefused(done.status.error().message);
+    for (const NotifyOutcome &o : done.notifications)
+        if (!o.ok)
+            Q_EMIT problem(tr("Could not notify channel %1 of run %2: %3").arg(o.channel).arg(runId).arg(o.error));
     Q_EMIT localRunsChanged(localRunCount());
     refreshRuns();
     // Only now is this execution over (the notification above may have waited): drained() waits for it.
@@ -213,7 +214,7 @@ void RunService::pollWatched()
     if (!record)
         return failed(record.error(), tr("Cannot read run %1"));
     // A holder that died never finishes its run: sweep as any agent would (one read when no lease expired).
-    if (record->run.status == QLatin1String("running") && !m_runners.contains(runId)) {
+    if (record->run.status == RunStatus::Running && !m_runners.contains(runId)) {
         auto swept = LockStore(*m_db).expireStale();
         if (!swept)
             return failed(swept.error(), tr("Cannot look for an abandoned holder of run %1"));
@@ -222,7 +223,7 @@ void RunService::pollWatched()
                 record = std::move(again);
     }
     // The status is read before the logs: once it is finished, every line is already stored.
-    const bool finished = isRunFinished(record->run.status);
+    const bool finished = isFinished(record->run.status);
     Q_EMIT runChanged(*record, nowMs());
     RunHistory history(*m_db);
     int pages = 0;

@@ -79,7 +79,7 @@ Q_SIGNALS:
     void runRefused(const QString &message);
     void runChanged(const sluice::RunRecord &run, qint64 nowMs);
     void logLinesAppended(const sluice::TaskLogBatch &batch);
-    void runFinished(qint64 runId, const QString &status);
+    void runFinished(qint64 runId, sluice::RunStatus status);
     void cancelAnswered(qint64 runId, const QString &message);
     void localRunsChanged(int count);
     void drained();
@@ -104,6 +104,7 @@ private:
     RunServiceOptions m_options;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<Notifier> m_notifier;
+    std::shared_ptr<KeychainMemo> m_keychain = std::make_shared<KeychainMemo>();   // shared by the runs executed here
     QTimer *m_listTimer = nullptr;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_flushTimer = nullptr;

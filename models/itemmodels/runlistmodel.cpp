@@ -1,21 +1,10 @@
 #include "runlistmodel.h"
 #include "rowids.h"
 
-#include <QColor>
 #include <QDateTime>
 
 
 namespace sluice {
-
-QString runStatusLabel(const QString &status)
-{
-    if (status.isEmpty())
-        return {};
-    QString words = status;
-    words.replace(QLatin1Char('_'), QLatin1Char(' '));
-    words[0] = words[0].toUpper();
-    return words;
-}
 
 QString durationLabel(qint64 ms)
 {
@@ -29,19 +18,6 @@ QString durationLabel(qint64 ms)
     if (s < 3600)
         return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
     return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
-QColor runStatusColor(const QString &status)
-{
-    if (status == QLatin1String("successful"))
-        return QColor(0x2e, 0x7d, 0x32);
-    if (status == QLatin1String("partial_success") || status == QLatin1String("warning"))
-        return QColor(0xb2, 0x6a, 0x00);
-    if (status == QLatin1String("failed") || status == QLatin1String("crashed"))
-        return QColor(0xc6, 0x28, 0x28);
-    if (status == QLatin1String("running"))
-        return QColor(0x15, 0x65, 0xc0);
-    return QColor(0x75, 0x75, 0x75);   // queued, cancelled, skipped
 }
 
 void RunListModel::setRuns(QList<RunSummary> runs, qint64 nowMs)
@@ -82,13 +58,15 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
     if (role == RunIdRole)
         return r.id;
     if (role == StatusRole)
-        return r.status;
+        return toSql(r.status);
+    if (role == ToneRole)
+        return int(toneOf(r.status));
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Number: return r.id;
         case Pipeline: return r.pipelineName;
         case Trigger: return r.trigger;
-        case Status: return runStatusLabel(r.status);
+        case Status: return toWords(r.status);
         case Started: {
             const qint64 at = r.startedAt ? r.startedAt : r.queuedAt;
             return at ? QDateTime::fromMSecsSinceEpoch(at).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
@@ -99,13 +77,11 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
             return durationLabel((r.finishedAt ? r.finishedAt : m_nowMs) - r.startedAt);
         }
     }
-    if (role == Qt::ForegroundRole && index.column() == Status)
-        return runStatusColor(r.status);
     if (role == Qt::TextAlignmentRole && (index.column() == Number || index.column() == Duration))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Started && r.scheduledFor)
         return tr("Slot %1 (UTC)").arg(QDateTime::fromMSecsSinceEpoch(r.scheduledFor, Qt::UTC).toString(Qt::ISODate));
-    if (role == Qt::ToolTipRole && index.column() == Status && r.status == QLatin1String("queued"))
+    if (role == Qt::ToolTipRole && index.column() == Status && r.status == RunStatus::Queued)
         return tr("Waiting for its locks or for an agent to claim it");
     return {};
 }

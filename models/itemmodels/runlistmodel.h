@@ -15,7 +15,9 @@ class RunListModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { Number, Pipeline, Trigger, Status, Started, Duration, ColumnCount };
-    enum Role { RunIdRole = Qt::UserRole + 1, StatusRole };
+    // StatusRole: the status's SQL word; ToneRole: its StatusTone (an int) — views map it to the
+    // palette's colours, so that dark mode works.
+    enum Role { RunIdRole = Qt::UserRole + 1, StatusRole, ToneRole };
 
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -34,10 +36,7 @@ private:
     qint64 m_nowMs = 0;
 };
 
-// Words and colours shared by the run views: "Partial success" for partial_success, the duration
-// of a span as "2 min 05 s", a status colour (green, amber, red, grey) for a badge or a row.
-[[nodiscard]] QString runStatusLabel(const QString &status);
+// The duration of a span in words shared by the run views: "850 ms", "4.2 s", "2 min 05 s", "1 h 07 min".
 [[nodiscard]] QString durationLabel(qint64 ms);
-[[nodiscard]] QColor runStatusColor(const QString &status);
 
 } // namespace sluice

@@ -3,7 +3,6 @@
 #include "rowids.h"
 #include "runlistmodel.h"
 
-#include <QColor>
 #include <QJsonValue>
 #include <QLocale>
 
@@ -83,13 +82,15 @@ QVariant TaskRunListModel::data(const QModelIndex &index, int role) const
     if (role == TaskRunIdRole)
         return t.id;
     if (role == StatusRole)
-        return t.status;
+        return toSql(t.status);
+    if (role == ToneRole)
+        return int(toneOf(t.status));
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Seq: return t.seq;
         case Task: return t.slug;
         case Attempt: return t.attempt;
-        case Status: return runStatusLabel(t.status);
+        case Status: return toWords(t.status);
         case Duration:
             if (!t.startedAt)
                 return QString();
@@ -98,10 +99,8 @@ QVariant TaskRunListModel::data(const QModelIndex &index, int role) const
         case Summary: return taskRunSummaryText(t);
         }
     }
-    if (role == Qt::ForegroundRole && index.column() == Status)
-        return runStatusColor(t.status);
-    if (role == Qt::ToolTipRole && index.column() == Summary && !t.errorKind.isEmpty())
-        return tr("%1: %2").arg(t.errorKind, t.errorDetail);
+    if (role == Qt::ToolTipRole && index.column() == Summary && t.errorKind != TaskErrorKind::None)
+        return tr("%1: %2").arg(toSql(t.errorKind), t.errorDetail);
     return {};
 }
 

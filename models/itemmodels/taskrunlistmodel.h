@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/runstore.h"
+#include "domain/runs.h"
 
 #include <QAbstractTableModel>
 
@@ -14,7 +14,8 @@ class TaskRunListModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { Seq, Task, Attempt, Status, Duration, ExitCode, Summary, ColumnCount };
-    enum Role { TaskRunIdRole = Qt::UserRole + 1, StatusRole };
+    // StatusRole: the status's SQL word; ToneRole: its StatusTone (an int), for the view's colours.
+    enum Role { TaskRunIdRole = Qt::UserRole + 1, StatusRole, ToneRole };
 
     using QAbstractTableModel::QAbstractTableModel;
 

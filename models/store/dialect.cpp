@@ -67,6 +67,32 @@ Dialect::Violation Dialect::classify(const QSqlError &error) const
     return Violation::None;
 }
 
+QString Dialect::rowLock(RowLock lock, const QString &of) const
+{
+    if (isSqlite())
+        return {};
+    const QString ofTable = of.isEmpty() ? QString() : QStringLiteral(" OF ") + of;
+    switch (lock) {
+    case RowLock::Update: return QStringLiteral(" FOR UPDATE") + ofTable;
+    case RowLock::NoKeyUpdate: return QStringLiteral(" FOR NO KEY UPDATE") + ofTable;
+    case RowLock::Share: return QStringLiteral(" FOR SHARE") + ofTable;
+    case RowLock::UpdateSkipLocked: return QStringLiteral(" FOR UPDATE") + ofTable + QStringLiteral(" SKIP LOCKED");
+    }
+    return {};
+}
+
+QStringList Dialect::longLivedWriterSetup() const
+{
+    // The automatic checkpoint stays as a backstop for long runs that log a lot (10,000 pages, about
+    // 40 MiB of log).
+    return isSqlite() ? QStringList{QStringLiteral("PRAGMA wal_autocheckpoint = 10000")} : QStringList{};
+}
+
+QString Dialect::idleCheckpointSql() const
+{
+    return isSqlite() ? QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)") : QString();
+}
+
 bool Dialect::isTransientFailure(const QSqlError &error) const
 {
     if (isSqlite())

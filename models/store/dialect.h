@@ -4,6 +4,7 @@
 
 #include <QSqlError>
 #include <QString>
+#include <QStringList>
 
 namespace sluice {
 
@@ -35,6 +36,26 @@ public:
     // Statement run inside a migration transaction so that two processes never migrate at once
     // (empty for SQLite, where BEGIN IMMEDIATE already serialises writers).
     [[nodiscard]] QString migrationLockSql() const;
+
+    // The clause a SELECT ends with to lock the rows it returns for the rest of the transaction (empty on
+    // SQLite, whose one writer at a time holds the whole database): FOR UPDATE, FOR NO KEY UPDATE (the
+    // row's key does not change: inserting rows that refer to it goes on meanwhile), FOR SHARE, and
+    // FOR UPDATE SKIP LOCKED (rows another transaction locked are left out). `of` names the table of a
+    // join whose rows are locked.
+    enum class RowLock { Update, NoKeyUpdate, Share, UpdateSkipLocked };
+    [[nodiscard]] QString rowLock(RowLock lock, const QString &of = {}) const;
+
+    // Whether the database clock is this machine's own (SQLite, a file here): a time can then be taken
+    // here once and bound, instead of asked of the server in every statement.
+    [[nodiscard]] bool clockIsLocal() const { return isSqlite(); }
+
+    // Session statements that keep a SQLite database quick for a long-lived writer (the agent): the
+    // write-ahead log copied back into the database when idle rather than in the middle of a slot's
+    // dispatch. Empty for PostgreSQL.
+    [[nodiscard]] QStringList longLivedWriterSetup() const;
+    // Copies the write-ahead log back into the database (SQLite) while nothing runs; its row says
+    // (busy, log frames, copied frames). Empty for PostgreSQL.
+    [[nodiscard]] QString idleCheckpointSql() const;
 
     // Whether statements lock rows for the rest of their transaction (PostgreSQL), so that the order in
     // which a transaction locks rows matters; SQLite's one writer at a time locks the whole database.

@@ -11,15 +11,6 @@ namespace sluice {
 
 namespace {
 
-const QStringList kRunStatuses = {
-    QStringLiteral("queued"), QStringLiteral("running"), QStringLiteral("successful"), QStringLiteral("partial_success"),
-    QStringLiteral("failed"), QStringLiteral("cancelled"), QStringLiteral("crashed"), QStringLiteral("skipped"),
-};
-const QStringList kTaskRunStatuses = {
-    QStringLiteral("queued"), QStringLiteral("running"), QStringLiteral("successful"), QStringLiteral("warning"),
-    QStringLiteral("failed"), QStringLiteral("cancelled"), QStringLiteral("skipped"), QStringLiteral("crashed"),
-};
-
 QString isoTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
@@ -91,8 +82,8 @@ const QString kLeaseFree = QStringLiteral("(lease_expires_at IS NULL OR run_id I
 
 void remember(const Database &db, const QList<qint64> &orgTaskIds, const QString &idText, qint64 leaseId, qint64 fence)
 {
-    if (!db.dialect().isSqlite())
-        return;
+    if (!db.dialect().clockIsLocal())
+        return;   // the note saves the statement a round trip's worth of work only where the clock is local
     if (t_knownLeases.size() > 1000)
         t_knownLeases.clear();
     KnownLease &k = t_knownLeases[KnownKey{quintptr(&db), idText}];
@@ -173,7 +164,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         return fail(Error::invalid(QStringLiteral("a lock needs a holder name (locked_by)")));
 
     const qsizetype count = orgTaskIds.size();
-    const bool sqlite = m_db.dialect().isSqlite();
+    const bool localClock = m_db.dialect().clockIsLocal();
     const QVariant pipeline = pipelineId ? QVariant(*pipelineId) : QVariant(QMetaType(QMetaType::LongLong));
     const QVariant agent = holderAgentId ? QVariant(*holderAgentId) : QVariant(QMetaType(QMetaType::LongLong));
     const QString idText = idList(orgTaskIds);
@@ -185,7 +176,7 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
     const qint64 clientNow = QDateTime::currentMSecsSinceEpoch();
     // SQLite, taken before by this thread: its fence is known, so nothing needs to come back (on
     // PostgreSQL the expiry is the server's: it comes back from the next statement anyway).
-    if (sqlite) {
+    if (localClock) {
         const auto known = t_knownLeases.find(KnownKey{quintptr(&m_db), idText});
         if (known != t_knownLeases.end()) {
             const qint64 fence = known->fence;
@@ -202,10 +193,10 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
             }
         }
     }
-    const QString times = sqlite ? QStringLiteral("lease_expires_at = ?, locked_at = ?")
+    const QString times = localClock ? QStringLiteral("lease_expires_at = ?, locked_at = ?")
                                  : QStringLiteral("lease_expires_at = %1 + ?, locked_at = %1").arg(m_db.dialect().nowMsExpr());
     QVariantList values{runId, pipeline, lockedBy, agent};
-    if (sqlite)
+    if (localClock)
         values << clientNow + leaseMs << clientNow;
     else
         values << leaseMs;
@@ -254,9 +245,8 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
         QString sql = QStringLiteral("SELECT l.org_task_id, l.lease_id, l.fence, t.slug, ot.uuid FROM lock_task l "
                                      "JOIN org_task ot ON ot.id = l.org_task_id JOIN task t ON t.id = ot.task_id "
                                      "WHERE l.org_task_id IN (%1) ORDER BY l.org_task_id")
-                          .arg(idText);
-        if (!sqlite)
-            sql += QStringLiteral(" FOR UPDATE OF l");
+                          .arg(idText)
+                      + m_db.dialect().rowLock(Dialect::RowLock::Update, QStringLiteral("l"));
         struct Member
         {
             qint64 orgTaskId = 0, leaseId = 0, fence = 0;
@@ -290,9 +280,8 @@ Result<LockGrant> LockStore::acquire(qint64 runId, std::optional<qint64> pipelin
                                               "r.uuid, COALESCE(p.name, r.pipeline_name) "
                                               "FROM lock_lease s LEFT JOIN run r ON r.id = s.run_id LEFT JOIN pipeline p ON p.id = s.pipeline_id "
                                               "WHERE s.id IN (%1) ORDER BY s.id")
-                                   .arg(idList(leaseIds));
-            if (!sqlite)
-                leaseSql += QStringLiteral(" FOR UPDATE OF s");
+                                   .arg(idList(leaseIds))
+                                 + m_db.dialect().rowLock(Dialect::RowLock::Update, QStringLiteral("s"));
             auto q = m_db.exec(leaseSql);
             if (!q)
                 return fail(q.error());
@@ -424,9 +413,8 @@ Result<ExpiredLocks> LockStore::expireStale()
         if (!now)
             return fail(now.error());
         QString sql = QStringLiteral("SELECT id, run_id, locked_by, fence, lease_expires_at FROM lock_lease "
-                                     "WHERE lease_expires_at <= ? AND run_id IS NOT NULL ORDER BY id");
-        if (!m_db.dialect().isSqlite())
-            sql += QStringLiteral(" FOR UPDATE SKIP LOCKED");
+                                     "WHERE lease_expires_at <= ? AND run_id IS NOT NULL ORDER BY id")
+                      + m_db.dialect().rowLock(Dialect::RowLock::UpdateSkipLocked);
         QList<ExpiredLease> expired;
         {
             auto q = m_db.exec(sql, {*now});
@@ -449,64 +437,12 @@ Result<void> LockStore::checkFence(qint64 runId, qint64 fence)
     // expirer frees it before the caller's transaction ends; SQLite's writer already excludes every other.
     const QString live = QStringLiteral("SELECT 1 FROM lock_lease WHERE run_id = ? AND fence = ? AND lease_expires_at > %1")
                              .arg(m_db.dialect().nowMsExpr());
-    const QString sql = m_db.dialect().isSqlite() ? live + QStringLiteral(" LIMIT 1") : live + QStringLiteral(" FOR SHARE");
+    const QString sql = live + QStringLiteral(" LIMIT 1") + m_db.dialect().rowLock(Dialect::RowLock::Share);
     auto held = m_db.scalar(sql, {runId, fence});
     if (!held)
         return fail(held.error());
     if (!held->isValid() || held->toLongLong() <= 0)
         return fail(leaseLost(runId, fence));
-    return {};
-}
-
-Result<int> LockStore::fencedUpdate(qint64 runId, qint64 fence, const QString &updateSql, QVariantList values)
-{
-    return m_db.write([&]() -> Result<int> {
-        if (auto c = checkFence(runId, fence); !c)
-            return fail(c.error());
-        values << runId << fence;
-        auto q = m_db.exec(updateSql + QStringLiteral(" AND EXISTS (SELECT 1 FROM lock_lease WHERE run_id = ? AND fence = ?)"),
-                           values);
-        if (!q)
-            return fail(q.error());
-        return q->numRowsAffected();
-    });
-}
-
-Result<void> LockStore::setRunStatus(qint64 runId, qint64 fence, const QString &status, const QString &reason)
-{
-    if (!kRunStatuses.contains(status))
-        return fail(Error::invalid(QStringLiteral("unknown run status \"%1\"").arg(status)));
-    const QString now = m_db.dialect().nowMsExpr();
-    QString sets = QStringLiteral("status = ?, status_reason = ?");
-    if (status == QLatin1String("running"))
-        sets += QStringLiteral(", started_at = COALESCE(started_at, %1)").arg(now);
-    else if (status != QLatin1String("queued"))
-        sets += QStringLiteral(", finished_at = %1").arg(now);
-    auto n = fencedUpdate(runId, fence, QStringLiteral("UPDATE run SET %1 WHERE id = ?").arg(sets),
-                          {status, reason.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(reason), runId});
-    if (!n)
-        return fail(n.error());
-    if (*n == 0)
-        return fail(Error::notFound(QStringLiteral("run %1 does not exist").arg(runId)));
-    return {};
-}
-
-Result<void> LockStore::setTaskRunStatus(qint64 taskRunId, qint64 runId, qint64 fence, const QString &status)
-{
-    if (!kTaskRunStatuses.contains(status))
-        return fail(Error::invalid(QStringLiteral("unknown task run status \"%1\"").arg(status)));
-    const QString now = m_db.dialect().nowMsExpr();
-    QString sets = QStringLiteral("status = ?");
-    if (status == QLatin1String("running"))
-        sets += QStringLiteral(", started_at = COALESCE(started_at, %1)").arg(now);
-    else if (status != QLatin1String("queued"))
-        sets += QStringLiteral(", finished_at = %1").arg(now);
-    auto n = fencedUpdate(runId, fence, QStringLiteral("UPDATE task_run SET %1 WHERE id = ? AND run_id = ?").arg(sets),
-                          {status, taskRunId, runId});
-    if (!n)
-        return fail(n.error());
-    if (*n == 0)
-        return fail(Error::notFound(QStringLiteral("task run %1 is not part of run %2").arg(taskRunId).arg(runId)));
     return {};
 }
 
@@ -559,7 +495,7 @@ Result<QList<TaskLockStatus>> LockStore::select(const QString &where, const QVar
         s.orgId = q->value(3).toLongLong();
         s.runId = q->value(4).toLongLong();
         s.runUuid = q->value(5).toString();
-        s.runStatus = q->value(6).toString();
+        s.runStatus = runStatusFromSql(q->value(6).toString()).value_or(RunStatus::Crashed);
         s.pipelineId = q->value(7).isNull() ? 0 : q->value(7).toLongLong();
         s.pipelineName = q->value(8).toString();
         s.lockedBy = q->value(9).toString();
@@ -570,9 +506,9 @@ Result<QList<TaskLockStatus>> LockStore::select(const QString &where, const QVar
         s.leaseRemainingMs = s.leaseExpiresAt - q->value(14).toLongLong();
         if (viewerPipelineId && s.pipelineId != *viewerPipelineId)
             s.state = TaskLockStatus::State::Locked;
-        else if (s.runStatus == QLatin1String("queued"))
+        else if (s.runStatus == RunStatus::Queued)
             s.state = TaskLockStatus::State::Queued;
-        else if (s.runStatus == QLatin1String("running"))
+        else if (s.runStatus == RunStatus::Running)
             s.state = TaskLockStatus::State::Running;
         else
             s.state = TaskLockStatus::State::Locked;

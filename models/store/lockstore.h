@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "domain/status.h"
 
 #include <QList>
 #include <QString>
@@ -53,7 +54,7 @@ struct TaskLockStatus
     State state = State::Locked;
     qint64 runId = 0;
     QString runUuid;
-    QString runStatus;
+    RunStatus runStatus = RunStatus::Queued;
     qint64 pipelineId = 0;          // 0: a single-task run, or the pipeline was deleted
     QString pipelineName;
     QString lockedBy;
@@ -116,18 +117,6 @@ public:
     // ("lease lost"). Inside the caller's transaction it also keeps the lock from being expired by
     // others until that transaction ends (PostgreSQL: FOR SHARE; SQLite: the write lock).
     [[nodiscard]] Result<void> checkFence(qint64 runId, qint64 fence);
-
-    // Runs `updateSql` (an UPDATE ... WHERE ... statement, its WHERE clause last, with positional `?`
-    // values) only while the run holds an unexpired lease with `fence`: the fence is checked under a
-    // lock and the statement gets `AND EXISTS (lock with run and fence)` appended. Returns the number of
-    // rows changed; Error::LeaseLost when the fence no longer holds.
-    [[nodiscard]] Result<int> fencedUpdate(qint64 runId, qint64 fence, const QString &updateSql, QVariantList values = {});
-
-    // Fenced status changes of the holder's run and of its task runs. `running` sets started_at (once);
-    // a final status sets finished_at; times are the database clock. Error::NotFound when the task run
-    // is not one of this run's, Error::LeaseLost when the fence no longer holds.
-    [[nodiscard]] Result<void> setRunStatus(qint64 runId, qint64 fence, const QString &status, const QString &reason = {});
-    [[nodiscard]] Result<void> setTaskRunStatus(qint64 taskRunId, qint64 runId, qint64 fence, const QString &status);
 
     // The derived status of every held org task (of one org, or of all), ordered by org then org task
     // id: `queued` when the holding run is queued, `running` when it is running; `locked` when

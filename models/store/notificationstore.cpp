@@ -94,14 +94,18 @@ std::optional<NotifyLevel> notifyLevelFromString(const QString &text)
     return std::nullopt;
 }
 
-std::optional<NotifyLevel> levelForRunStatus(const QString &runStatus)
+std::optional<NotifyLevel> levelForRunStatus(RunStatus runStatus)
 {
-    if (runStatus == QLatin1String("failed") || runStatus == QLatin1String("crashed"))
-        return NotifyLevel::Failure;
-    if (runStatus == QLatin1String("partial_success"))
-        return NotifyLevel::Warning;
-    if (runStatus == QLatin1String("successful"))
-        return NotifyLevel::Success;
+    switch (runStatus) {
+    case RunStatus::Failed:
+    case RunStatus::Crashed: return NotifyLevel::Failure;
+    case RunStatus::PartialSuccess: return NotifyLevel::Warning;
+    case RunStatus::Successful: return NotifyLevel::Success;
+    case RunStatus::Queued:
+    case RunStatus::Running:
+    case RunStatus::Cancelled:
+    case RunStatus::Skipped: break;
+    }
     return std::nullopt;
 }
 

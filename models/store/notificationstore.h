@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "domain/status.h"
 #include "store/auditlog.h"
 
 #include <QHash>
@@ -24,7 +25,7 @@ enum class NotifyLevel { Failure, Warning, Success, Test };
 // The level a finished run notifies with: failed / crashed → Failure, partial_success → Warning,
 // successful → Success. cancelled, skipped and unfinished runs (queued, running) notify nobody
 // (std::nullopt).
-[[nodiscard]] std::optional<NotifyLevel> levelForRunStatus(const QString &runStatus);
+[[nodiscard]] std::optional<NotifyLevel> levelForRunStatus(RunStatus runStatus);
 
 enum class ChannelKind { Slack, Teams, Webhook, Desktop };
 

@@ -28,6 +28,18 @@ QJsonObject toJson(const Org &org)
 
 OrgStore::OrgStore(Database &db, QString actor) : m_db(db), m_audit(db, std::move(actor)) {}
 
+Result<OrgContents> OrgStore::contents(qint64 orgId)
+{
+    auto row = m_db.fetch(QStringLiteral("SELECT (SELECT COUNT(*) FROM org_task WHERE org_id = ?), "
+                                         "(SELECT COUNT(*) FROM pipeline WHERE org_id = ?)"),
+                          {orgId, orgId});
+    if (!row)
+        return fail(row.error());
+    if (row->isEmpty())
+        return OrgContents{};
+    return OrgContents{row->first().value(0).toInt(), row->first().value(1).toInt()};
+}
+
 Result<void> OrgStore::validateSlug(const QString &slug)
 {
     static const QRegularExpression pattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,63}$"));

@@ -7,6 +7,13 @@ namespace sluice {
 
 class Database;
 
+// How much an org holds (what `org show` and the org switcher tell).
+struct OrgContents
+{
+    int tasks = 0;
+    int pipelines = 0;
+};
+
 // Organisations. Slugs are lowercase letters, digits and dashes (1-64), unique.
 class OrgStore
 {
@@ -18,6 +25,7 @@ public:
     [[nodiscard]] Result<Org> find(const QString &slug);
     [[nodiscard]] Result<Org> findById(qint64 id);
     [[nodiscard]] Result<Org> setAirbyteWorkspace(const QString &slug, const QString &workspaceId);
+    [[nodiscard]] Result<OrgContents> contents(qint64 orgId);
 
     [[nodiscard]] static Result<void> validateSlug(const QString &slug);
 

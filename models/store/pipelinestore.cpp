@@ -184,6 +184,16 @@ Result<std::optional<QStringList>> PipelineStore::notifyOn(qint64 pipelineId)
     return std::optional<QStringList>{notifyOnFromJson(text->toString())};
 }
 
+Result<std::optional<PipelineRunSettings>> PipelineStore::runSettings(qint64 pipelineId)
+{
+    auto row = m_db.fetch(QStringLiteral("SELECT retry_policy, continue_on_sync_failure FROM pipeline WHERE id = ?"), {pipelineId});
+    if (!row)
+        return fail(row.error());
+    if (row->isEmpty())
+        return std::optional<PipelineRunSettings>{};
+    return std::optional<PipelineRunSettings>{PipelineRunSettings{row->first().value(0).toString(), row->first().value(1).toBool()}};
+}
+
 Result<void> PipelineStore::validateSchedule(const QString &cron, const QString &timezone)
 {
     if (auto c = CronExpression::parse(cron); !c)

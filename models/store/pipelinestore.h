@@ -8,6 +8,13 @@ namespace sluice {
 
 class Database;
 
+// What the runner needs of a pipeline to execute one of its runs.
+struct PipelineRunSettings
+{
+    QString retryPolicy;            // JSON text (domain/retrypolicy.h); validated by the runner
+    bool continueOnSyncFailure = false;
+};
+
 // Pipelines and their task lists. Every save validates the schedule (cron and IANA zone), the retry
 // policy (RetryPolicy::fromJsonText; a bad one is refused naming the key) and the agent tag, resolves
 // the user's tasks, adds the automatic transform chain unless turned off, orders the list by the
@@ -28,6 +35,8 @@ public:
 
     // The pipeline's notify_on (Pipeline::notifyOn); std::nullopt when there is no such pipeline.
     [[nodiscard]] Result<std::optional<QStringList>> notifyOn(qint64 pipelineId);
+    // One row, no steps (a run reads it as it starts); std::nullopt when there is no such pipeline.
+    [[nodiscard]] Result<std::optional<PipelineRunSettings>> runSettings(qint64 pipelineId);
 
     // Checks a schedule as it would be saved: a valid 5-field cron and a known IANA zone.
     [[nodiscard]] static Result<void> validateSchedule(const QString &cron, const QString &timezone);

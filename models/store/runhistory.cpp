@@ -137,7 +137,7 @@ Result<QList<RunSummary>> RunHistory::runPage(const BoundQuery &query, int limit
         r.pipelineName = q->value(4).toString();
         r.trigger = q->value(5).toString();
         r.scheduledFor = q->value(6).toLongLong();
-        r.status = q->value(7).toString();
+        r.status = runStatusFromSql(q->value(7).toString()).value_or(RunStatus::Crashed);
         r.queuedAt = q->value(8).toLongLong();
         r.startedAt = q->value(9).toLongLong();
         r.finishedAt = q->value(10).toLongLong();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "domain/runs.h"
 
 #include <QList>
 #include <QString>
@@ -10,53 +11,6 @@
 namespace sluice {
 
 class Database;
-
-// One row of a run-history page. Times are UTC epoch ms; 0 where the column is NULL (not scheduled,
-// not started, not finished). pipelineId is 0 for a manual run of a single org task, or when the
-// pipeline was deleted since (pipelineName still names it then).
-struct RunSummary
-{
-    qint64 id = 0;
-    QString uuid;
-    qint64 pipelineId = 0;
-    qint64 orgId = 0;
-    QString pipelineName;
-    QString trigger;        // manual | scheduled | retry | backfill (column trigger_kind)
-    qint64 scheduledFor = 0;
-    QString status;         // queued | running | successful | partial_success | failed | cancelled | crashed | skipped
-    qint64 queuedAt = 0;
-    qint64 startedAt = 0;
-    qint64 finishedAt = 0;
-};
-
-// Whether a run with this status has ended (anything but queued and running): it will not change any
-// more, and every line of its log is stored.
-[[nodiscard]] inline bool isRunFinished(QStringView status)
-{
-    return status != QLatin1String("queued") && status != QLatin1String("running");
-}
-
-// One output line of a task run. Lines are numbered from 0 in the order the task wrote them.
-struct LogLine
-{
-    qint64 number = 0;
-    qint64 atMs = 0;        // when the line was read, UTC epoch ms
-    bool isStderr = false;
-    QString text;
-
-    friend bool operator==(const LogLine &, const LogLine &) = default;
-};
-
-// A batch of one task run's log lines for a viewer, in line order, with the task they belong to.
-struct TaskLogBatch
-{
-    qint64 runId = 0;
-    qint64 taskRunId = 0;
-    int seq = 0;
-    int attempt = 1;
-    QString slug;
-    QList<LogLine> lines;
-};
 
 // The most lines one task_run_log chunk may hold (the CHECK on line_count in the schema). A page
 // query relies on it: the chunk holding line n starts after n - kMaxLogChunkLines.
@@ -124,5 +78,3 @@ private:
 };
 
 } // namespace sluice
-
-Q_DECLARE_METATYPE(sluice::TaskLogBatch)

@@ -1,31 +1,17 @@
 #include "runstore.h"
 
 #include "store/database.h"
-#include "store/lockstore.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QUuid>
 
-#include <algorithm>
 #include <limits>
 
 namespace sluice {
 
 namespace {
 
-const QStringList kRunStatuses = {
-    QStringLiteral("queued"), QStringLiteral("running"), QStringLiteral("successful"), QStringLiteral("partial_success"),
-    QStringLiteral("failed"), QStringLiteral("cancelled"), QStringLiteral("crashed"), QStringLiteral("skipped"),
-};
-const QStringList kFinalRunStatuses = {
-    QStringLiteral("successful"), QStringLiteral("partial_success"), QStringLiteral("failed"),
-    QStringLiteral("cancelled"), QStringLiteral("crashed"), QStringLiteral("skipped"),
-};
-const QStringList kFinalTaskRunStatuses = {
-    QStringLiteral("successful"), QStringLiteral("warning"), QStringLiteral("failed"),
-    QStringLiteral("cancelled"), QStringLiteral("skipped"), QStringLiteral("crashed"),
-};
 const QStringList kTriggers = {
     QStringLiteral("manual"), QStringLiteral("scheduled"), QStringLiteral("retry"), QStringLiteral("backfill"),
 };
@@ -62,7 +48,7 @@ RunSummary readSummary(const QSqlQuery &q)
     r.pipelineName = q.value(4).toString();
     r.trigger = q.value(5).toString();
     r.scheduledFor = q.value(6).toLongLong();
-    r.status = q.value(7).toString();
+    r.status = runStatusFromSql(q.value(7).toString()).value_or(RunStatus::Crashed);   // the schema's CHECK keeps it known
     r.queuedAt = q.value(8).toLongLong();
     r.startedAt = q.value(9).toLongLong();
     r.finishedAt = q.value(10).toLongLong();
@@ -71,23 +57,19 @@ RunSummary readSummary(const QSqlQuery &q)
 
 } // namespace
 
-QList<TaskRunRecord> RunRecord::latestAttempts() const
+Result<RunStatus> storedRunStatus(Database &db, qint64 runId)
 {
-    QList<TaskRunRecord> latest;
-    for (const TaskRunRecord &t : tasks) {
-        auto it = std::find_if(latest.begin(), latest.end(), [&t](const TaskRunRecord &l) { return l.seq == t.seq; });
-        if (it == latest.end())
-            latest.append(t);
-        else if (t.attempt > it->attempt)
-            *it = t;
-    }
-    std::stable_sort(latest.begin(), latest.end(), [](const TaskRunRecord &a, const TaskRunRecord &b) { return a.seq < b.seq; });
-    return latest;
+    auto v = db.scalar(QStringLiteral("SELECT status FROM run WHERE id = ?"), {runId});
+    if (!v)
+        return fail(v.error());
+    if (!v->isValid() || v->isNull())
+        return fail(Error::notFound(QStringLiteral("run %1 does not exist").arg(runId)));
+    return runStatusFromSql(v->toString()).value_or(RunStatus::Crashed);
 }
 
 RunStore::RunStore(Database &db) : m_db(db) {}
 
-Result<qint64> RunStore::insertRun(const NewRun &run, const QString &status, const QString &reason)
+Result<qint64> RunStore::insertRun(const NewRun &run, RunStatus status, const QString &reason)
 {
     if (run.pipelineId.has_value() == run.orgTaskId.has_value())
         return fail(Error::invalid(QStringLiteral("a run is of exactly one pipeline or one org task")));
@@ -99,7 +81,7 @@ Result<qint64> RunStore::insertRun(const NewRun &run, const QString &status, con
         return fail(Error::invalid(QStringLiteral("a run needs the name of who requested it")));
 
     const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const bool finished = status != QLatin1String("queued");
+    const bool finished = isFinished(status);
     const QString now = m_db.dialect().nowMsExpr();
     // ON CONFLICT ... DO NOTHING rather than a failing INSERT: a lost slot race must not abort the
     // caller's transaction on PostgreSQL, and the winner's row is then visible to name it.
@@ -109,7 +91,7 @@ Result<qint64> RunStore::insertRun(const NewRun &run, const QString &status, con
                                          "ON CONFLICT (pipeline_id, scheduled_for) DO NOTHING RETURNING id")
                               .arg(now, finished ? now : QStringLiteral("NULL")),
                           {uuid, run.orgId, nullableId(run.pipelineId), nullableId(run.orgTaskId), nullableText(run.pipelineName),
-                           run.trigger, nullableId(run.scheduledFor), run.requestedBy, nullableId(run.agentId), status,
+                           run.trigger, nullableId(run.scheduledFor), run.requestedBy, nullableId(run.agentId), toSql(status),
                            nullableText(reason), run.dispatch});
     if (!id)
         return fail(id.error());
@@ -131,7 +113,7 @@ Result<qint64> RunStore::insertRun(const NewRun &run, const QString &status, con
 Result<qint64> RunStore::createRun(const NewRun &run, const QList<RunTaskPlan> &tasks)
 {
     return m_db.write([&]() -> Result<qint64> {
-        auto id = insertRun(run, QStringLiteral("queued"), {});
+        auto id = insertRun(run, RunStatus::Queued, {});
         if (!id)
             return fail(id.error());
         for (const RunTaskPlan &t : tasks) {
@@ -145,6 +127,29 @@ Result<qint64> RunStore::createRun(const NewRun &run, const QList<RunTaskPlan> &
     });
 }
 
+Result<qint64> RunStore::createPipelineRun(const Pipeline &pipeline, NewRun request)
+{
+    if (pipeline.steps.isEmpty())
+        return fail(Error::invalid(QStringLiteral("pipeline %1 has no tasks; add some with `sluicectl pipeline edit`").arg(pipeline.name)));
+    request.orgId = pipeline.orgId;
+    request.pipelineId = pipeline.id;
+    request.orgTaskId.reset();
+    request.pipelineName = pipeline.name;
+    QList<RunTaskPlan> plan;
+    for (const PipelineStep &step : pipeline.steps)
+        plan.append(RunTaskPlan{step.task.id, step.task.slug, step.seq});
+    return createRun(request, plan);
+}
+
+Result<qint64> RunStore::createTaskRun(const OrgTask &task, NewRun request)
+{
+    request.orgId = task.orgId;
+    request.pipelineId.reset();
+    request.orgTaskId = task.id;
+    request.pipelineName = task.label.isEmpty() ? task.slug : task.label;
+    return createRun(request, {RunTaskPlan{task.id, task.slug, 0}});
+}
+
 Result<qint64> RunStore::recordSkippedSlot(qint64 orgId, qint64 pipelineId, const QString &pipelineName, qint64 scheduledFor,
                                            const QString &reason, const QString &requestedBy)
 {
@@ -155,7 +160,7 @@ Result<qint64> RunStore::recordSkippedSlot(qint64 orgId, qint64 pipelineId, cons
     run.trigger = QStringLiteral("scheduled");
     run.scheduledFor = scheduledFor;
     run.requestedBy = requestedBy;
-    return m_db.write([&]() -> Result<qint64> { return insertRun(run, QStringLiteral("skipped"), reason); });
+    return m_db.write([&]() -> Result<qint64> { return insertRun(run, RunStatus::Skipped, reason); });
 }
 
 Result<qint64> RunStore::latestSlot(qint64 pipelineId)
@@ -178,9 +183,7 @@ Result<std::optional<qint64>> RunStore::claimQueuedRun(qint64 agentId, const QSt
             for (const QString &t : agentTags)
                 values.append(t);
         }
-        sql += QStringLiteral(") ORDER BY r.id LIMIT 1");
-        if (!m_db.dialect().isSqlite())
-            sql += QStringLiteral(" FOR UPDATE OF r SKIP LOCKED");
+        sql += QStringLiteral(") ORDER BY r.id LIMIT 1") + m_db.dialect().rowLock(Dialect::RowLock::UpdateSkipLocked, QStringLiteral("r"));
         auto pick = m_db.scalar(sql, values);
         if (!pick)
             return fail(pick.error());
@@ -188,7 +191,7 @@ Result<std::optional<qint64>> RunStore::claimQueuedRun(qint64 agentId, const QSt
             return std::optional<qint64>{};
         const qint64 runId = pick->toLongLong();
         auto q = m_db.change(QStringLiteral("UPDATE run SET agent_id = ? WHERE id = ? AND status = 'queued' AND agent_id IS NULL"),
-                           {agentId, runId});
+                             {agentId, runId});
         if (!q)
             return fail(q.error());
         if (*q <= 0)
@@ -201,29 +204,42 @@ Result<void> RunStore::unclaim(qint64 runId, qint64 agentId)
 {
     return m_db.write([&]() -> Result<void> {
         auto q = m_db.change(QStringLiteral("UPDATE run SET agent_id = NULL WHERE id = ? AND agent_id = ? AND status = 'queued'"),
-                           {runId, agentId});
+                             {runId, agentId});
         if (!q)
             return fail(q.error());
         if (*q > 0)
             return {};
-        auto status = runStatus(runId);
+        auto status = storedRunStatus(m_db, runId);
         if (!status)
             return fail(status.error());
         return fail(Error::conflict(QStringLiteral("run %1 is %2 and not claimed by agent %3; it cannot be given back to the queue")
                                         .arg(runId)
-                                        .arg(*status)
+                                        .arg(toSql(*status))
                                         .arg(agentId)));
     });
 }
 
-Result<QString> RunStore::runStatus(qint64 runId)
+Result<void> RunStore::discardQueued(qint64 runId)
 {
-    auto v = m_db.scalar(QStringLiteral("SELECT status FROM run WHERE id = ?"), {runId});
-    if (!v)
-        return fail(v.error());
-    if (!v->isValid() || v->isNull())
-        return fail(Error::notFound(QStringLiteral("run %1 does not exist").arg(runId)));
-    return v->toString();
+    return m_db.write([&]() -> Result<void> {
+        auto status = m_db.scalar(QStringLiteral("SELECT status FROM run WHERE id = ?"), {runId});
+        if (!status)
+            return fail(status.error());
+        if (!status->isValid())
+            return {};
+        if (status->toString() != toSql(RunStatus::Queued))
+            return fail(Error::conflict(QStringLiteral("run %1 is %2, not queued; it is kept").arg(runId).arg(status->toString())));
+        auto held = m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id = ?"), {runId});
+        if (!held)
+            return fail(held.error());
+        if (held->toLongLong() > 0)
+            return fail(Error::conflict(QStringLiteral("run %1 holds locks; it is kept").arg(runId)));
+        if (auto t = m_db.change(QStringLiteral("DELETE FROM task_run WHERE run_id = ?"), {runId}); !t)
+            return fail(t.error());
+        if (auto r = m_db.change(QStringLiteral("DELETE FROM run WHERE id = ? AND status = 'queued'"), {runId}); !r)
+            return fail(r.error());
+        return {};
+    });
 }
 
 Result<RunRecord> RunStore::readRun(const QString &where, const QVariant &key, const QString &name)
@@ -256,13 +272,13 @@ Result<RunRecord> RunStore::readRun(const QString &where, const QVariant &key, c
         tr.slug = t->value(2).toString();
         tr.seq = t->value(3).toInt();
         tr.attempt = t->value(4).toInt();
-        tr.status = t->value(5).toString();
+        tr.status = taskRunStatusFromSql(t->value(5).toString()).value_or(TaskRunStatus::Crashed);
         tr.startedAt = t->value(6).toLongLong();
         tr.finishedAt = t->value(7).toLongLong();
         if (!t->value(8).isNull())
             tr.exitCode = t->value(8).toInt();
         tr.summary = QJsonDocument::fromJson(t->value(9).toString().toUtf8()).object();
-        tr.errorKind = t->value(10).toString();
+        tr.errorKind = taskErrorKindFromSql(t->value(10).toString());
         tr.errorDetail = t->value(11).toString();
         rec.tasks.append(std::move(tr));
     }
@@ -282,9 +298,6 @@ Result<RunRecord> RunStore::runByUuid(const QString &uuid)
 Result<QList<RunSummary>> RunStore::list(const RunFilter &filter)
 {
     QList<RunSummary> runs;
-    if (!filter.status.isEmpty() && !kRunStatuses.contains(filter.status))
-        return fail(Error::invalid(QStringLiteral("unknown run status \"%1\" (one of %2)")
-                                       .arg(filter.status, kRunStatuses.join(QStringLiteral(", ")))));
     if (filter.limit <= 0)
         return runs;
     // A deferred join, as in RunHistory: the inner query picks the page's ids from an index
@@ -299,9 +312,9 @@ Result<QList<RunSummary>> RunStore::list(const RunFilter &filter)
         inner += QStringLiteral(" AND pipeline_id = ?");
         values.append(*filter.pipelineId);
     }
-    if (!filter.status.isEmpty()) {
+    if (filter.status) {
         inner += QStringLiteral(" AND status = ?");
-        values.append(filter.status);
+        values.append(toSql(*filter.status));
     }
     inner += QStringLiteral(" ORDER BY id DESC LIMIT ?");
     values.append(filter.limit);
@@ -317,19 +330,17 @@ Result<QList<RunSummary>> RunStore::list(const RunFilter &filter)
 Result<bool> RunStore::requestCancel(qint64 runId, const QString &requestedBy)
 {
     return m_db.write([&]() -> Result<bool> {
-        QString sql = QStringLiteral("SELECT status FROM run WHERE id = ?");
         // NO KEY: the run's key does not change, so the holder adding task runs (a key share of this row)
         // goes on meanwhile.
-        if (!m_db.dialect().isSqlite())
-            sql += QStringLiteral(" FOR NO KEY UPDATE");
-        auto v = m_db.scalar(sql, {runId});
+        auto v = m_db.scalar(QStringLiteral("SELECT status FROM run WHERE id = ?") + m_db.dialect().rowLock(Dialect::RowLock::NoKeyUpdate),
+                             {runId});
         if (!v)
             return fail(v.error());
         if (!v->isValid() || v->isNull())
             return fail(Error::notFound(QStringLiteral("run %1 does not exist").arg(runId)));
-        const QString status = v->toString();
+        const std::optional<RunStatus> status = runStatusFromSql(v->toString());
         const QString now = m_db.dialect().nowMsExpr();
-        if (status == QLatin1String("queued")) {
+        if (status == RunStatus::Queued) {
             auto r = m_db.exec(QStringLiteral("UPDATE run SET status = 'cancelled', status_reason = ?, finished_at = %1, "
                                               "cancel_requested_at = %1, cancel_requested_by = ? WHERE id = ?")
                                    .arg(now),
@@ -344,7 +355,7 @@ Result<bool> RunStore::requestCancel(qint64 runId, const QString &requestedBy)
                 return fail(t.error());
             return true;
         }
-        if (status == QLatin1String("running")) {
+        if (status == RunStatus::Running) {
             // The first request's time and author stay: the runner measures its grace period from it.
             auto r = m_db.exec(QStringLiteral("UPDATE run SET cancel_requested_at = %1, cancel_requested_by = ? "
                                               "WHERE id = ? AND cancel_requested_at IS NULL")
@@ -356,7 +367,7 @@ Result<bool> RunStore::requestCancel(qint64 runId, const QString &requestedBy)
         }
         return fail(Error::conflict(QStringLiteral("run %1 is already %2; only a queued or running run can be cancelled")
                                         .arg(runId)
-                                        .arg(status)));
+                                        .arg(v->toString())));
     });
 }
 
@@ -368,234 +379,6 @@ Result<bool> RunStore::cancelRequested(qint64 runId)
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("run %1 does not exist").arg(runId)));
     return !q->value(0).isNull();
-}
-
-Result<void> RunStore::markRunning(qint64 runId, qint64 fence, std::optional<qint64> agentId)
-{
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto q = m_db.change(QStringLiteral("UPDATE run SET status = 'running', started_at = COALESCE(started_at, %1), "
-                                          "agent_id = COALESCE(?, agent_id) WHERE id = ? AND status = 'queued'")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {nullableId(agentId), runId});
-        if (!q)
-            return fail(q.error());
-        if (*q > 0)
-            return {};
-        auto status = runStatus(runId);
-        if (!status)
-            return fail(status.error());
-        return fail(Error::conflict(QStringLiteral("run %1 is %2, not queued: it cannot start").arg(runId).arg(*status)));
-    });
-}
-
-Result<void> RunStore::finishRun(qint64 runId, qint64 fence, const QString &status, const QString &reason)
-{
-    if (!kFinalRunStatuses.contains(status))
-        return fail(Error::invalid(QStringLiteral("\"%1\" is not a final run status").arg(status)));
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto q = m_db.change(QStringLiteral("UPDATE run SET status = ?, status_reason = ?, finished_at = %1 "
-                                          "WHERE id = ? AND status IN ('queued', 'running')")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {status, nullableText(reason), runId});
-        if (!q)
-            return fail(q.error());
-        if (*q > 0)
-            return {};
-        auto current = runStatus(runId);
-        if (!current)
-            return fail(current.error());
-        return fail(Error::conflict(QStringLiteral("run %1 is already %2; it cannot become %3").arg(runId).arg(*current, status)));
-    });
-}
-
-Result<void> RunStore::taskRunConflict(qint64 taskRunId, qint64 runId, const QString &what)
-{
-    auto v = m_db.scalar(QStringLiteral("SELECT status FROM task_run WHERE id = ? AND run_id = ?"), {taskRunId, runId});
-    if (!v)
-        return fail(v.error());
-    if (!v->isValid() || v->isNull())
-        return fail(Error::notFound(QStringLiteral("task run %1 is not part of run %2").arg(taskRunId).arg(runId)));
-    return fail(Error::conflict(QStringLiteral("task run %1 is %2; it cannot %3").arg(taskRunId).arg(v->toString(), what)));
-}
-
-Result<void> RunStore::startTaskRun(qint64 taskRunId, qint64 runId, qint64 fence)
-{
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = 'running', started_at = %1 "
-                                          "WHERE id = ? AND run_id = ? AND status = 'queued'")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {taskRunId, runId});
-        if (!q)
-            return fail(q.error());
-        if (*q > 0)
-            return {};
-        return taskRunConflict(taskRunId, runId, QStringLiteral("start"));
-    });
-}
-
-Result<void> RunStore::finishTaskRun(qint64 taskRunId, qint64 runId, qint64 fence, const TaskRunResult &result)
-{
-    if (!kFinalTaskRunStatuses.contains(result.status))
-        return fail(Error::invalid(QStringLiteral("\"%1\" is not a final task run status").arg(result.status)));
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        const QString summary = QString::fromUtf8(QJsonDocument(result.summary).toJson(QJsonDocument::Compact));
-        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1, exit_code = ?, summary = ?, "
-                                          "error_kind = ?, error_detail = ? WHERE id = ? AND run_id = ? AND status IN ('queued', 'running')")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {result.status, result.exitCode ? QVariant(*result.exitCode) : QVariant(QMetaType(QMetaType::Int)),
-                            summary, nullableText(result.errorKind), nullableText(result.errorDetail), taskRunId, runId});
-        if (!q)
-            return fail(q.error());
-        if (*q > 0)
-            return {};
-        return taskRunConflict(taskRunId, runId, QStringLiteral("become %1").arg(result.status));
-    });
-}
-
-Result<qint64> RunStore::addAttempt(qint64 taskRunId, qint64 runId, qint64 fence)
-{
-    return m_db.write([&]() -> Result<qint64> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto q = m_db.exec(QStringLiteral("SELECT t.org_task_id, t.task_slug, t.seq, "
-                                          "(SELECT MAX(a.attempt) FROM task_run a WHERE a.run_id = t.run_id AND a.seq = t.seq) "
-                                          "FROM task_run t WHERE t.id = ? AND t.run_id = ?"),
-                           {taskRunId, runId});
-        if (!q)
-            return fail(q.error());
-        if (!q->next())
-            return fail(Error::notFound(QStringLiteral("task run %1 is not part of run %2").arg(taskRunId).arg(runId)));
-        const QVariant orgTask = q->value(0);
-        auto id = m_db.scalar(QStringLiteral("INSERT INTO task_run (run_id, org_task_id, task_slug, seq, attempt, status) "
-                                             "VALUES (?, ?, ?, ?, ?, 'queued') RETURNING id"),
-                              {runId, orgTask.isNull() ? QVariant(QMetaType(QMetaType::LongLong)) : orgTask, q->value(1).toString(),
-                               q->value(2).toInt(), q->value(3).toInt() + 1});
-        if (!id)
-            return fail(id.error());
-        return id->toLongLong();
-    });
-}
-
-Result<int> RunStore::settleQueuedTasks(qint64 runId, qint64 fence, const QString &status)
-{
-    if (!kFinalTaskRunStatuses.contains(status))
-        return fail(Error::invalid(QStringLiteral("\"%1\" is not a final task run status").arg(status)));
-    return m_db.write([&]() -> Result<int> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto q = m_db.change(QStringLiteral("UPDATE task_run SET status = ?, finished_at = %1 WHERE run_id = ? AND status = 'queued'")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {status, runId});
-        if (!q)
-            return fail(q.error());
-        return *q;
-    });
-}
-
-Result<void> RunStore::appendLog(qint64 taskRunId, qint64 runId, qint64 fence, qint64 firstLine, const QStringList &lines)
-{
-    if (lines.isEmpty() || lines.size() > kMaxLogChunkLines)
-        return fail(Error::invalid(QStringLiteral("a log chunk holds 1 to %1 lines (got %2)").arg(kMaxLogChunkLines).arg(lines.size())));
-    if (firstLine < 0)
-        return fail(Error::invalid(QStringLiteral("log lines are numbered from 0 (got %1)").arg(firstLine)));
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        // One statement checks that the task run is the run's and reads where its log ends.
-        auto endValue = m_db.scalar(QStringLiteral("SELECT COALESCE((SELECT l.first_line + l.line_count FROM task_run_log l "
-                                                   "WHERE l.task_run_id = t.id ORDER BY l.first_line DESC LIMIT 1), 0) "
-                                                   "FROM task_run t WHERE t.id = ? AND t.run_id = ?"),
-                                    {taskRunId, runId});
-        if (!endValue)
-            return fail(endValue.error());
-        if (!endValue->isValid() || endValue->isNull())
-            return fail(Error::notFound(QStringLiteral("task run %1 is not part of run %2").arg(taskRunId).arg(runId)));
-        const qint64 end = endValue->toLongLong();
-        QStringList tail = lines;
-        qint64 tailFirst = firstLine;
-        if (firstLine < end) {
-            // A retry after a lost commit acknowledgement: the chunks stored from firstLine on hold the
-            // first lines already (the retry may carry more lines than the lost try); only the rest is new.
-            auto covered = storedFrom(taskRunId, firstLine, firstLine + lines.size());
-            if (!covered)
-                return fail(covered.error());
-            if (*covered >= firstLine + lines.size())
-                return {};
-            tail = lines.mid(*covered - firstLine);
-            tailFirst = *covered;
-        }
-        // firstLine > end leaves a gap (a chunk the writer gave up on): allowed, readers skip missing lines.
-        auto q = m_db.exec(QStringLiteral("INSERT INTO task_run_log (task_run_id, first_line, line_count, body, created_at) "
-                                          "VALUES (?, ?, ?, ?, %1)")
-                               .arg(m_db.dialect().nowMsExpr()),
-                           {taskRunId, tailFirst, int(tail.size()), tail.join(QLatin1Char('\n'))});
-        if (!q)
-            return fail(q.error());
-        return {};
-    });
-}
-
-Result<qint64> RunStore::storedFrom(qint64 taskRunId, qint64 firstLine, qint64 endLine)
-{
-    const auto overlap = [&] {
-        return Error::conflict(QStringLiteral("log lines %1 to %2 of task run %3 overlap stored lines without starting where a stored "
-                                              "chunk starts; lines are appended in order, each once")
-                                   .arg(firstLine)
-                                   .arg(endLine - 1)
-                                   .arg(taskRunId));
-    };
-    auto before = m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM task_run_log WHERE task_run_id = ? AND first_line < ? "
-                                             "AND first_line > ? AND first_line + line_count > ?"),
-                              {taskRunId, firstLine, firstLine - kMaxLogChunkLines, firstLine});
-    if (!before)
-        return fail(before.error());
-    if (before->toLongLong() > 0)
-        return fail(overlap());
-    auto q = m_db.exec(QStringLiteral("SELECT first_line, line_count FROM task_run_log WHERE task_run_id = ? AND first_line >= ? "
-                                      "AND first_line < ? ORDER BY first_line"),
-                       {taskRunId, firstLine, endLine});
-    if (!q)
-        return fail(q.error());
-    qint64 covered = firstLine;
-    while (q->next()) {
-        if (q->value(0).toLongLong() != covered)
-            return fail(overlap());
-        covered += q->value(1).toLongLong();
-    }
-    return covered;
-}
-
-Result<void> RunStore::storeNodeResults(qint64 taskRunId, qint64 runId, qint64 fence, const QList<DbtNodeRecord> &nodes)
-{
-    return m_db.write([&]() -> Result<void> {
-        if (auto c = LockStore(m_db).checkFence(runId, fence); !c)
-            return fail(c.error());
-        auto own = m_db.scalar(QStringLiteral("SELECT id FROM task_run WHERE id = ? AND run_id = ?"), {taskRunId, runId});
-        if (!own)
-            return fail(own.error());
-        if (!own->isValid() || own->isNull())
-            return fail(Error::notFound(QStringLiteral("task run %1 is not part of run %2").arg(taskRunId).arg(runId)));
-        for (const DbtNodeRecord &n : nodes) {
-            auto q = m_db.exec(QStringLiteral("INSERT INTO dbt_node_result (task_run_id, unique_id, status, execution_time, message, failures) "
-                                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (task_run_id, unique_id) DO UPDATE SET "
-                                              "status = excluded.status, execution_time = excluded.execution_time, "
-                                              "message = excluded.message, failures = excluded.failures"),
-                               {taskRunId, n.uniqueId, n.status,
-                                n.executionTime ? QVariant(*n.executionTime) : QVariant(QMetaType(QMetaType::Double)),
-                                nullableText(n.message), nullableId(n.failures)});
-            if (!q)
-                return fail(q.error());
-        }
-        return {};
-    });
 }
 
 Result<qint64> RunStore::logLineCount(qint64 taskRunId)

@@ -6,7 +6,7 @@
 #include "testhelpers.h"
 
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "store/catalogstore.h"
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
@@ -37,11 +37,11 @@ class tst_DemoWorkspace : public QObject
         return {};
     }
 
-    Result<QString> runNow(const Pipeline &p)
+    Result<RunStatus> runNow(const Pipeline &p)
     {
         NewRun request;
         request.requestedBy = QStringLiteral("new@user");
-        auto runId = createPipelineRun(*m_db, p, request);
+        auto runId = RunStore(*m_db).createPipelineRun(p, request);
         if (!runId)
             return fail(runId.error());
         RunnerOptions options;
@@ -89,7 +89,7 @@ private Q_SLOTS:
 
         const auto status = runNow(shell);
         QVERIFY2(status, qPrintable(why(status)));
-        QCOMPARE(*status, QStringLiteral("successful"));
+        QCOMPARE(toSql(*status), QStringLiteral("successful"));
         auto runs = RunStore(*m_db).list(RunFilter{});
         QVERIFY(runs && runs->size() == 1);
         const RunRecord rec = *RunStore(*m_db).run(runs->first().id);
@@ -125,7 +125,7 @@ private Q_SLOTS:
         clock.start();
         const auto status = runNow(elt);
         QVERIFY2(status, qPrintable(why(status)));
-        QCOMPARE(*status, QStringLiteral("failed"));
+        QCOMPARE(toSql(*status), QStringLiteral("failed"));
         QVERIFY(clock.elapsed() < 10'000);
         auto runs = RunStore(*m_db).list(RunFilter{});
         const RunRecord rec = *RunStore(*m_db).run(runs->first().id);

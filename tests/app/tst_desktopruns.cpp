@@ -4,6 +4,7 @@
 // the page. The task waits for a flag file the test creates: nothing here waits on the clock.
 #include "pipelineseed.h"
 #include "storefixture.h"
+#include "testhelpers.h"
 
 #include "desktopruns.h"
 #include "itemmodels/runlistmodel.h"
@@ -79,16 +80,11 @@ private Q_SLOTS:
 
     void init()
     {
-        auto url = m_fixture.createEmpty();
-        QVERIFY(url);
-        m_url = *url;
-        auto db = Database::open(m_url);
-        QVERIFY(db);
-        m_db = std::move(*db);
-        QVERIFY(initialiseDatabase(*m_db, false));
-        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
-        QVERIFY(org);
-        m_org = *org;
+        auto fresh = m_fixture.openFreshWithOrg(kActor);
+        QVERIFY2(fresh, qPrintable(sluice::test::why(fresh)));
+        m_db = std::move(fresh->db);
+        m_org = fresh->org;
+        m_url = m_db->url();
     }
 
     void cleanup() { m_db.reset(); }
@@ -137,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         QTRY_COMPARE_WITH_TIMEOUT(page->runModel()->index(page->runModel()->rowOf(runId), RunListModel::Status).data().toString(),
                                   QStringLiteral("Successful"), 5000);
-        QCOMPARE(RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status), QStringLiteral("successful"));
     }
 
     void cancelFromTheRunsPage()
@@ -162,7 +158,7 @@ private Q_SLOTS:
         QTest::keyClick(runTable, Qt::Key_Period, Qt::ControlModifier);
         QTRY_VERIFY_WITH_TIMEOUT(statusText(page).contains(QStringLiteral("Cancelled")), 15'000);
         QVERIFY(statusText(page).contains(QStringLiteral("Cancelling run %1").arg(runId)));
-        QCOMPARE(RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status), QStringLiteral("cancelled"));
         QVERIFY(!page->logView()->toPlainText().contains(QStringLiteral("done")));
     }
 };

@@ -5,6 +5,8 @@
 #include "testhelpers.h"
 
 #include "store/lockstore.h"
+#include "store/runholder.h"
+#include "store/runhistory.h"
 #include "store/runstore.h"
 
 #include <QDateTime>
@@ -163,20 +165,18 @@ private Q_SLOTS:
         const qint64 slot = 1'767'229'200'000;   // 2026-01-01T01:00:00Z
         Seeded failed = seed(m_pipeline, QStringLiteral("nightly"), 2, true, slot);
         QVERIFY(failed.fence > 0);
-        QVERIFY(store.markRunning(failed.runId, failed.fence).has_value());
-        QVERIFY(store.startTaskRun(failed.taskRuns[0], failed.runId, failed.fence).has_value());
-        QVERIFY(store.finishTaskRun(failed.taskRuns[0], failed.runId, failed.fence,
-                                    {QStringLiteral("failed"), 2, QJsonObject{{QStringLiteral("rows"), 7}}, QStringLiteral("exit-code"),
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).markRunning().has_value());
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).startTaskRun(failed.taskRuns[0]).has_value());
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).finishTaskRun(failed.taskRuns[0], TaskRunResult{TaskRunStatus::Failed, 2, QJsonObject{{QStringLiteral("rows"), 7}}, TaskErrorKind::ExitCode,
                                      QStringLiteral("exited with code 2")})
                     .has_value());
-        auto retry = store.addAttempt(failed.taskRuns[0], failed.runId, failed.fence);
+        auto retry = RunHolder(*m_db, failed.runId, failed.fence).addAttempt(failed.taskRuns[0]);
         QVERIFY(retry.has_value());
-        QVERIFY(store.startTaskRun(*retry, failed.runId, failed.fence).has_value());
-        QVERIFY(store.finishTaskRun(*retry, failed.runId, failed.fence,
-                                    {QStringLiteral("failed"), 1, QJsonObject{{QStringLiteral("rows"), 8}}, {}, {}})
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).startTaskRun(*retry).has_value());
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).finishTaskRun(*retry, TaskRunResult{TaskRunStatus::Failed, 1, QJsonObject{{QStringLiteral("rows"), 8}}, {}, {}})
                     .has_value());
-        QVERIFY(store.settleQueuedTasks(failed.runId, failed.fence, QStringLiteral("skipped")).has_value());
-        QVERIFY(store.finishRun(failed.runId, failed.fence, QStringLiteral("failed"), QStringLiteral("task-0 failed")).has_value());
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).settleQueuedTasks(TaskRunStatus::Skipped).has_value());
+        QVERIFY(RunHolder(*m_db, failed.runId, failed.fence).finishRun(RunStatus::Failed, QStringLiteral("task-0 failed")).has_value());
         const Seeded queued = seed(m_pipeline, QStringLiteral("nightly"), 1, false);
         const Seeded other = seed(m_otherPipeline, QStringLiteral("hourly"), 1, false);
 
@@ -261,12 +261,12 @@ private Q_SLOTS:
         RunStore store(*m_db);
         Seeded s = seed(m_pipeline, QStringLiteral("nightly"), 2, true);
         QVERIFY(s.fence > 0);
-        QVERIFY(store.appendLog(s.taskRuns[0], s.runId, s.fence, 0, lines(QStringLiteral("a"), 0, 3)).has_value());
-        QVERIFY(store.appendLog(s.taskRuns[0], s.runId, s.fence, 3, lines(QStringLiteral("a"), 3, 2)).has_value());
-        auto retry = store.addAttempt(s.taskRuns[0], s.runId, s.fence);
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[0], 0, lines(QStringLiteral("a"), 0, 3)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[0], 3, lines(QStringLiteral("a"), 3, 2)).has_value());
+        auto retry = RunHolder(*m_db, s.runId, s.fence).addAttempt(s.taskRuns[0]);
         QVERIFY(retry.has_value());
-        QVERIFY(store.appendLog(*retry, s.runId, s.fence, 0, lines(QStringLiteral("r"), 0, 1)).has_value());
-        QVERIFY(store.appendLog(s.taskRuns[1], s.runId, s.fence, 0, lines(QStringLiteral("b"), 0, 2)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(*retry, 0, lines(QStringLiteral("r"), 0, 1)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[1], 0, lines(QStringLiteral("b"), 0, 2)).has_value());
 
         Outcome o = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("logs"), QString::number(s.runId)});
         QCOMPARE(o.exitCode, 0);
@@ -309,9 +309,9 @@ private Q_SLOTS:
         RunStore store(*m_db);
         Seeded s = seed(m_pipeline, QStringLiteral("nightly"), 2, true);
         QVERIFY(s.fence > 0);
-        QVERIFY(store.markRunning(s.runId, s.fence).has_value());
-        QVERIFY(store.startTaskRun(s.taskRuns[0], s.runId, s.fence).has_value());
-        QVERIFY(store.appendLog(s.taskRuns[0], s.runId, s.fence, 0, lines(QStringLiteral("a"), 0, 2)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).markRunning().has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).startTaskRun(s.taskRuns[0]).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[0], 0, lines(QStringLiteral("a"), 0, 2)).has_value());
 
         QProcess follower;
         follower.setProcessEnvironment(childEnvironment());
@@ -326,17 +326,17 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(linesSeen(), 2, 15'000);
 
         // Still following: new chunks appear as they are written, in order.
-        QVERIFY(store.appendLog(s.taskRuns[0], s.runId, s.fence, 2, lines(QStringLiteral("a"), 2, 3)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[0], 2, lines(QStringLiteral("a"), 2, 3)).has_value());
         QTRY_COMPARE_WITH_TIMEOUT(linesSeen(), 5, 15'000);
         QCOMPARE(follower.state(), QProcess::Running);
-        QVERIFY(store.finishTaskRun(s.taskRuns[0], s.runId, s.fence, {QStringLiteral("successful"), 0, {}, {}, {}}).has_value());
-        QVERIFY(store.startTaskRun(s.taskRuns[1], s.runId, s.fence).has_value());
-        QVERIFY(store.appendLog(s.taskRuns[1], s.runId, s.fence, 0, lines(QStringLiteral("b"), 0, 1)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).finishTaskRun(s.taskRuns[0], TaskRunResult{TaskRunStatus::Successful, 0, {}, {}, {}}).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).startTaskRun(s.taskRuns[1]).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[1], 0, lines(QStringLiteral("b"), 0, 1)).has_value());
         QTRY_COMPARE_WITH_TIMEOUT(linesSeen(), 6, 15'000);
         // The last lines and the end of the run land together: the follower prints them, then exits.
-        QVERIFY(store.appendLog(s.taskRuns[1], s.runId, s.fence, 1, lines(QStringLiteral("b"), 1, 2)).has_value());
-        QVERIFY(store.finishTaskRun(s.taskRuns[1], s.runId, s.fence, {QStringLiteral("successful"), 0, {}, {}, {}}).has_value());
-        QVERIFY(store.finishRun(s.runId, s.fence, QStringLiteral("successful")).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[1], 1, lines(QStringLiteral("b"), 1, 2)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).finishTaskRun(s.taskRuns[1], TaskRunResult{TaskRunStatus::Successful, 0, {}, {}, {}}).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).finishRun(RunStatus::Successful).has_value());
         QVERIFY(follower.waitForFinished(15'000));
         QCOMPARE(follower.exitStatus(), QProcess::NormalExit);
         QCOMPARE(follower.exitCode(), 0);
@@ -355,8 +355,8 @@ private Q_SLOTS:
         RunStore store(*m_db);
         Seeded s = seed(m_pipeline, QStringLiteral("nightly"), 1, true);
         QVERIFY(s.fence > 0);
-        QVERIFY(store.markRunning(s.runId, s.fence).has_value());
-        QVERIFY(store.appendLog(s.taskRuns[0], s.runId, s.fence, 0, lines(QStringLiteral("a"), 0, 1)).has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).markRunning().has_value());
+        QVERIFY(RunHolder(*m_db, s.runId, s.fence).appendLog(s.taskRuns[0], 0, lines(QStringLiteral("a"), 0, 1)).has_value());
         QProcess follower;
         follower.setProcessEnvironment(childEnvironment());
         follower.start(QStringLiteral(SLUICECTL_PATH), {QStringLiteral("--db"), m_url, QStringLiteral("run"), QStringLiteral("logs"),
@@ -370,7 +370,7 @@ private Q_SLOTS:
         QVERIFY(LockStore(*m_db).renew(s.runId, s.fence, 500).has_value());
         QVERIFY(follower.waitForFinished(20'000));
         QCOMPARE(follower.exitCode(), 0);
-        QCOMPARE(store.run(s.runId)->run.status, QStringLiteral("crashed"));
+        QCOMPARE(toSql(store.run(s.runId)->run.status), QStringLiteral("crashed"));
         QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id IS NOT NULL"))->toLongLong(), 0);
     }
 
@@ -379,20 +379,20 @@ private Q_SLOTS:
         RunStore store(*m_db);
         const Seeded queued = seed(m_pipeline, QStringLiteral("nightly"), 1, false);
         Seeded running = seed(m_otherPipeline, QStringLiteral("hourly"), 1, true);
-        QVERIFY(store.markRunning(running.runId, running.fence).has_value());
+        QVERIFY(RunHolder(*m_db, running.runId, running.fence).markRunning().has_value());
 
         Outcome o = ctl({QStringLiteral("run"), QStringLiteral("cancel"), queued.uuid, QStringLiteral("--json")});
         QCOMPARE(o.exitCode, 0);
         QCOMPARE(o.json()[QStringLiteral("cancelled")].toBool(), true);
         auto rec = store.run(queued.runId);
-        QCOMPARE(rec->run.status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("cancelled"));
         QCOMPARE(rec->cancelRequestedBy, QStringLiteral("carol@cli"));
-        QCOMPARE(rec->tasks[0].status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec->tasks[0].status), QStringLiteral("cancelled"));
 
         o = ctl({QStringLiteral("run"), QStringLiteral("cancel"), QString::number(running.runId)});
         QCOMPARE(o.exitCode, 0);
         QVERIFY(o.out.contains("Cancel requested"));
-        QCOMPARE(store.run(running.runId)->run.status, QStringLiteral("running"));
+        QCOMPARE(toSql(store.run(running.runId)->run.status), QStringLiteral("running"));
         QVERIFY(*store.cancelRequested(running.runId));
 
         QVERIFY(userError(ctl({QStringLiteral("run"), QStringLiteral("cancel"), QString::number(queued.runId)}), QStringLiteral("already cancelled")));

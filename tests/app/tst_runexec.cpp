@@ -5,7 +5,7 @@
 #include "testhelpers.h"
 
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"
 #include "store/runhistory.h"
@@ -68,13 +68,11 @@ private Q_SLOTS:
 
     void init()
     {
-        auto db = m_fixture.openFresh();
-        QVERIFY2(db, qPrintable(why(db)));
-        m_db = std::move(*db);
+        auto fresh = m_fixture.openFreshWithOrg(kActor);
+        QVERIFY2(fresh, qPrintable(why(fresh)));
+        m_db = std::move(fresh->db);
+        m_org = fresh->org;
         m_url = m_db->url().toString();
-        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
-        QVERIFY2(org, qPrintable(why(org)));
-        m_org = *org;
     }
 
     void pipelineRunWait()
@@ -86,7 +84,7 @@ private Q_SLOTS:
         QVERIFY2(runId > 0, qPrintable(o.out));
         auto rec = RunStore(*m_db).run(runId);
         QVERIFY2(rec, qPrintable(why(rec)));
-        QCOMPARE(rec->run.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("successful"));
         QCOMPARE(rec->dispatch, QStringLiteral("local"));
         QCOMPARE(rec->requestedBy, kActor);
         QCOMPARE(rec->tasks.size(), 2);
@@ -104,7 +102,7 @@ private Q_SLOTS:
         const qint64 runId = o.out.trimmed().toLongLong();
         QVERIFY2(runId > 0, qPrintable(o.out));
         verifyMentions(o.err, {QStringLiteral("failed")});
-        QCOMPARE(RunStore(*m_db).run(runId)->run.status, QStringLiteral("failed"));
+        QCOMPARE(toSql(RunStore(*m_db).run(runId)->run.status), QStringLiteral("failed"));
     }
 
     void follow()
@@ -139,7 +137,7 @@ private Q_SLOTS:
         const qint64 runId = o.out.trimmed().toLongLong();
         auto rec = RunStore(*m_db).run(runId);
         QVERIFY2(rec, qPrintable(why(rec)));
-        QCOMPARE(rec->run.status, QStringLiteral("queued"));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("queued"));
         QCOMPARE(rec->dispatch, QStringLiteral("agent"));
     }
 
@@ -163,7 +161,7 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, o);
         auto r = QCoro::waitFor(runner.run());
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("successful"));
+        QCOMPARE(*r, RunStatus::Successful);
 
         QVERIFY(p.waitForFinished(20'000));
         QCOMPARE(p.exitCode(), 0);
@@ -200,10 +198,10 @@ private Q_SLOTS:
         QVERIFY(runId > 0);
         auto rec = RunStore(*m_db).run(runId);
         QVERIFY2(rec, qPrintable(why(rec)));
-        QCOMPARE(rec->run.status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("cancelled"));
         QCOMPARE(rec->tasks.size(), 2);
-        QCOMPARE(rec->tasks.at(0).status, QStringLiteral("cancelled"));
-        QCOMPARE(rec->tasks.at(1).status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec->tasks.at(0).status), QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec->tasks.at(1).status), QStringLiteral("cancelled"));
         QCOMPARE(m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM task_lock WHERE run_id IS NOT NULL"))->toLongLong(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(child), 0) != 0, 10'000);   // the task's process is gone too
     }
@@ -215,7 +213,7 @@ private Q_SLOTS:
         QVERIFY2(o.exitCode == 0, qPrintable(o.err));
         auto rec = RunStore(*m_db).run(o.out.trimmed().toLongLong());
         QVERIFY2(rec, qPrintable(why(rec)));
-        QCOMPARE(rec->run.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("successful"));
         QCOMPARE(rec->orgTaskId, t.id);
         QCOMPARE(rec->run.pipelineId, 0);
     }
@@ -226,7 +224,7 @@ private Q_SLOTS:
         const Pipeline p = pipeline(QStringLiteral("holder"), {t});
         NewRun r;
         r.requestedBy = QStringLiteral("dave@agent");
-        auto held = createPipelineRun(*m_db, p, r);
+        auto held = RunStore(*m_db).createPipelineRun(p, r);
         QVERIFY2(held, qPrintable(why(held)));
         auto grant = LockStore(*m_db).acquire(*held, p.id, {t.id}, QStringLiteral("scheduler@box"));
         QVERIFY2(grant, qPrintable(why(grant)));

@@ -98,9 +98,9 @@ QList<Sample> measureAgent(Database &db, int slots)
         if (startedNs == 0)
             startedNs = realNowNs();
     });
-    QObject::connect(&agent, &Agent::runFinished, [&](qint64, const QString &status) {
-        if (status != QLatin1String("successful"))
-            badStatus = status;
+    QObject::connect(&agent, &Agent::runFinished, [&](qint64, RunStatus status) {
+        if (status != RunStatus::Successful)
+            badStatus = toSql(status);
         finished = true;
     });
     WallTimer timer;

@@ -7,7 +7,7 @@
 
 #include "domain/entities.h"
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "store/catalogstore.h"
 #include "store/database.h"
 #include "store/orgstore.h"
@@ -100,17 +100,17 @@ QCoro::Task<double> viaRunner(Setup &s)
     t.start();
     NewRun request;
     request.requestedBy = QStringLiteral("bench");
-    const qint64 runId = orDie(createPipelineRun(*s.db, s.pipeline, request), QStringLiteral("creating the run"));
+    const qint64 runId = orDie(RunStore(*s.db).createPipelineRun(s.pipeline, request), QStringLiteral("creating the run"));
     RunnerOptions options;
     options.lockedBy = QStringLiteral("bench@host");
     options.secrets = std::nullopt;   // `true` needs no secret: the keychain is not asked
     PipelineRunner runner(*s.db, runId, options);
-    const Result<QString> status = co_await runner.run();
+    const Result<RunStatus> status = co_await runner.run();
     const double ms = double(t.nsecsElapsed()) / 1e6;
     if (!status)
         throw Fatal{QStringLiteral("the run failed to start: ") + status.error().message};
-    if (*status != QLatin1String("successful"))
-        throw Fatal{QStringLiteral("the run ended %1 (%2)").arg(*status, runner.statusReason())};
+    if (*status != RunStatus::Successful)
+        throw Fatal{QStringLiteral("the run ended %1 (%2)").arg(toSql(*status), runner.statusReason())};
     co_return ms;
 }
 

@@ -18,7 +18,7 @@ RunSummary run(qint64 id, const QString &status, qint64 startedAt = 0, qint64 fi
     r.id = id;
     r.pipelineName = QStringLiteral("Nightly");
     r.trigger = QStringLiteral("manual");
-    r.status = status;
+    r.status = runStatusFromSql(status).value_or(RunStatus::Crashed);
     r.queuedAt = 1'000;
     r.startedAt = startedAt;
     r.finishedAt = finishedAt;
@@ -62,13 +62,25 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
-    void statusesHaveDistinctColours()
+    void statusesHaveWordsAndTones()
     {
-        QCOMPARE(runStatusLabel(QStringLiteral("partial_success")), QStringLiteral("Partial success"));
-        QCOMPARE(runStatusLabel(QString()), QString());
-        QVERIFY(runStatusColor(QStringLiteral("successful")) != runStatusColor(QStringLiteral("failed")));
-        QVERIFY(runStatusColor(QStringLiteral("warning")) != runStatusColor(QStringLiteral("successful")));
-        QCOMPARE(runStatusColor(QStringLiteral("crashed")), runStatusColor(QStringLiteral("failed")));
+        // One spelling in SQL, one in words; every status round-trips and has a tone of its own kind.
+        QCOMPARE(toWords(RunStatus::PartialSuccess), QStringLiteral("Partial success"));
+        for (const QString &word : runStatusWords())
+            QCOMPARE(toSql(*runStatusFromSql(word)), word);
+        QVERIFY(!runStatusFromSql(u"nonsense"));
+        QVERIFY(toneOf(RunStatus::Successful) != toneOf(RunStatus::Failed));
+        QVERIFY(toneOf(TaskRunStatus::Warning) != toneOf(TaskRunStatus::Successful));
+        QCOMPARE(toneOf(RunStatus::Crashed), toneOf(RunStatus::Failed));
+        QCOMPARE(toneOf(TaskRunStatus::Warning), toneOf(RunStatus::PartialSuccess));
+        QCOMPARE(taskErrorKindFromSql(u"exit-code"), TaskErrorKind::ExitCode);
+        QCOMPARE(taskErrorKindFromSql(u""), TaskErrorKind::None);
+        QCOMPARE(taskErrorKindFromSql(u"something new"), TaskErrorKind::Failed);
+        // The models give the tone as a role, never a colour (the view maps it to the palette).
+        RunListModel model;
+        model.setRuns({run(1, QStringLiteral("failed"))}, 0);
+        QCOMPARE(model.index(0, RunListModel::Status).data(RunListModel::ToneRole).toInt(), int(StatusTone::Bad));
+        QVERIFY(!model.index(0, RunListModel::Status).data(Qt::ForegroundRole).isValid());
     }
 
     void durations_data()
@@ -96,22 +108,22 @@ private Q_SLOTS:
         dbt.id = 11;
         dbt.slug = QStringLiteral("dbt-test");
         dbt.seq = 1;
-        dbt.status = QStringLiteral("warning");
+        dbt.status = TaskRunStatus::Warning;
         dbt.exitCode = 1;
         dbt.summary = QJsonObject{{QStringLiteral("pass"), 7}, {QStringLiteral("warn"), 1}, {QStringLiteral("error"), 2}, {QStringLiteral("skip"), 0}};
         TaskRunRecord git;
         git.id = 10;
         git.slug = QStringLiteral("git-pull");
-        git.status = QStringLiteral("successful");
+        git.status = TaskRunStatus::Successful;
         git.summary = QJsonObject{{QStringLiteral("old_commit"), QStringLiteral("a1b2c3d4e5f6")}, {QStringLiteral("new_commit"), QStringLiteral("0f9e8d7c6b5a")}};
         TaskRunRecord sync;
         sync.id = 12;
         sync.slug = QStringLiteral("airbyte-sync");
         sync.seq = 2;
         sync.attempt = 2;
-        sync.status = QStringLiteral("failed");
+        sync.status = TaskRunStatus::Failed;
         sync.summary = QJsonObject{{QStringLiteral("job_id"), 42}, {QStringLiteral("records_synced"), 1200}};
-        sync.errorKind = QStringLiteral("airbyte");
+        sync.errorKind = TaskErrorKind::Airbyte;
         sync.errorDetail = QStringLiteral("the job failed");
         model.setTaskRuns({git, dbt, sync}, 0);
         QCOMPARE(model.rowCount(), 3);
@@ -123,7 +135,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(2, TaskRunListModel::Attempt).data().toInt(), 2);
         QCOMPARE(model.rowOf(12), 2);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
-        sync.status = QStringLiteral("successful");
+        sync.status = TaskRunStatus::Successful;
         model.setTaskRuns({git, dbt, sync}, 0);
         QCOMPARE(resets.size(), 0);
         QCOMPARE(model.index(2, TaskRunListModel::Status).data().toString(), QStringLiteral("Successful"));

@@ -1,5 +1,7 @@
 #include "storefixture.h"
 
+#include "store/orgstore.h"
+
 #include "store/catalogstore.h"
 
 #include <QFile>
@@ -107,6 +109,17 @@ Result<std::unique_ptr<Database>> StoreFixture::openFresh(bool initialise)
             return fail(r.error());
     }
     return db;
+}
+
+Result<StoreFixture::WithOrg> StoreFixture::openFreshWithOrg(const QString &actor)
+{
+    auto db = openFresh();
+    if (!db)
+        return fail(db.error());
+    auto org = OrgStore(**db, actor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
+    if (!org)
+        return fail(org.error());
+    return WithOrg{std::move(*db), *org};
 }
 
 } // namespace sluice::test

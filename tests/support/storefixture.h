@@ -2,6 +2,7 @@
 
 #include "store/database.h"
 #include "store/dburl.h"
+#include "domain/entities.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -30,6 +31,15 @@ public:
     [[nodiscard]] Result<DbUrl> createEmpty();
     // A new database, opened, and (when `initialise`) migrated with the catalog loaded.
     [[nodiscard]] Result<std::unique_ptr<Database>> openFresh(bool initialise = true);
+
+    // What most suites start each test with: a new, initialised database holding the org "acme"
+    // (name "Acme") created by `actor`.
+    struct WithOrg
+    {
+        std::unique_ptr<Database> db;
+        Org org;
+    };
+    [[nodiscard]] Result<WithOrg> openFreshWithOrg(const QString &actor);
 
     [[nodiscard]] const QTemporaryDir &tempDir() const { return m_dir; }
 

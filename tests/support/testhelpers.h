@@ -23,3 +23,14 @@ inline void verifyMentions(const QString &message, const QStringList &mentions, 
 }
 
 } // namespace sluice::test
+
+#include "domain/status.h"
+
+namespace sluice {
+
+// How QCOMPARE prints the status enums: their SQL words.
+inline char *toString(RunStatus s) { return qstrdup(qPrintable(toSql(s))); }
+inline char *toString(TaskRunStatus s) { return qstrdup(qPrintable(toSql(s))); }
+inline char *toString(TaskErrorKind k) { return qstrdup(k == TaskErrorKind::None ? "none" : qPrintable(toSql(k))); }
+
+} // namespace sluice

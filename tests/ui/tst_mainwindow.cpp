@@ -157,10 +157,10 @@ private Q_SLOTS:
         RunSummary older;
         older.id = 7;
         older.pipelineName = QStringLiteral("Nightly");
-        older.status = QStringLiteral("failed");
+        older.status = RunStatus::Failed;
         RunSummary newer = older;
         newer.id = 8;
-        newer.status = QStringLiteral("running");
+        newer.status = RunStatus::Running;
         newer.startedAt = 1000;
         page->showRuns({newer, older}, 5000);
         QVERIFY(!empty->isVisible());
@@ -174,7 +174,7 @@ private Q_SLOTS:
         TaskRunRecord t;
         t.id = 80;
         t.slug = QStringLiteral("dbt-run");
-        t.status = QStringLiteral("running");
+        t.status = TaskRunStatus::Running;
         record.tasks = {t};
         page->showRun(record, 5000);
         QCOMPARE(page->taskModel()->rowCount(), 1);
@@ -224,7 +224,7 @@ private Q_SLOTS:
         // A new run on top (a reset): the selection stays on the run shown.
         RunSummary newest = older;
         newest.id = 9;
-        newest.status = QStringLiteral("queued");
+        newest.status = RunStatus::Queued;
         page->showRuns({newest, newer, older}, 7000);
         QCOMPARE(page->selectedRunId(), 7);
         QCOMPARE(selected.size(), 2);

@@ -4,6 +4,7 @@
 #include "itemmodels/taskrunlistmodel.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
+#include "widgets/statustone.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -70,6 +71,9 @@ RunsPage::RunsPage(QWidget *parent)
         t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_runTable->horizontalHeader()->setStretchLastSection(false);
     m_taskTable->horizontalHeader()->setSectionResizeMode(TaskRunListModel::Summary, QHeaderView::Stretch);
+    // Status colours come from the palette (dark mode works): the models give tones, the delegate colours them.
+    m_runTable->setItemDelegateForColumn(RunListModel::Status, new StatusToneDelegate(RunListModel::ToneRole, m_runTable));
+    m_taskTable->setItemDelegateForColumn(TaskRunListModel::Status, new StatusToneDelegate(TaskRunListModel::ToneRole, m_taskTable));
 
     auto *detail = new QWidget(this);
     auto *d = new QVBoxLayout(detail);
@@ -175,8 +179,8 @@ void RunsPage::handleCurrentChanged()
     if (id > 0) {
         const RunSummary &r = m_runs->runAt(current.row());
         m_title->setText(tr("Run %1 · %2").arg(r.id).arg(r.pipelineName));
-        m_status->setText(QStringLiteral("<b style='color:%1'>%2</b>").arg(runStatusColor(r.status).name(), runStatusLabel(r.status).toHtmlEscaped()));
-        m_cancel->setEnabled(!isRunFinished(r.status));
+        showStatus(r.status);
+        m_cancel->setEnabled(!isFinished(r.status));
     } else {
         m_title->clear();
         m_status->clear();
@@ -191,7 +195,7 @@ void RunsPage::showRun(const RunRecord &run, qint64 nowMs)
         return;   // an answer about a run no longer selected
     const RunSummary &r = run.run;
     m_title->setText(tr("Run %1 · %2").arg(r.id).arg(r.pipelineName));
-    m_status->setText(QStringLiteral("<b style='color:%1'>%2</b>").arg(runStatusColor(r.status).name(), runStatusLabel(r.status).toHtmlEscaped()));
+    showStatus(r.status);
     QStringList meta;
     meta << tr("%1 by %2").arg(r.trigger, run.requestedBy.isEmpty() ? tr("the scheduler") : run.requestedBy);
     if (r.scheduledFor)
@@ -202,16 +206,23 @@ void RunsPage::showRun(const RunRecord &run, qint64 nowMs)
         meta << tr("finished %1 (%2)").arg(localTime(r.finishedAt), durationLabel(r.finishedAt - r.startedAt));
     else if (r.startedAt)
         meta << tr("running for %1").arg(durationLabel(nowMs - r.startedAt));
-    if (run.dispatch == QLatin1String("agent") && r.status == QLatin1String("queued"))
+    if (run.dispatch == QLatin1String("agent") && r.status == RunStatus::Queued)
         meta << tr("waiting for an agent (start sluice-agent if none runs)");
     QString text = meta.join(QStringLiteral(" · "));
     if (!run.statusReason.isEmpty())
         text += QStringLiteral("\n") + run.statusReason;
-    if (!run.cancelRequestedBy.isEmpty() && !isRunFinished(r.status))
+    if (!run.cancelRequestedBy.isEmpty() && !isFinished(r.status))
         text += QStringLiteral("\n") + tr("Cancel requested by %1").arg(run.cancelRequestedBy);
     m_meta->setText(text);
-    m_cancel->setEnabled(!isRunFinished(r.status));
+    m_cancel->setEnabled(!isFinished(r.status));
     m_tasks->setTaskRuns(run.tasks, nowMs);
+}
+
+void RunsPage::showStatus(RunStatus status)
+{
+    m_status->setText(QStringLiteral("<b style='color:%1'>%2</b>")
+                          .arg(toneColor(toneOf(status), palette()).name(), toWords(status).toHtmlEscaped()));
+    m_status->setAccessibleName(tr("Run status: %1").arg(toWords(status)));
 }
 
 void RunsPage::handleWatchStarted(qint64 runId)

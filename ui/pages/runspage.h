@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/runstore.h"
+#include "domain/runs.h"
 
 #include <QWidget>
 
@@ -51,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void handleCurrentChanged();
+    void showStatus(RunStatus status);
     void updateState();
     void findNext();
 

@@ -9,6 +9,8 @@
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
+#include "store/runholder.h"
+#include "store/runhistory.h"
 #include "store/runstore.h"
 
 #include <QCoro/QCoroTask>
@@ -121,7 +123,7 @@ class tst_Agent : public QObject
         if (!grant)
             return 0;
         fence = grant->fence;
-        if (!RunStore(*m_db).markRunning(*id, fence))
+        if (!RunHolder(*m_db, *id, fence).markRunning())
             return 0;
         return *id;
     }
@@ -181,7 +183,7 @@ private Q_SLOTS:
         QCOMPARE(finished.size(), runs);
         if (runs == 1) {
             const qint64 runId = finished.first().at(0).toLongLong();
-            QCOMPARE(finished.first().at(1).toString(), QStringLiteral("successful"));
+            QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Successful);
             QCOMPARE(runColumn(runId, QStringLiteral("scheduled_for")).toLongLong(), m_slot);
             QCOMPARE(runColumn(runId, QStringLiteral("agent_id")).toLongLong(), agent.agentId());
         }
@@ -264,8 +266,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runColumn(runId, QStringLiteral("agent_id")).isEmpty(), 10'000);
 
         // The holder ends (as its process would after the cancel request): the queued run runs.
-        QVERIFY(RunStore(*m_db).finishRun(holderRun, fence, policy == OverlapPolicy::Replace ? QStringLiteral("cancelled")
-                                                                                              : QStringLiteral("successful")));
+        QVERIFY(RunHolder(*m_db, holderRun, fence).finishRun(policy == OverlapPolicy::Replace ? RunStatus::Cancelled : RunStatus::Successful));
         QVERIFY(LockStore(*m_db).release(holderRun, fence));
         QSignalSpy finished(&agent, &Agent::runFinished);
         auto freed = agent.runPass();

@@ -65,7 +65,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, status);
         QFETCH(QString, level);
-        const auto got = sluice::levelForRunStatus(status);
+        const auto got = sluice::levelForRunStatus(*runStatusFromSql(status));
         QCOMPARE(got ? toString(*got) : QString(), level);
     }
 

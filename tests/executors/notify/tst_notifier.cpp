@@ -114,7 +114,7 @@ class tst_Notifier : public QObject
         record.run.pipelineName = QStringLiteral("nightly");
         record.run.trigger = QStringLiteral("scheduled");
         record.run.scheduledFor = kSlot;
-        record.run.status = status;
+        record.run.status = *runStatusFromSql(status);
         record.run.startedAt = kSlot + 1000;
         record.run.finishedAt = kSlot + 62'000;
         record.orgSlug = org.slug;
@@ -124,7 +124,7 @@ class tst_Notifier : public QObject
             t.seq = seq;
             t.slug = slug;
             t.attempt = attempt;
-            t.status = st;
+            t.status = *taskRunStatusFromSql(st);
             t.exitCode = exit;
             t.errorDetail = error;
             return t;

@@ -9,7 +9,7 @@
 #include "testhelpers.h"
 
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "runner/sleep.h"
 #include "store/database.h"
 #include "store/lockstore.h"
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QVERIFY2(pipeline, qPrintable(why(pipeline)));
         NewRun request;
         request.requestedBy = kActor;
-        auto runId = createPipelineRun(*m_db, *pipeline, request);
+        auto runId = RunStore(*m_db).createPipelineRun(*pipeline, request);
         QVERIFY2(runId, qPrintable(why(runId)));
         const qint64 pidBefore = backendPid();
         QVERIFY(pidBefore > 0);
@@ -135,8 +135,8 @@ private Q_SLOTS:
             });
         });
 
-        std::optional<Result<QString>> result;
-        QCoro::connect(runner.run(), &context, [&result](Result<QString> r) { result = std::move(r); });
+        std::optional<Result<RunStatus>> result;
+        QCoro::connect(runner.run(), &context, [&result](Result<RunStatus> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value() && upDone, 60'000);
 
         QVERIFY(downOk);
@@ -145,7 +145,7 @@ private Q_SLOTS:
         QVERIFY2(emittedWhenDown >= 10 && emittedWhenDown < kLines,
                  qPrintable(QStringLiteral("%1 lines were out when the server was down").arg(emittedWhenDown)));
         QVERIFY2(*result, qPrintable(why(*result)));
-        QCOMPARE(**result, QStringLiteral("successful"));
+        QCOMPARE(toSql(**result), QStringLiteral("successful"));
         QCOMPARE(finished.size(), 1);
         QCOMPARE(lost.size(), 0);
         // The runner's connection was cut and reopened.
@@ -155,11 +155,11 @@ private Q_SLOTS:
 
         auto record = RunStore(*m_db).run(*runId);
         QVERIFY2(record, qPrintable(why(record)));
-        QCOMPARE(record->run.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(record->run.status), QStringLiteral("successful"));
         QVERIFY(record->run.finishedAt >= record->run.startedAt);
         QCOMPARE(record->tasks.size(), 1);
         const TaskRunRecord &t = record->tasks.first();
-        QCOMPARE(t.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(t.status), QStringLiteral("successful"));
         QCOMPARE(t.exitCode, std::optional<int>(0));
         QVERIFY(t.finishedAt > 0);
 

@@ -1,4 +1,4 @@
-// LogWriter (executors/runner): chunked, ordered storage of a task run's lines through RunStore, on a
+// LogWriter (executors/runner): chunked, ordered storage of a task run's lines through RunHolder, on a
 // real database of each backend: a database that refuses writes for a while loses nothing, a lost
 // lease stops the writing.
 #include "storefixture.h"
@@ -8,6 +8,7 @@
 #include "secrets/secretscrubber.h"
 #include "store/lockstore.h"
 #include "store/runhistory.h"
+#include "store/runholder.h"
 #include "store/runstore.h"
 
 #include <QCoro/QCoroTask>
@@ -86,7 +87,7 @@ private Q_SLOTS:
         auto grant = LockStore(*m_db).acquire(m_runId, std::nullopt, {orgTask->toLongLong()}, QStringLiteral("alice@laptop"));
         QVERIFY2(grant, qPrintable(why(grant)));
         m_fence = grant->fence;
-        QVERIFY(RunStore(*m_db).markRunning(m_runId, m_fence));
+        QVERIFY(RunHolder(*m_db, m_runId, m_fence).markRunning());
         m_taskRunId = RunStore(*m_db).run(m_runId)->tasks.first().id;
     }
 
@@ -96,8 +97,8 @@ private Q_SLOTS:
     {
         SecretScrubber scrubber;
         scrubber.add(QStringLiteral("hunter2-secret"));
-        RunStore store(*m_db);
-        LogWriter w(store, m_taskRunId, m_runId, m_fence, &scrubber, fast());
+        RunHolder holder(*m_db, m_runId, m_fence);
+        LogWriter w(holder, m_taskRunId, &scrubber, fast());
         QSignalSpy lines(&w, &LogWriter::lineAppended);
         for (int i = 0; i < 2500; ++i)
             w.append(line(i));
@@ -133,8 +134,8 @@ private Q_SLOTS:
             QVERIFY((*blocker)->exec(QStringLiteral("BEGIN EXCLUSIVE")));
         }
 
-        RunStore store(*m_db);
-        LogWriter w(store, m_taskRunId, m_runId, m_fence, nullptr, fast());
+        RunHolder holder(*m_db, m_runId, m_fence);
+        LogWriter w(holder, m_taskRunId, nullptr, fast());
         QSignalSpy failed(&w, &LogWriter::storeFailed);
         QSignalSpy lost(&w, &LogWriter::leaseLost);
         for (int i = 0; i < 1500; ++i)
@@ -156,8 +157,8 @@ private Q_SLOTS:
 
     void leaseLostStopsWriting()
     {
-        RunStore store(*m_db);
-        LogWriter w(store, m_taskRunId, m_runId, m_fence, nullptr, fast());
+        RunHolder holder(*m_db, m_runId, m_fence);
+        LogWriter w(holder, m_taskRunId, nullptr, fast());
         QSignalSpy lost(&w, &LogWriter::leaseLost);
         QSignalSpy lines(&w, &LogWriter::lineAppended);
         for (int i = 0; i < 10; ++i)

@@ -7,7 +7,7 @@
 #include "testhelpers.h"
 
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
@@ -118,7 +118,7 @@ private:
     {
         NewRun r;
         r.requestedBy = kActor;
-        auto id = createPipelineRun(*m_db, p, r);
+        auto id = RunStore(*m_db).createPipelineRun(p, r);
         if (!id)
             qWarning() << "run:" << id.error().message;
         return id.value_or(0);
@@ -140,15 +140,15 @@ private:
     }
 
     // Starts run() without waiting; the result lands in the returned slot.
-    using Slot = std::shared_ptr<std::optional<Result<QString>>>;
+    using Slot = std::shared_ptr<std::optional<Result<RunStatus>>>;
     Slot start(PipelineRunner &runner)
     {
-        auto slot = std::make_shared<std::optional<Result<QString>>>();
-        QCoro::connect(runner.run(), this, [slot](Result<QString> r) { *slot = std::move(r); });
+        auto slot = std::make_shared<std::optional<Result<RunStatus>>>();
+        QCoro::connect(runner.run(), this, [slot](Result<RunStatus> r) { *slot = std::move(r); });
         return slot;
     }
 
-    Result<QString> runToEnd(PipelineRunner &runner)
+    Result<RunStatus> runToEnd(PipelineRunner &runner)
     {
         Slot slot = start(runner);
         if (!QTest::qWaitFor([&] { return slot->has_value(); }, 60'000))
@@ -194,12 +194,10 @@ private Q_SLOTS:
 
     void init()
     {
-        auto db = m_fixture.openFresh();
-        QVERIFY2(db, qPrintable(why(db)));
-        m_db = std::move(*db);
-        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
-        QVERIFY2(org, qPrintable(why(org)));
-        m_org = *org;
+        auto fresh = m_fixture.openFreshWithOrg(kActor);
+        QVERIFY2(fresh, qPrintable(why(fresh)));
+        m_db = std::move(fresh->db);
+        m_org = fresh->org;
         m_delays.clear();
         m_blockSleep = false;
     }
@@ -222,19 +220,19 @@ private Q_SLOTS:
         QSignalSpy lines(&runner, &PipelineRunner::lineAppended);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("successful"));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
         QCOMPARE(finished.size(), 1);
-        QCOMPARE(finished.first().at(1).toString(), QStringLiteral("successful"));
+        QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Successful);
         QCOMPARE(started.size(), 2);
         QCOMPARE(taskDone.size(), 2);
         QCOMPARE(lines.size(), 3);
 
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("successful"));
         QVERIFY(rec.run.startedAt > 0 && rec.run.finishedAt >= rec.run.startedAt);
         QCOMPARE(rec.tasks.size(), 2);
         for (const TaskRunRecord &t : rec.tasks) {
-            QCOMPARE(t.status, QStringLiteral("successful"));
+            QCOMPARE(toSql(t.status), QStringLiteral("successful"));
             QCOMPARE(t.exitCode, std::optional<int>(0));
         }
         QCOMPARE(logTexts(rec.tasks.at(0).id), QStringList{QStringLiteral("one")});
@@ -256,17 +254,17 @@ private Q_SLOTS:
         QSignalSpy finished(&runner, &PipelineRunner::runFinished);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         QCOMPARE(finished.size(), 1);
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("failed"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("failed"));
         verifyMentions(rec.statusReason, {QStringLiteral("task 1"), QStringLiteral("shell")});
         QCOMPARE(rec.tasks.size(), 3);
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("successful"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("failed"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("failed"));
         QCOMPARE(rec.tasks.at(1).exitCode, std::optional<int>(3));
-        QCOMPARE(rec.tasks.at(1).errorKind, QStringLiteral("exit-code"));
-        QCOMPARE(rec.tasks.at(2).status, QStringLiteral("skipped"));
+        QCOMPARE(toSql(rec.tasks.at(1).errorKind), QStringLiteral("exit-code"));
+        QCOMPARE(toSql(rec.tasks.at(2).status), QStringLiteral("skipped"));
         QCOMPARE(logTexts(rec.tasks.at(2).id), QStringList());
     }
 
@@ -278,15 +276,15 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("partial_success"));
+        QCOMPARE(toSql(*r), QStringLiteral("partial_success"));
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("partial_success"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("partial_success"));
         QCOMPARE(rec.tasks.size(), 3);
         QCOMPARE(rec.tasks.at(0).slug, QStringLiteral("dbt-run"));
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("successful"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("warning"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("warning"));
         QCOMPARE(rec.tasks.at(1).exitCode, std::optional<int>(1));
-        QCOMPARE(rec.tasks.at(2).status, QStringLiteral("successful"));   // the pipeline went on
+        QCOMPARE(toSql(rec.tasks.at(2).status), QStringLiteral("successful"));   // the pipeline went on
         const QJsonObject summary = rec.tasks.at(1).summary;
         QVERIFY2(summary.value(QStringLiteral("error")).toInt() + summary.value(QStringLiteral("warn")).toInt() > 0,
                  QJsonDocument(summary).toJson().constData());
@@ -330,19 +328,19 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, o);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         // The built-in rule: a failed sync is retried once, after 120 s.
         QCOMPARE(m_delays, QList<qint64>{120'000});
         const RunRecord rec = record(runId);
         verifyMentions(rec.statusReason, {QStringLiteral("before the transforms")});
         const QList<TaskRunRecord> latest = rec.latestAttempts();
         QCOMPARE(latest.size(), 3);
-        QCOMPARE(latest.at(0).status, QStringLiteral("failed"));
+        QCOMPARE(toSql(latest.at(0).status), QStringLiteral("failed"));
         QCOMPARE(latest.at(0).attempt, 2);
-        QCOMPARE(latest.at(1).status, QStringLiteral("successful"));   // attempted although the first failed
+        QCOMPARE(toSql(latest.at(1).status), QStringLiteral("successful"));   // attempted although the first failed
         QCOMPARE(latest.at(1).summary.value(QStringLiteral("records_synced")).toInteger(), 1000);
         QVERIFY(latest.at(1).summary.value(QStringLiteral("job_id")).toInteger() > 0);
-        QCOMPARE(latest.at(2).status, QStringLiteral("skipped"));
+        QCOMPARE(toSql(latest.at(2).status), QStringLiteral("skipped"));
         QCOMPARE(server.count(QStringLiteral("connections/sync")), 3);
     }
 
@@ -360,7 +358,7 @@ private Q_SLOTS:
 
         PipelineRunner first(*m_db, queue(p), options());
         auto r = runToEnd(first);
-        QVERIFY2(r && *r == QLatin1String("successful"), qPrintable(r ? *r + record(first.runId()).statusReason : why(r)));
+        QVERIFY2(r && *r == RunStatus::Successful, qPrintable(r ? toSql(*r) + record(first.runId()).statusReason : why(r)));
         const TaskRunRecord cloned = record(first.runId()).tasks.at(0);
         QCOMPARE(cloned.summary.value(QStringLiteral("cloned")).toBool(), true);
         const QString before = cloned.summary.value(QStringLiteral("new_commit")).toString();
@@ -370,12 +368,75 @@ private Q_SLOTS:
         QVERIFY2(!sha.isEmpty(), qPrintable(error));
         PipelineRunner second(*m_db, queue(p), options());
         r = runToEnd(second);
-        QVERIFY2(r && *r == QLatin1String("successful"), qPrintable(r ? *r + record(second.runId()).statusReason : why(r)));
+        QVERIFY2(r && *r == RunStatus::Successful, qPrintable(r ? toSql(*r) + record(second.runId()).statusReason : why(r)));
         const TaskRunRecord pulled = record(second.runId()).tasks.at(0);
         QCOMPARE(pulled.summary.value(QStringLiteral("old_commit")).toString(), before);
         QCOMPARE(pulled.summary.value(QStringLiteral("new_commit")).toString(), sha);
         QCOMPARE(pulled.summary.value(QStringLiteral("fast_forwarded")).toBool(), true);
         QVERIFY(!logTexts(pulled.id).isEmpty());
+        // The transfer's progress is in the run's log (and so live in the window), once per phase at least.
+        const QStringList cloneLog = logTexts(cloned.id);
+        const auto has = [&](const QString &prefix) {
+            return std::any_of(cloneLog.cbegin(), cloneLog.cend(), [&](const QString &l) { return l.startsWith(prefix); });
+        };
+        QVERIFY2(has(QStringLiteral("git: receiving objects 100% (")), qPrintable(cloneLog.join(QLatin1Char('\n'))));
+        QVERIFY2(has(QStringLiteral("git: checking out files 100% (")), qPrintable(cloneLog.join(QLatin1Char('\n'))));
+    }
+
+    void airbyteResetAndClearRun_data()
+    {
+        QTest::addColumn<QString>("slug");
+        QTest::addColumn<bool>("serverHasClear");
+        QTest::addColumn<QStringList>("calls");       // the connection endpoints the runner asked, in order
+        QTest::addColumn<QString>("operation");
+        QTest::newRow("reset") << QStringLiteral("airbyte-reset") << true << QStringList{QStringLiteral("connections/reset")} << QStringLiteral("reset");
+        QTest::newRow("clear") << QStringLiteral("airbyte-clear") << true << QStringList{QStringLiteral("connections/clear")} << QStringLiteral("clear");
+        QTest::newRow("clear on a server without it")
+            << QStringLiteral("airbyte-clear") << false << QStringList{QStringLiteral("connections/clear"), QStringLiteral("connections/reset")}
+            << QStringLiteral("clear");
+    }
+
+    void airbyteResetAndClearRun()
+    {
+        QFETCH(QString, slug);
+        QFETCH(bool, serverHasClear);
+        QFETCH(QStringList, calls);
+        QFETCH(QString, operation);
+        test::AirbyteDouble server;
+        QVERIFY(server.listen());
+        const QString ws = server.addWorkspace(QStringLiteral("Acme"));
+        const QString connection = server.addConnection(ws, server.addSource(ws, QStringLiteral("CRM")),
+                                                        server.addDestination(ws, QStringLiteral("Warehouse")), QStringLiteral("crm"));
+        test::AirbyteDouble::JobPlan quick;
+        quick.pendingFor = std::chrono::milliseconds(10);
+        quick.attemptDuration = std::chrono::milliseconds(50);
+        server.setJobPlan(connection, quick);
+        if (!serverHasClear) {
+            test::AirbyteDouble::Fault old;
+            old.endpoint = QStringLiteral("connections/clear");
+            old.count = -1;
+            old.status = 404;
+            server.addFault(old);
+        }
+        AirbyteClientOptions co;
+        co.url = server.url();
+        AirbyteClient client(co);
+        const qint64 runId = queue(pipeline({task(slug, connection)}));
+        RunnerOptions o = options();
+        o.airbyte = &client;
+        PipelineRunner runner(*m_db, runId, o);
+        const auto r = runToEnd(runner);
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
+        QStringList asked;
+        for (const auto &req : server.requests())
+            if (req.endpoint.startsWith(QLatin1String("connections/")) && req.endpoint != QLatin1String("connections/get"))
+                asked.append(req.endpoint);
+        QCOMPARE(asked, calls);
+        const TaskRunRecord t = record(runId).tasks.first();
+        QCOMPARE(t.summary.value(QStringLiteral("operation")).toString(), operation);
+        QVERIFY(t.summary.value(QStringLiteral("job_id")).toInteger() > 0);
+        QCOMPARE(t.summary.value(QStringLiteral("job_status")).toString(), QStringLiteral("succeeded"));
     }
 
     void retriesWithDelays_data()
@@ -400,7 +461,7 @@ private Q_SLOTS:
         QSignalSpy started(&runner, &PipelineRunner::taskStarted);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         QCOMPARE(m_delays, delays);
         const RunRecord rec = record(runId);
         QCOMPARE(rec.tasks.size(), delays.size() + 2);     // every attempt of seq 0, and seq 1
@@ -408,7 +469,7 @@ private Q_SLOTS:
             const TaskRunRecord &t = rec.tasks.at(i);
             QCOMPARE(t.seq, 0);
             QCOMPARE(t.attempt, i + 1);
-            QCOMPARE(t.status, QStringLiteral("failed"));
+            QCOMPARE(toSql(t.status), QStringLiteral("failed"));
             const QStringList log = logTexts(t.id);             // each attempt has its own log
             QCOMPARE(log.count(QStringLiteral("trying")), 1);
             // Attempts after the first say which they are; each failed attempt with a retry left says it is tried again.
@@ -418,7 +479,7 @@ private Q_SLOTS:
                 QVERIFY2(log.last().startsWith(QStringLiteral("Sluice: the command exited with code 1, which may pass on its own: trying again in")),
                          qPrintable(log.last()));
         }
-        QCOMPARE(rec.tasks.last().status, QStringLiteral("skipped"));
+        QCOMPARE(toSql(rec.tasks.last().status), QStringLiteral("skipped"));
         QCOMPARE(started.size(), delays.size() + 1);
     }
 
@@ -431,12 +492,12 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("successful"));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
         QCOMPARE(m_delays, QList<qint64>{0});
         const RunRecord rec = record(runId);
         QCOMPARE(rec.tasks.size(), 2);
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("failed"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("failed"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("successful"));
         QCOMPARE(rec.tasks.at(1).attempt, 2);
     }
 
@@ -477,7 +538,7 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         const RunRecord rec = record(runId);
         QCOMPARE(int(rec.tasks.size()), attempts == 1 ? 1 : 3);   // retried: every attempt of the policy is made
         const QStringList firstLog = logTexts(rec.tasks.first().id);
@@ -508,12 +569,12 @@ private Q_SLOTS:
         request.requestedBy = kActor;
         request.trigger = QStringLiteral("scheduled");
         request.scheduledFor = QDateTime(QDate(2026, 3, 29), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
-        auto runId = createPipelineRun(*m_db, p, request);
+        auto runId = RunStore(*m_db).createPipelineRun(p, request);
         QVERIFY2(runId, qPrintable(why(runId)));
         PipelineRunner runner(*m_db, *runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("successful"));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
         const RunRecord rec = record(*runId);
         QVERIFY(!rec.run.uuid.isEmpty());
         QCOMPARE(rec.tasks.size(), 3);
@@ -541,10 +602,10 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         const RunRecord rec = record(runId);
         verifyMentions(rec.statusReason, {QStringLiteral("retry_policy.default.retrys")});
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("skipped"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("skipped"));
     }
 
     void cancelQueued()
@@ -557,12 +618,12 @@ private Q_SLOTS:
         runner.cancel();
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(*r), QStringLiteral("cancelled"));
         QCOMPARE(finished.size(), 1);
         QCOMPARE(started.size(), 0);
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("cancelled"));
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("cancelled"));
     }
 
     void cancelledInTheStoreWhileQueued()
@@ -575,7 +636,7 @@ private Q_SLOTS:
         QSignalSpy finished(&runner, &PipelineRunner::runFinished);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(*r), QStringLiteral("cancelled"));
         QCOMPARE(finished.size(), 1);
     }
 
@@ -598,7 +659,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 10'000);
         const qint64 pid = readPid(pidFile);
         QVERIFY(!processGone(pid));
-        QCOMPARE(record(runId).run.status, QStringLiteral("running"));
+        QCOMPARE(toSql(record(runId).run.status), QStringLiteral("running"));
         if (throughStore) {
             auto c = RunStore(*m_db).requestCancel(runId, QStringLiteral("bob@desk"));
             QVERIFY2(c, qPrintable(why(c)));
@@ -608,13 +669,13 @@ private Q_SLOTS:
         }
         QTRY_VERIFY_WITH_TIMEOUT(slot->has_value(), 10'000);
         QVERIFY2(**slot, qPrintable(why(**slot)));
-        QCOMPARE(***slot, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(***slot), QStringLiteral("cancelled"));
         QCOMPARE(finished.size(), 1);
         QVERIFY(processGone(pid));
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("cancelled"));
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("cancelled"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("cancelled"));
     }
 
     void cancelDuringRetryWait()
@@ -630,13 +691,13 @@ private Q_SLOTS:
         QVERIFY(!slot->has_value());    // waiting for the retry
         runner.cancel();
         QTRY_VERIFY_WITH_TIMEOUT(slot->has_value(), 5'000);
-        QCOMPARE(***slot, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(***slot), QStringLiteral("cancelled"));
         QCOMPARE(finished.size(), 1);
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("cancelled"));
         QCOMPARE(rec.tasks.size(), 2);
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("failed"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("cancelled"));   // the attempt that never ran
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("failed"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("cancelled"));   // the attempt that never ran
         QCOMPARE(m_delays.size(), 1);
     }
 
@@ -649,10 +710,10 @@ private Q_SLOTS:
         PipelineRunner runner(*m_db, runId, options());
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("failed"));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("failed"));
-        QCOMPARE(rec.tasks.at(0).errorKind, QStringLiteral("timeout"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("failed"));
+        QCOMPARE(toSql(rec.tasks.at(0).errorKind), QStringLiteral("timeout"));
         QVERIFY(rec.tasks.at(0).finishedAt - rec.tasks.at(0).startedAt < 20'000);
         QVERIFY(processGone(readPid(pidFile)));
     }
@@ -665,7 +726,7 @@ private Q_SLOTS:
         QSignalSpy lines(&runner, &PipelineRunner::lineAppended);
         const auto r = runToEnd(runner);
         QVERIFY2(r, qPrintable(why(r)));
-        QCOMPARE(*r, QStringLiteral("successful"));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
         QCOMPARE(lines.size(), 20000);
         const qint64 taskRunId = record(runId).tasks.at(0).id;
         QCOMPARE(RunStore(*m_db).logLineCount(taskRunId).value_or(-1), 20000);
@@ -712,7 +773,7 @@ private Q_SLOTS:
 
         NewRun manual;
         manual.requestedBy = QStringLiteral("bob@desk");
-        auto taskRunId = createTaskRun(*m_db, shared, manual);
+        auto taskRunId = RunStore(*m_db).createTaskRun(shared, manual);
         QVERIFY2(taskRunId, qPrintable(why(taskRunId)));
         RunnerOptions o = options();
         o.lockedBy = QStringLiteral("bob@desk");
@@ -723,11 +784,11 @@ private Q_SLOTS:
         QCOMPARE(r.error().kind, Error::Kind::Conflict);
         verifyMentions(r.error().message, {kActor});
         QCOMPARE(refusedFinished.size(), 0);
-        QCOMPARE(record(*taskRunId).run.status, QStringLiteral("queued"));   // left to the caller's policy
+        QCOMPARE(toSql(record(*taskRunId).run.status), QStringLiteral("queued"));   // left to the caller's policy
 
         holder.cancel();
         QTRY_VERIFY_WITH_TIMEOUT(holderSlot->has_value(), 10'000);
-        QCOMPARE(***holderSlot, QStringLiteral("cancelled"));
+        QCOMPARE(toSql(***holderSlot), QStringLiteral("cancelled"));
     }
 
     void leaseLostStopsWriting()
@@ -751,15 +812,15 @@ private Q_SLOTS:
         QCOMPARE(expired->crashedRunIds, QList<qint64>{runId});
 
         QTRY_VERIFY_WITH_TIMEOUT(slot->has_value(), 10'000);
-        QCOMPARE(***slot, QStringLiteral("crashed"));
+        QCOMPARE(toSql(***slot), QStringLiteral("crashed"));
         QCOMPARE(lost.size(), 1);
         QCOMPARE(finished.size(), 1);
-        QCOMPARE(finished.first().at(1).toString(), QStringLiteral("crashed"));
+        QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Crashed);
         const qint64 stored = RunStore(*m_db).logLineCount(taskRunId).value_or(-1);
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("crashed"));
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("crashed"));
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("crashed"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("crashed"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("crashed"));
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("crashed"));
         QTest::qWait(300);   // nothing is written after the end (the writer's flush interval is 50 ms)
         QCOMPARE(RunStore(*m_db).logLineCount(taskRunId).value_or(-1), stored);
     }
@@ -781,12 +842,12 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(slot->has_value(), 20'000);
         QVERIFY2(slot->value(), qPrintable(why(slot->value())));
-        QCOMPARE(***slot, QStringLiteral("successful"));
+        QCOMPARE(toSql(***slot), QStringLiteral("successful"));
         QCOMPARE(lost.size(), 0);
         const RunRecord rec = record(runId);
-        QCOMPARE(rec.run.status, QStringLiteral("successful"));
-        QCOMPARE(rec.tasks.at(0).status, QStringLiteral("cancelled"));   // the other writer's word stands
-        QCOMPARE(rec.tasks.at(1).status, QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.run.status), QStringLiteral("successful"));
+        QCOMPARE(toSql(rec.tasks.at(0).status), QStringLiteral("cancelled"));   // the other writer's word stands
+        QCOMPARE(toSql(rec.tasks.at(1).status), QStringLiteral("successful"));
         QCOMPARE(LockStore(*m_db).status(m_org.id)->size(), 0);
     }
 };

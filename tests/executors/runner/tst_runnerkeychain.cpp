@@ -7,7 +7,7 @@
 
 #include "runner/keychainmemo.h"
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
@@ -49,11 +49,13 @@ class tst_RunnerKeychain : public QObject
     std::unique_ptr<Database> m_db;
     Org m_org;
     Pipeline m_pipeline;
+    std::shared_ptr<KeychainMemo> m_memo;   // what one owner of runs (an agent, say) has learned of the keychain
 
     RunnerOptions options(std::chrono::milliseconds recheck)
     {
         RunnerOptions o;
         o.lockedBy = kActor;
+        o.keychain = m_memo;
         o.unavailableKeychainRecheck = recheck;
         o.log.flushInterval = std::chrono::milliseconds(50);
         return o;
@@ -64,15 +66,15 @@ class tst_RunnerKeychain : public QObject
     {
         NewRun request;
         request.requestedBy = kActor;
-        auto runId = createPipelineRun(*m_db, m_pipeline, request);
+        auto runId = RunStore(*m_db).createPipelineRun(m_pipeline, request);
         if (!runId)
             return why(runId);
         PipelineRunner runner(*m_db, *runId, options(recheck));
-        auto slot = std::make_shared<std::optional<Result<QString>>>();
-        QCoro::connect(runner.run(), this, [slot](Result<QString> r) { *slot = std::move(r); });
+        auto slot = std::make_shared<std::optional<Result<RunStatus>>>();
+        QCoro::connect(runner.run(), this, [slot](Result<RunStatus> r) { *slot = std::move(r); });
         if (!QTest::qWaitFor([&] { return slot->has_value(); }, 60'000))
             return QStringLiteral("the run did not end within 60 s");
-        return **slot ? ***slot : why(**slot);
+        return **slot ? toSql(***slot) : why(**slot);
     }
 
 private Q_SLOTS:
@@ -88,12 +90,10 @@ private Q_SLOTS:
 
     void init()
     {
-        auto db = m_fixture.openFresh();
-        QVERIFY2(db, qPrintable(why(db)));
-        m_db = std::move(*db);
-        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
-        QVERIFY2(org, qPrintable(why(org)));
-        m_org = *org;
+        auto fresh = m_fixture.openFreshWithOrg(kActor);
+        QVERIFY2(fresh, qPrintable(why(fresh)));
+        m_db = std::move(fresh->db);
+        m_org = fresh->org;
         OrgTaskDraft t;
         t.slug = QStringLiteral("shell");
         t.command = QStringLiteral("echo hello");
@@ -106,33 +106,37 @@ private Q_SLOTS:
         auto p = PipelineStore(*m_db, kActor).create(m_org.id, d);
         QVERIFY2(p, qPrintable(why(p)));
         m_pipeline = *p;
-        KeychainMemo::reset();
+        m_memo = std::make_shared<KeychainMemo>();
         g_keychainLines.clear();
     }
 
     void cleanup() { m_db.reset(); }
 
-    void notedOncePerProcess()
+    void notedOncePerOwner()
     {
         for (int i = 0; i < 3; ++i)
             QCOMPARE(runOnce(std::chrono::seconds(60)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 1);
         QVERIFY2(g_keychainLines.first().contains(QLatin1String("no system keychain is reachable")), qPrintable(g_keychainLines.first()));
         QVERIFY2(g_keychainLines.first().contains(QLatin1String("60 s")), qPrintable(g_keychainLines.first()));
-        QVERIFY(KeychainMemo::shouldSkip(std::chrono::seconds(60)));   // later runs skip the lookup
-        QVERIFY(!KeychainMemo::shouldSkip(std::chrono::milliseconds(0)));
+        QVERIFY(m_memo->shouldSkip(std::chrono::seconds(60)));   // later runs skip the lookup
+        QVERIFY(!m_memo->shouldSkip(std::chrono::milliseconds(0)));
+        // Another owner (another agent in the same test process, say) has learned nothing yet: it says it once too.
+        m_memo = std::make_shared<KeychainMemo>();
+        QCOMPARE(runOnce(std::chrono::seconds(60)), QStringLiteral("successful"));
+        QCOMPARE(g_keychainLines.size(), 2);
     }
 
     void afterTheWindowItIsAskedAgainQuietly()
     {
         QCOMPARE(runOnce(std::chrono::milliseconds(1)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 1);
-        QTRY_VERIFY(!KeychainMemo::shouldSkip(std::chrono::milliseconds(1)));
+        QTRY_VERIFY(!m_memo->shouldSkip(std::chrono::milliseconds(1)));
         // The window has passed: the lookup is made again, still unreachable, and nothing more is said.
         QCOMPARE(runOnce(std::chrono::milliseconds(1)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 1);
         // Once the keychain has answered, a later outage is noted again.
-        KeychainMemo::markAvailable();
+        m_memo->markAvailable();
         QCOMPARE(runOnce(std::chrono::seconds(60)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 2);
     }
@@ -142,7 +146,7 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i)
             QCOMPARE(runOnce(std::chrono::milliseconds(0)), QStringLiteral("successful"));
         QCOMPARE(g_keychainLines.size(), 2);
-        QVERIFY(!KeychainMemo::shouldSkip(std::chrono::seconds(60)));
+        QVERIFY(!m_memo->shouldSkip(std::chrono::seconds(60)));
     }
 
     // A task that needs a secret while the keychain cannot be read fails naming the keychain's

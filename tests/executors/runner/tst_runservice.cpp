@@ -7,7 +7,7 @@
 #include "testhelpers.h"
 
 #include "runner/pipelinerunner.h"
-#include "runner/runrequest.h"
+#include "store/runstore.h"
 #include "runner/runservice.h"
 #include "store/catalogstore.h"
 #include "store/lockstore.h"
@@ -168,7 +168,7 @@ class tst_RunService : public QObject
         connect(m_service, &RunService::runRefused, c, [c](const QString &m) { c->refused << m; });
         connect(m_service, &RunService::problem, c, [c](const QString &m) { c->problems << m; });
         connect(m_service, &RunService::cancelAnswered, c, [c](qint64, const QString &m) { c->cancelAnswers << m; });
-        connect(m_service, &RunService::runFinished, c, [c](qint64 id, const QString &s) { c->finished.insert(id, s); });
+        connect(m_service, &RunService::runFinished, c, [c](qint64 id, RunStatus s) { c->finished.insert(id, toSql(s)); });
         connect(m_service, &RunService::runChanged, c, [c](const RunRecord &r, qint64) { c->records.insert(r.run.id, r); });
         connect(m_service, &RunService::runsListed, c, [c](const QList<RunSummary> &runs, qint64) { c->listed = runs; });
         connect(m_service, &RunService::drained, c, [c] { ++c->drainedCount; });
@@ -200,23 +200,18 @@ class tst_RunService : public QObject
         return m_got->requested.size() > before ? m_got->requested.last().first : 0;
     }
 
-    QString status(qint64 runId) { return RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status; }
+    QString status(qint64 runId) { return toSql(RunStore(*m_db).run(runId).value_or(RunRecord{}).run.status); }
 
 private Q_SLOTS:
     void initTestCase() { SLUICE_REQUIRE_BACKEND(m_fixture); }
 
     void init()
     {
-        auto url = m_fixture.createEmpty();
-        QVERIFY2(url, qPrintable(url ? QString() : url.error().message));
-        m_url = *url;
-        auto db = Database::open(m_url);
-        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
-        m_db = std::move(*db);
-        QVERIFY(initialiseDatabase(*m_db, false));
-        auto org = OrgStore(*m_db, kActor).create(QStringLiteral("acme"), QStringLiteral("Acme"));
-        QVERIFY(org);
-        m_org = *org;
+        auto fresh = m_fixture.openFreshWithOrg(kActor);
+        QVERIFY2(fresh, qPrintable(sluice::test::why(fresh)));
+        m_db = std::move(fresh->db);
+        m_org = fresh->org;
+        m_url = m_db->url();
         startService(m_url);
     }
 
@@ -242,7 +237,7 @@ private Q_SLOTS:
         QVERIFY(runId > 0);
         invoke(&RunService::watchRun, runId);
         QTRY_COMPARE_WITH_TIMEOUT(m_got->watches, QList<qint64>{runId}, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(runId).run.status, QStringLiteral("running"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(runId).run.status), QStringLiteral("running"), 5000);
         QVERIFY(m_got->lines(runId).isEmpty());
         touch(QStringLiteral("speak"));
         QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(runId), QStringList{QStringLiteral("o:hello")}, 10'000);
@@ -270,7 +265,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_got->lines(runId).contains(QStringLiteral("o:first")), 15'000);
         QVERIFY(!m_got->finished.contains(runId));
         QCOMPARE(status(runId), QStringLiteral("running"));
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(runId).run.status, QStringLiteral("running"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(runId).run.status), QStringLiteral("running"), 5000);
         touch(QStringLiteral("go"));
         QTRY_COMPARE_WITH_TIMEOUT(m_got->finished.value(runId), QStringLiteral("successful"), 15'000);
         QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(runId).size(), 5, 5000);
@@ -282,10 +277,10 @@ private Q_SLOTS:
         // Headers need the task: every batch names its seq and slug.
         for (const TaskLogBatch &b : std::as_const(m_got->batches))
             QCOMPARE(b.slug, QStringLiteral("shell"));
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(runId).run.status, QStringLiteral("successful"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(runId).run.status), QStringLiteral("successful"), 5000);
         QCOMPARE(m_got->records.value(runId).tasks.size(), 2);
         // The run list shows it, finished; the run is the requester's, executed here.
-        QTRY_VERIFY_WITH_TIMEOUT(!m_got->listed.isEmpty() && m_got->listed.first().status == QLatin1String("successful"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_got->listed.isEmpty() && m_got->listed.first().status == RunStatus::Successful, 5000);
         QCOMPARE(m_got->listed.first().id, runId);
         const RunRecord stored = RunStore(*m_db).run(runId).value_or(RunRecord{});
         QCOMPARE(stored.requestedBy, kActor);
@@ -323,7 +318,7 @@ private Q_SLOTS:
         NewRun request;
         request.requestedBy = QStringLiteral("scheduler@other-host");
         request.dispatch = QStringLiteral("agent");
-        auto runId = createPipelineRun(*m_db, p, request);
+        auto runId = RunStore(*m_db).createPipelineRun(p, request);
         QVERIFY(runId);
         // Another executor (here: a runner on the test's own connection, as an agent would be).
         RunnerOptions o = serviceOptions().runner;
@@ -332,10 +327,10 @@ private Q_SLOTS:
         auto task = runner.run();
         invoke(&RunService::watchRun, *runId);
         QTRY_VERIFY_WITH_TIMEOUT(m_got->lines(*runId).contains(QStringLiteral("o:early")), 15'000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("running"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(*runId).run.status), QStringLiteral("running"), 5000);
         touch(QStringLiteral("go"));
         QTRY_VERIFY_WITH_TIMEOUT(task.isReady(), 15'000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("successful"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(*runId).run.status), QStringLiteral("successful"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_got->lines(*runId), (QStringList{QStringLiteral("o:early"), QStringLiteral("o:late")}), 5000);
         QVERIFY(m_got->linesInOrderOnce(*runId));
         QVERIFY(!m_got->finished.contains(*runId));   // not executed by the service
@@ -349,15 +344,15 @@ private Q_SLOTS:
         NewRun request;
         request.requestedBy = QStringLiteral("scheduler@gone");
         request.dispatch = QStringLiteral("agent");
-        auto runId = createPipelineRun(*m_db, p, request);
+        auto runId = RunStore(*m_db).createPipelineRun(p, request);
         QVERIFY(runId);
         LockStore locks(*m_db);
         auto grant = locks.acquire(*runId, p.id, {p.steps.first().task.id}, QStringLiteral("scheduler@gone"), std::nullopt, 1500);
         QVERIFY2(grant, qPrintable(sluice::test::why(grant)));
-        QVERIFY(locks.setRunStatus(*runId, grant->fence, QStringLiteral("running")));
+        QVERIFY(RunHolder(*m_db, *runId, grant->fence).markRunning());
         invoke(&RunService::watchRun, *runId);
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("running"), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_got->records.value(*runId).run.status, QStringLiteral("crashed"), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(*runId).run.status), QStringLiteral("running"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(toSql(m_got->records.value(*runId).run.status), QStringLiteral("crashed"), 10'000);
         verifyMentions(m_got->records.value(*runId).statusReason, {QStringLiteral("scheduler@gone"), QStringLiteral("stopped renewing")});
         QCOMPARE(status(*runId), QStringLiteral("crashed"));
     }
@@ -433,7 +428,7 @@ private Q_SLOTS:
         const auto [runId, queued] = m_got->requested.first();
         QVERIFY(queued);
         const RunRecord r = RunStore(*m_db).run(runId).value_or(RunRecord{});
-        QCOMPARE(r.run.status, QStringLiteral("queued"));
+        QCOMPARE(toSql(r.run.status), QStringLiteral("queued"));
         QCOMPARE(r.dispatch, QStringLiteral("agent"));
         QCOMPARE(r.requestedBy, kActor);
         invoke(&RunService::cancelRun, runId);

@@ -13,6 +13,7 @@
 #include "store/agentstore.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"
+#include "store/runholder.h"
 #include "store/runstore.h"
 
 #include <QElapsedTimer>
@@ -155,12 +156,11 @@ private Q_SLOTS:
         });
         yHolds.wait();
         X.start(url, [&](Database &db) {
-            RunStore runs(db);
             x = db.write([&]() -> Result<void> {
                 auto g = LockStore(db).acquire(runX, std::nullopt, {t0.id}, QStringLiteral("holder-x"));
                 if (!g)
                     return fail(g.error());
-                return runs.markRunning(runX, g->fence);
+                return RunHolder(db, runX, g->fence).markRunning();
             });
         });
         X.ready.wait();
@@ -370,7 +370,7 @@ private Q_SLOTS:
                         grant = locks.acquire(runId, pipelineId, ids, nr.requestedBy, me->id, kLeaseMs);
                         if (!grant)
                             return fail(grant.error());
-                        return runs.markRunning(runId, grant->fence, me->id);
+                        return RunHolder(db, runId, grant->fence).markRunning(me->id);
                     });
                     if (!running) {
                         if (!expected(running.error()))
@@ -379,6 +379,7 @@ private Q_SLOTS:
                             problem(u.error(), "give back");
                         continue;
                     }
+                    RunHolder holder(db, runId, grant->fence);
                     const qint64 fence = grant->fence;
                     bool lost = false;
                     const auto step = [&](Result<void> r, const char *where) {
@@ -390,10 +391,10 @@ private Q_SLOTS:
                         return !lost;
                     };
                     for (const TaskRunRecord &t : record->tasks) {
-                        if (!step(runs.startTaskRun(t.id, runId, fence), "start task"))
+                        if (!step(holder.startTaskRun(t.id), "start task"))
                             break;
                         for (int line = 0; line < 3 && !lost; ++line) {
-                            step(runs.appendLog(t.id, runId, fence, line, {QStringLiteral("line %1").arg(line)}), "log");
+                            step(holder.appendLog(t.id, line, {QStringLiteral("line %1").arg(line)}), "log");
                             if (rng->bounded(4) == 0)
                                 if (auto r = locks.renew(runId, fence, kLeaseMs); !r && r.error().kind != Error::Kind::LeaseLost)
                                     problem(r.error(), "renew");
@@ -401,14 +402,14 @@ private Q_SLOTS:
                                 QThread::msleep(rng->bounded(2 * int(kLeaseMs)));   // a stall, sometimes past the lease
                         }
                         TaskRunResult done;
-                        done.status = QStringLiteral("successful");
-                        if (!lost && !step(runs.finishTaskRun(t.id, runId, fence, done), "finish task"))
+                        done.status = TaskRunStatus::Successful;
+                        if (!lost && !step(holder.finishTaskRun(t.id, done), "finish task"))
                             break;
                     }
                     if (lost)
                         continue;   // whoever expired the lease has crashed the run
                     auto end = db.write([&]() -> Result<void> {
-                        if (auto f = runs.finishRun(runId, fence, QStringLiteral("successful")); !f)
+                        if (auto f = holder.finishRun(RunStatus::Successful); !f)
                             return f;
                         return locks.release(runId, fence);
                     });

@@ -3,6 +3,7 @@
 #include "testhelpers.h"
 
 #include "store/lockstore.h"
+#include "store/runholder.h"
 
 #include <QTest>
 
@@ -408,7 +409,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(dbClockPast(a->leaseExpiresAt), 5000);
         // Expired but not swept: the holder can neither renew nor write.
         QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::LeaseLost);
-        QCOMPARE(locks.setRunStatus(r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(RunHolder(*m_db, r1, a->fence).finishRun(RunStatus::Successful).error().kind, Error::Kind::LeaseLost);
 
         auto freed = locks.expireStale();
         QVERIFY2(freed.has_value(), freed ? "" : qPrintable(freed.error().message));
@@ -443,14 +444,15 @@ private Q_SLOTS:
 
         auto a = locks.acquire(r1, p1, {t1}, QStringLiteral("alice"), std::nullopt, 300);
         QVERIFY(a.has_value());
-        QVERIFY(locks.setRunStatus(r1, a->fence, QStringLiteral("running")).has_value());
-        QVERIFY(locks.setTaskRunStatus(tr1, r1, a->fence, QStringLiteral("running")).has_value());
+        RunHolder holder(*m_db, r1, a->fence);
+        QVERIFY(holder.markRunning().has_value());
+        QVERIFY(holder.startTaskRun(tr1).has_value());
         QCOMPARE(runStatus(r1), QStringLiteral("running"));
         QVERIFY(!m_db->scalar(QStringLiteral("SELECT started_at FROM run WHERE id = ?"), {r1})->isNull());
         QCOMPARE(taskRunStatus(tr1), QStringLiteral("running"));
         // A task run of another run is not this holder's to change.
         const qint64 foreign = addTaskRun(r2, 0, QStringLiteral("queued"));
-        QCOMPARE(locks.setTaskRunStatus(foreign, r1, a->fence, QStringLiteral("failed")).error().kind, Error::Kind::NotFound);
+        QCOMPARE(holder.finishTaskRun(foreign, TaskRunResult{TaskRunStatus::Failed, {}, {}, {}, {}}).error().kind, Error::Kind::NotFound);
 
         // While r1's lease is live, r2 is refused; once it expired, r2 takes the task over.
         QCOMPARE(locks.acquire(r2, p2, {t1}, QStringLiteral("bob")).error().kind, Error::Kind::Conflict);
@@ -462,14 +464,13 @@ private Q_SLOTS:
         QCOMPARE(taskRunStatus(tr1), QStringLiteral("crashed"));
 
         // The paused holder wakes up: every write it tries is rejected and changes nothing.
-        auto late = locks.setRunStatus(r1, a->fence, QStringLiteral("successful"));
+        auto late = holder.finishRun(RunStatus::Successful);
         QVERIFY(!late.has_value());
         QCOMPARE(late.error().kind, Error::Kind::LeaseLost);
         QVERIFY(late.error().message.contains(QLatin1String("lease lost")));
-        QCOMPARE(locks.setTaskRunStatus(tr1, r1, a->fence, QStringLiteral("successful")).error().kind, Error::Kind::LeaseLost);
-        QCOMPARE(locks.fencedUpdate(r1, a->fence, QStringLiteral("UPDATE run SET status_reason = 'late' WHERE id = ?"), {r1})
-                     .error().kind,
-                 Error::Kind::LeaseLost);
+        QCOMPARE(holder.finishTaskRun(tr1, TaskRunResult{TaskRunStatus::Successful, 0, {}, {}, {}}).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(holder.appendLog(tr1, 0, {QStringLiteral("late")}).error().kind, Error::Kind::LeaseLost);
+        QCOMPARE(holder.addAttempt(tr1).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(locks.renew(r1, a->fence).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(locks.release(r1, a->fence).error().kind, Error::Kind::LeaseLost);
         QCOMPARE(runStatus(r1), QStringLiteral("crashed"));
@@ -477,7 +478,7 @@ private Q_SLOTS:
         QCOMPARE(locksOf(r2), 1);
 
         // The new holder's fenced writes go through.
-        QVERIFY(locks.setRunStatus(r2, b->fence, QStringLiteral("successful")).has_value());
+        QVERIFY(RunHolder(*m_db, r2, b->fence).finishRun(RunStatus::Successful).has_value());
         QCOMPARE(runStatus(r2), QStringLiteral("successful"));
     }
 

@@ -310,7 +310,7 @@ private Q_SLOTS:
         QCOMPARE(s.scheduledFor, qint64(0));
 
         const RunSummary &w = page->at(1);
-        QCOMPARE(w.status, QStringLiteral("queued"));
+        QCOMPARE(toSql(w.status), QStringLiteral("queued"));
         QCOMPARE(w.queuedAt, qint64(1'002'000));
         QCOMPARE(w.startedAt, qint64(0));
         QCOMPARE(w.finishedAt, qint64(0));
@@ -322,7 +322,7 @@ private Q_SLOTS:
         QCOMPARE(d.pipelineName, QStringLiteral("pipe %1").arg(m_pipe1));
         QCOMPARE(d.trigger, QStringLiteral("scheduled"));
         QCOMPARE(d.scheduledFor, qint64(1'001'000));
-        QCOMPARE(d.status, QStringLiteral("successful"));
+        QCOMPARE(toSql(d.status), QStringLiteral("successful"));
         QCOMPARE(d.queuedAt, qint64(1'001'000));
         QCOMPARE(d.startedAt, qint64(1'001'010));
         QCOMPARE(d.finishedAt, qint64(1'001'020));

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "airbyteclient.h"
 #include "core/error.h"
+#include "domain/airbyteserver.h"
 #include "store/auditlog.h"
 
 #include <QList>
@@ -10,17 +10,6 @@
 namespace sluice {
 
 class Database;
-
-// An Airbyte server Sluice talks to (table airbyte_server): its name, URL, auth kind and user.
-// The secret (password or client secret) is never stored here: it lives in the keychain under
-// SecretStore::airbyteKey(name), i.e. airbyte/<name>.
-struct AirbyteServer {
-    qint64 id = 0;
-    QString name;              // defaults to host:port of the URL
-    QUrl url;                  // http(s)://host:port, without /api
-    AirbyteAuth::Kind authKind = AirbyteAuth::Kind::None;
-    QString user;              // basic: user name; client: client id
-};
 
 class AirbyteServerStore
 {

@@ -8,7 +8,7 @@ namespace sluice {
 QJsonObject toJson(const AirbyteServer &s)
 {
     return {{QStringLiteral("name"), s.name}, {QStringLiteral("url"), s.url.toString()},
-            {QStringLiteral("auth"), AirbyteAuth::toString(s.authKind)}, {QStringLiteral("user"), s.user}};
+            {QStringLiteral("auth"), toString(s.authKind)}, {QStringLiteral("user"), s.user}};
 }
 
 AirbyteServerStore::AirbyteServerStore(Database &db, QString actor) : m_db(db), m_audit(db, std::move(actor)) {}
@@ -32,11 +32,11 @@ Result<AirbyteServer> AirbyteServerStore::normalise(AirbyteServer s)
     s.url.setPath(path);
     if (s.name.isEmpty())
         s.name = s.url.port() > 0 ? QStringLiteral("%1:%2").arg(s.url.host()).arg(s.url.port()) : s.url.host();
-    if (s.authKind != AirbyteAuth::Kind::None && s.user.isEmpty())
-        s.user = s.authKind == AirbyteAuth::Kind::Basic ? QStringLiteral("airbyte") : QString();
-    if (s.authKind == AirbyteAuth::Kind::ClientCredentials && s.user.isEmpty())
+    if (s.authKind != AirbyteAuthKind::None && s.user.isEmpty())
+        s.user = s.authKind == AirbyteAuthKind::Basic ? QStringLiteral("airbyte") : QString();
+    if (s.authKind == AirbyteAuthKind::ClientCredentials && s.user.isEmpty())
         return fail(Error::invalid(QStringLiteral("client-credentials auth needs the client id: add --user CLIENT_ID")));
-    if (s.authKind == AirbyteAuth::Kind::None)
+    if (s.authKind == AirbyteAuthKind::None)
         s.user.clear();
     return s;
 }
@@ -53,7 +53,7 @@ Result<AirbyteServer> AirbyteServerStore::set(const AirbyteServer &input)
         auto q = m_db.exec(QStringLiteral("INSERT INTO airbyte_server (name, base_url, auth_kind, username, updated_at) VALUES (?, ?, ?, ?, ?) "
                                           "ON CONFLICT (name) DO UPDATE SET base_url = excluded.base_url, auth_kind = excluded.auth_kind, "
                                           "username = excluded.username, updated_at = excluded.updated_at"),
-                           {s->name, s->url.toString(), AirbyteAuth::toString(s->authKind),
+                           {s->name, s->url.toString(), toString(s->authKind),
                             s->user.isEmpty() ? QVariant() : QVariant(s->user), nowMs()});
         if (!q)
             return fail(q.error());
@@ -75,7 +75,7 @@ Result<QList<AirbyteServer>> AirbyteServerStore::list()
     QList<AirbyteServer> out;
     while (q->next()) {
         out.append({q->value(0).toLongLong(), q->value(1).toString(), QUrl(q->value(2).toString()),
-                    AirbyteAuth::kindFromString(q->value(3).toString()).value_or(AirbyteAuth::Kind::None), q->value(4).toString()});
+                    airbyteAuthKindFromString(q->value(3).toString()).value_or(AirbyteAuthKind::None), q->value(4).toString()});
     }
     return out;
 }

@@ -1,0 +1,139 @@
+#pragma once
+
+#include "domain/status.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace sluice {
+
+// The value types of runs that the stores return and the GUI, the CLI and the notifier show
+// (DESIGN.md §1 "Runs"). Times are UTC epoch ms, 0 where the column is NULL.
+
+// What a new run is for. Exactly one of pipelineId / orgTaskId is set (a pipeline run, or a manual run
+// of one org task). A scheduled run carries its slot (`scheduledFor`, UTC epoch ms).
+struct NewRun
+{
+    qint64 orgId = 0;
+    std::optional<qint64> pipelineId;
+    std::optional<qint64> orgTaskId;
+    QString pipelineName;                   // kept on the run for history; the task's label/slug for a task run
+    QString trigger = QStringLiteral("manual");   // manual | scheduled | retry | backfill
+    std::optional<qint64> scheduledFor;
+    QString requestedBy;                    // a user ("alice@laptop") or "scheduler@<host>"
+    QString dispatch = QStringLiteral("local");   // local: the requester runs it; agent: any agent may claim it
+    std::optional<qint64> agentId;          // set when an agent creates (and so claims) the run
+};
+
+// One task of a new run, in run order. Task runs are created with attempt 1, status queued.
+struct RunTaskPlan
+{
+    qint64 orgTaskId = 0;
+    QString slug;
+    int seq = 0;
+};
+
+// One run as lists show it. pipelineId is 0 for a manual run of a single org task, or when the pipeline
+// was deleted since (pipelineName still names it then).
+struct RunSummary
+{
+    qint64 id = 0;
+    QString uuid;
+    qint64 pipelineId = 0;
+    qint64 orgId = 0;
+    QString pipelineName;
+    QString trigger;        // manual | scheduled | retry | backfill (column trigger_kind)
+    qint64 scheduledFor = 0;
+    RunStatus status = RunStatus::Queued;
+    qint64 queuedAt = 0;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+};
+
+// One attempt of one task of a run.
+struct TaskRunRecord
+{
+    qint64 id = 0;
+    qint64 orgTaskId = 0;                   // 0 when the org task was deleted since
+    QString slug;
+    int seq = 0;
+    int attempt = 1;
+    TaskRunStatus status = TaskRunStatus::Queued;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    std::optional<int> exitCode;
+    QJsonObject summary;                    // dbt counts, Airbyte job/records/bytes, git old/new commit
+    TaskErrorKind errorKind = TaskErrorKind::None;
+    QString errorDetail;
+};
+
+// A run with its task runs (every attempt, ordered by seq then attempt).
+struct RunRecord
+{
+    RunSummary run;
+    qint64 orgTaskId = 0;                   // a single-task run's org task
+    QString orgSlug;
+    QString requestedBy;
+    QString dispatch;
+    qint64 agentId = 0;
+    QString statusReason;
+    qint64 cancelRequestedAt = 0;
+    QString cancelRequestedBy;              // empty when no cancel was requested
+    QList<TaskRunRecord> tasks;
+
+    // The latest attempt of each seq, in seq order.
+    [[nodiscard]] QList<TaskRunRecord> latestAttempts() const;
+};
+
+// One dbt node's result in a task run (table dbt_node_result).
+struct DbtNodeRecord
+{
+    QString uniqueId;
+    QString status;                         // dbt's own word: success | error | skipped | pass | fail | warn | ...
+    std::optional<double> executionTime;
+    QString message;
+    std::optional<qint64> failures;
+};
+
+// The final state of one task run attempt, written under the holder's fence.
+struct TaskRunResult
+{
+    TaskRunStatus status = TaskRunStatus::Failed;   // a final status
+    std::optional<int> exitCode;
+    QJsonObject summary;
+    TaskErrorKind errorKind = TaskErrorKind::None;
+    QString errorDetail;                    // one line, already scrubbed of secrets
+};
+
+// One output line of a task run. Lines are numbered from 0 in the order the task wrote them.
+struct LogLine
+{
+    qint64 number = 0;
+    qint64 atMs = 0;        // when the line was read, UTC epoch ms
+    bool isStderr = false;
+    QString text;
+
+    friend bool operator==(const LogLine &, const LogLine &) = default;
+};
+
+// A batch of one task run's log lines for a viewer, in line order, with the task they belong to.
+struct TaskLogBatch
+{
+    qint64 runId = 0;
+    qint64 taskRunId = 0;
+    int seq = 0;
+    int attempt = 1;
+    QString slug;
+    QList<LogLine> lines;
+};
+
+} // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::RunSummary)
+Q_DECLARE_METATYPE(sluice::RunRecord)
+Q_DECLARE_METATYPE(sluice::TaskLogBatch)
+Q_DECLARE_METATYPE(sluice::LogLine)
