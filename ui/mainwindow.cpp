@@ -14,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStackedLayout>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -21,6 +22,7 @@ namespace sluice {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_status(new QLabel(this)),
+      m_frame(new QStackedLayout), m_storeError(new EmptyState(QString(), QString(), this)),
       m_pipelines(new PipelineListModel(this)), m_orchestrate(new OrchestratePage(m_pipelines, this)), m_runs(new RunsPage(this))
 {
     setWindowTitle(tr("Sluice"));
@@ -47,13 +49,20 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(Orchestrate);
 
+    m_nav->setAccessibleName(tr("Pages"));
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_nav);
     layout->addWidget(m_pages, 1);
-    setCentralWidget(central);
+    auto *frame = new QWidget(this);
+    frame->setLayout(m_frame);
+    m_frame->addWidget(central);
+    m_frame->addWidget(m_storeError);
+    setCentralWidget(frame);
+    m_status->setAccessibleName(tr("Store"));
     statusBar()->addWidget(m_status, 1);
+    connect(m_orchestrate, &OrchestratePage::refreshRequested, this, &MainWindow::refreshRequested);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     // Through close(): runs in progress are asked about first.
@@ -82,12 +91,48 @@ void MainWindow::showLoading(const QString &databaseUrl)
     m_status->setText(tr("Opening %1…").arg(databaseUrl));
 }
 
-void MainWindow::showSnapshot(const StoreSnapshot &snapshot)
+void MainWindow::showStore(const StoreStatus &status)
 {
-    m_pipelines->setPipelines(snapshot.pipelines);
-    m_status->setText(tr("%1 · %2 · schema v%3 · %n org(s)", nullptr, int(snapshot.orgs.size()))
-                          .arg(snapshot.backend, snapshot.databaseUrl)
-                          .arg(snapshot.schemaVersion));
+    m_store = status;
+    m_frame->setCurrentIndex(0);
+    updateStatus();
+}
+
+void MainWindow::showOrgs(const QList<Org> &orgs)
+{
+    m_orgCount = int(orgs.size());
+    updateStatus();
+}
+
+void MainWindow::showPipelines(const QList<Pipeline> &pipelines)
+{
+    m_pipelines->setPipelines(pipelines);
+}
+
+void MainWindow::updateStatus()
+{
+    QString text = tr("%1 · %2 · schema v%3").arg(m_store.backend, m_store.databaseUrl).arg(m_store.schemaVersion);
+    if (m_orgCount >= 0)
+        text += QStringLiteral(" · ") + (m_orgCount == 1 ? tr("1 org") : tr("%1 orgs").arg(m_orgCount));
+    m_status->setText(text);
+}
+
+void MainWindow::showStoreFailed(const QString &message)
+{
+    m_status->setText(tr("Database unavailable"));
+    m_storeError->setText(tr("Cannot open the database"),
+                          tr("%1\n\nSluice shows nothing until the database opens: fix the problem above, then start Sluice "
+                             "again (or pass another database with --db URL).")
+                              .arg(message));
+    m_frame->setCurrentWidget(m_storeError);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // Back to the front: what changed elsewhere while the user was away is read again.
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        Q_EMIT refreshRequested();
 }
 
 void MainWindow::showRunRequested(qint64 runId, bool queued)
@@ -118,7 +163,10 @@ void MainWindow::setLocalRunCount(int count)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_localRuns == 0 || m_quitting) {
+        // The window goes at once; the application ends when whoever executes runs has recorded them.
         event->accept();
+        if (!std::exchange(m_quitting, true))
+            Q_EMIT quitRequested();
         return;
     }
     event->ignore();
@@ -137,17 +185,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
     connect(m_closePrompt, &QMessageBox::finished, this, [this](int answer) {
         if (answer != QMessageBox::Yes)
             return;
+        // The window goes now; the runs are cancelled and recorded behind it, then the application ends.
         m_quitting = true;
-        statusBar()->showMessage(tr("Cancelling the runs in progress, then quitting…"));
+        hide();
         Q_EMIT quitRequested();
     });
     m_closePrompt->open();
-}
-
-void MainWindow::showError(const Error &error)
-{
-    m_status->setText(tr("Database unavailable"));
-    QMessageBox::critical(this, tr("Cannot open the database"), error.message);
 }
 
 } // namespace sluice

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "core/error.h"
-#include "store/snapshot.h"
+#include "domain/entities.h"
+#include "domain/storestatus.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -9,30 +10,39 @@
 class QLabel;
 class QMessageBox;
 class QListWidget;
+class QStackedLayout;
 class QStackedWidget;
 
 namespace sluice {
 
+class EmptyState;
 class OrchestratePage;
 class PipelineListModel;
 class RunsPage;
 
 // The control room's frame: a page list on the left (Ingest, Transform, Orchestrate, Runs, Settings,
 // Admin; Ctrl+1..6), the current page on the right, the store in the status bar. It never touches
-// the database: the composition root loads a StoreSnapshot off the GUI thread and hands it over, and
-// wires the pages' intents (run a pipeline, watch or cancel a run) to a service on another thread.
-// Closing the window while runs it executes are in progress asks first; agreeing emits quitRequested()
-// (whoever executes the runs cancels them and then quits the application) instead of closing.
+// the database and never waits: the composition root wires the pages' intents to services on other
+// threads and feeds their answers back (the store opened or not, the pipelines, the runs).
+// - refreshRequested() when the window comes back to the front and on F5 (Orchestrate): what another
+//   process changed meanwhile is read again.
+// - Closing: with runs this window executes in progress it asks first (window-modal, no nested event
+//   loop); agreeing — or closing with none in progress — hides the window at once and emits
+//   quitRequested(): whoever executes the runs cancels them, and the application ends once they are
+//   recorded.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
 
-    // Shows "opening the database…" until showSnapshot() or showError() is called.
+    // Shows "opening the database…" until showStore() or showStoreFailed() is called.
     void showLoading(const QString &databaseUrl);
-    void showSnapshot(const StoreSnapshot &snapshot);
-    void showError(const Error &error);
+    void showStore(const StoreStatus &status);
+    // The store could not be opened: every page shows why and the fix (no dialog box).
+    void showStoreFailed(const QString &message);
+    void showOrgs(const QList<Org> &orgs);
+    void showPipelines(const QList<Pipeline> &pipelines);
 
     enum Page { Ingest, Transform, Orchestrate, Runs, Settings, Admin, PageCount };
     void showPage(Page page);
@@ -50,16 +60,23 @@ public:
 
 Q_SIGNALS:
     void quitRequested();
+    void refreshRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void addPage(const QString &name, QWidget *page);
+    void updateStatus();
 
     QListWidget *m_nav;
     QStackedWidget *m_pages;
     QLabel *m_status;
+    QStackedLayout *m_frame;            // the pages, or the store's error state
+    EmptyState *m_storeError;
+    StoreStatus m_store;
+    int m_orgCount = -1;                // -1: not listed yet
     PipelineListModel *m_pipelines;
     OrchestratePage *m_orchestrate;
     RunsPage *m_runs;

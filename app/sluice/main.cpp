@@ -1,16 +1,13 @@
-// sluice: the desktop control room. Composition root: parses --db, opens the store off the GUI
-// thread, hands what it found to the main window, then starts the runs service (its own thread).
+// sluice: the desktop control room. Composition root: parses --db, shows the window at once, and starts
+// the services (each on a thread of its own) that open the store and serve the pages.
 #include "core/appidentity.h"
 #include "core/clock.h"
-#include "desktopruns.h"
+#include "desktopservices.h"
 #include "mainwindow.h"
-#include "store/snapshot.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFutureWatcher>
 #include <QIcon>
-#include <QtConcurrent>
 
 int main(int argc, char *argv[])
 {
@@ -19,6 +16,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Sluice"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/sluice.svg")));
     QApplication::setDesktopFileName(QStringLiteral("sluice"));
+    // Closing the window does not end the process: runs this window executes are recorded first
+    // (DesktopServices::finished ends it).
+    QApplication::setQuitOnLastWindowClosed(false);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Sluice: a desktop control room for ELT pipelines"));
@@ -34,27 +34,17 @@ int main(int argc, char *argv[])
 
     auto resolved = sluice::resolveDbUrl(parser.value(dbOption));
     if (!resolved) {
-        window.showError(resolved.error());
-        return 1;
+        window.showStoreFailed(resolved.error().message);
+        QObject::connect(&window, &sluice::MainWindow::quitRequested, &app, &QApplication::quit);
+        return app.exec();
     }
-    const sluice::DbUrl url = resolved->url;
-    const bool embedded = resolved->isDefault;
-    window.showLoading(url.toString());
-    auto *watcher = new QFutureWatcher<sluice::Result<sluice::StoreSnapshot>>(&window);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, &window, [watcher, &window, url] {
-        const auto result = watcher->result();
-        if (!result) {
-            window.showError(result.error());
-            return;
-        }
-        window.showSnapshot(*result);
-        // The store exists and is current now: runs are read, started and watched from here on.
-        sluice::RunServiceOptions options;
-        options.actor = sluice::currentActor();
-        auto *runs = new sluice::DesktopRuns(window, url, std::move(options), &window);
-        QObject::connect(runs, &sluice::DesktopRuns::drained, qApp, &QApplication::quit);
-        runs->start();
-    });
-    watcher->setFuture(QtConcurrent::run([url, embedded] { return sluice::loadSnapshot(url, embedded); }));
+    window.showLoading(resolved->url.toString());
+    sluice::DesktopServicesOptions options;
+    options.catalog.actor = sluice::currentActor();
+    options.catalog.embeddedDefault = resolved->isDefault;
+    options.runs.actor = options.catalog.actor;
+    sluice::DesktopServices services(window, resolved->url, std::move(options));
+    QObject::connect(&services, &sluice::DesktopServices::finished, &app, &QApplication::quit);
+    services.start();
     return app.exec();
 }

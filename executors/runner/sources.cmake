@@ -7,7 +7,6 @@ target_sources(sluice_executors PRIVATE
     runner/orgsetup.cpp runner/orgsetup.h
     runner/pipelinerunner.cpp runner/pipelinerunner.h
     runner/retryadvice.cpp runner/retryadvice.h
-    runner/runservice.cpp runner/runservice.h
     runner/sleep.cpp runner/sleep.h
     runner/taskexecution.cpp runner/taskexecution.h
     runner/taskjob.cpp runner/taskjob.h)

@@ -1,14 +1,21 @@
 #include "pipelinelistmodel.h"
 
+#include "rowids.h"
 #include "schedule/crondescription.h"
 
 namespace sluice {
 
 void PipelineListModel::setPipelines(QList<Pipeline> pipelines)
 {
-    beginResetModel();
+    if (!sameRowIds(pipelines, m_pipelines)) {
+        beginResetModel();
+        m_pipelines = std::move(pipelines);
+        endResetModel();
+        return;
+    }
     m_pipelines = std::move(pipelines);
-    endResetModel();
+    if (!m_pipelines.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_pipelines.size()) - 1, ColumnCount - 1));
 }
 
 int PipelineListModel::rowCount(const QModelIndex &parent) const

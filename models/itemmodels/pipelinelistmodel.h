@@ -6,7 +6,9 @@
 
 namespace sluice {
 
-// Pipelines as a table: name, org, schedule, active, tasks in run order. Read-only; replaced whole.
+// Pipelines as a table: name, org, schedule, active, tasks in run order. Read-only. setPipelines()
+// updates rows in place when the pipelines are the same ones in the same order (a refresh), so that
+// views keep their selection; otherwise the list is replaced.
 class PipelineListModel : public QAbstractTableModel
 {
     Q_OBJECT

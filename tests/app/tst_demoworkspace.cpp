@@ -12,7 +12,7 @@
 #include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
 #include "store/runhistory.h"
-#include "store/snapshot.h"
+#include "store/desktopstore.h"
 
 #include <QCoro/QCoroTask>
 #include <QTest>

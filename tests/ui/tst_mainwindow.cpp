@@ -102,20 +102,51 @@ private Q_SLOTS:
         QVERIFY(empty->isVisible());
         QVERIFY(!table->isVisible());
 
-        StoreSnapshot s;
-        s.databaseUrl = QStringLiteral("sqlite:///tmp/x.db");
-        s.backend = QStringLiteral("SQLite");
-        s.schemaVersion = 3;
-        s.pipelines = {samplePipeline()};
-        w.showSnapshot(s);
+        w.showStore(StoreStatus{QStringLiteral("sqlite:///tmp/x.db"), QStringLiteral("SQLite"), 3});
+        w.showOrgs({Org{}, Org{}});
+        w.showPipelines({samplePipeline()});
         QVERIFY(table->isVisible());
         QVERIFY(!empty->isVisible());
         QCOMPARE(table->model()->rowCount(), 1);
-        QVERIFY(w.statusBar()->findChild<QLabel *>()->text().contains(QLatin1String("sqlite:///tmp/x.db")));
+        const QString status = w.statusBar()->findChild<QLabel *>()->text();
+        QVERIFY2(status.contains(QLatin1String("sqlite:///tmp/x.db")) && status.contains(QLatin1String("schema v3"))
+                     && status.contains(QLatin1String("2 orgs")),
+                 qPrintable(status));
 
-        s.pipelines.clear();
-        w.showSnapshot(s);
+        w.showPipelines({});
         QVERIFY(empty->isVisible());
+    }
+
+    void refreshOnF5AndWhenTheWindowComesBack()
+    {
+        MainWindow w;
+        QSignalSpy refresh(&w, &MainWindow::refreshRequested);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.activateWindow();
+        QTRY_VERIFY(refresh.size() >= 1);   // back to the front: read again
+        const qsizetype before = refresh.size();
+        w.showPipelines({samplePipeline()});
+        auto *table = w.orchestratePage()->findChild<QTableView *>();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_F5);
+        QCOMPARE(refresh.size(), before + 1);
+    }
+
+    void aStoreThatFailedShowsWhyInTheWindow()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.showStoreFailed(QStringLiteral("there is no database at /x.db; create it with `sluicectl db init`"));
+        QVERIFY(w.findChild<QMessageBox *>() == nullptr);
+        QString shown;
+        for (EmptyState *e : w.findChildren<EmptyState *>())
+            if (e->isVisible())
+                for (QLabel *l : e->findChildren<QLabel *>())
+                    shown += l->text();
+        QVERIFY2(shown.contains(QStringLiteral("sluicectl db init")) && shown.contains(QStringLiteral("Cannot open the database")), qPrintable(shown));
+        QCOMPARE(w.statusBar()->findChild<QLabel *>()->text(), QStringLiteral("Database unavailable"));
     }
 
     void everyOtherPageSaysWhatWillBeThere()
@@ -249,21 +280,22 @@ private Q_SLOTS:
         QTRY_VERIFY(w.findChild<QMessageBox *>() == nullptr);
         QCOMPARE(quit.size(), 0);
         QVERIFY(w.isVisible());
-        // Agreeing asks whoever executes the runs to cancel them; the window stays until they have ended.
+        // Agreeing hides the window at once and asks whoever executes the runs to cancel them (the process
+        // ends once they are recorded).
         QVERIFY(!w.close());
         QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr && box->isVisible());
         QCOMPARE(box->button(QMessageBox::Yes)->text(), QStringLiteral("Cancel runs and quit"));
         box->button(QMessageBox::Yes)->click();
         QTRY_COMPARE(quit.size(), 1);
-        QVERIFY(w.isVisible());
-        // Once they have (the composition root quits then), a close goes through.
-        QVERIFY(w.close());
-        // Without runs in progress a close never asks.
+        QVERIFY(!w.isVisible());
+        // Without runs in progress a close never asks, and says it is quitting once.
         MainWindow idle;
+        QSignalSpy idleQuit(&idle, &MainWindow::quitRequested);
         idle.show();
         QVERIFY(QTest::qWaitForWindowExposed(&idle));
         QVERIFY(idle.close());
         QVERIFY(idle.findChild<QMessageBox *>() == nullptr);
+        QCOMPARE(idleQuit.size(), 1);
     }
 
     void orchestrateAsksForRuns()
@@ -271,9 +303,7 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        StoreSnapshot s;
-        s.pipelines = {samplePipeline()};
-        w.showSnapshot(s);
+        w.showPipelines({samplePipeline()});
         QSignalSpy asked(w.orchestratePage(), &OrchestratePage::runRequested);
         auto *table = w.orchestratePage()->findChild<QTableView *>();
         table->setFocus();

@@ -52,11 +52,18 @@ OrchestratePage::OrchestratePage(PipelineListModel *model, QWidget *parent)
     queueAction->setShortcutContext(Qt::WindowShortcut);
     connect(queueAction, &QAction::triggered, this, [this] { request(true); });
     addAction(queueAction);
+    auto *refresh = new QAction(tr("Refresh"), this);
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setShortcutContext(Qt::WindowShortcut);
+    connect(refresh, &QAction::triggered, this, &OrchestratePage::refreshRequested);
+    addAction(refresh);
+    m_table->setAccessibleName(tr("Pipelines"));
     connect(m_runNow, &QPushButton::clicked, this, [this] { request(false); });
     connect(m_queue, &QPushButton::clicked, this, [this] { request(true); });
     connect(m_table, &QTableView::doubleClicked, this, [this] { request(false); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &OrchestratePage::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OrchestratePage::updateState);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] { m_table->resizeColumnsToContents(); });
     updateState();
 }
 

@@ -13,8 +13,9 @@ class PipelineListModel;
 
 // Pipelines: the list of every org's pipelines, or an empty state saying how to create one.
 // "Run now" (Ctrl+R while the page is shown, or a double click) asks for a manual run of the selected pipeline executed by
-// this app; "Queue for an agent" (Ctrl+Shift+R) hands it to whichever agent claims it. Intents only:
-// runRequested(uuid, queue) is wired by the composition root.
+// this app; "Queue for an agent" (Ctrl+Shift+R) hands it to whichever agent claims it; F5 asks for the
+// list again. Intents only: runRequested(uuid, queue) and refreshRequested() are wired by the window and
+// the composition root.
 class OrchestratePage : public QWidget
 {
     Q_OBJECT
@@ -26,6 +27,7 @@ public:
 
 Q_SIGNALS:
     void runRequested(const QString &pipelineUuid, bool queue);
+    void refreshRequested();
 
 private:
     void updateState();

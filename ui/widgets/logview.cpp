@@ -1,4 +1,5 @@
 #include "logview.h"
+#include "statustone.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
@@ -38,7 +39,7 @@ void LogView::appendBatch(const TaskLogBatch &batch)
     QTextCharFormat time;
     time.setForeground(palette().color(QPalette::PlaceholderText));
     QTextCharFormat error;
-    error.setForeground(QColor(0xc6, 0x28, 0x28));
+    error.setForeground(toneColor(StatusTone::Bad, palette()));   // stderr, in the palette's terms (dark mode works)
     QTextCharFormat header;
     header.setFontWeight(QFont::Bold);
     auto newLine = [&] {

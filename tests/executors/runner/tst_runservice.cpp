@@ -8,7 +8,7 @@
 
 #include "runner/pipelinerunner.h"
 #include "store/runstore.h"
-#include "runner/runservice.h"
+#include "services/runservice.h"
 #include "store/catalogstore.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipelinerunner.h"
+#include "runner/pipelinerunner.h"
 #include "store/dburl.h"
 #include "store/runstore.h"
 

@@ -2,7 +2,7 @@
 
 #include "notify/notifier.h"
 #include "core/clock.h"
-#include "execution.h"
+#include "runner/execution.h"
 #include "store/database.h"
 #include "store/lockstore.h"
 #include "store/pipelinestore.h"

@@ -1,4 +1,4 @@
-#include "snapshot.h"
+#include "desktopstore.h"
 
 #include "core/clock.h"
 #include "store/catalogstore.h"
@@ -78,7 +78,7 @@ Result<bool> seedDemoWorkspace(Database &db, const QString &actor)
     });
 }
 
-Result<StoreSnapshot> loadSnapshot(const DbUrl &url, bool embeddedDefault)
+Result<std::unique_ptr<Database>> openDesktopStore(const DbUrl &url, bool embeddedDefault, const QString &actor)
 {
     Database::Options options;
     options.createParentDir = embeddedDefault;
@@ -89,34 +89,12 @@ Result<StoreSnapshot> loadSnapshot(const DbUrl &url, bool embeddedDefault)
     if (embeddedDefault) {
         if (auto init = initialiseDatabase(**db, false); !init)
             return fail(init.error());
-        if (auto seeded = seedDemoWorkspace(**db, currentActor()); !seeded)
+        if (auto seeded = seedDemoWorkspace(**db, actor); !seeded)
             return fail(seeded.error());
     } else if (auto ok = Migrator(**db).requireCurrent(); !ok) {
         return fail(ok.error());
     }
-
-    StoreSnapshot s;
-    s.databaseUrl = url.toString();
-    s.backend = (*db)->dialect().displayName();
-    s.schemaVersion = Migrator::latestVersion();
-    const QString actor = currentActor();
-    auto orgs = OrgStore(**db, actor).list();
-    if (!orgs)
-        return fail(orgs.error());
-    s.orgs = *orgs;
-    PipelineStore pipelines(**db, actor);
-    OrgTaskStore tasks(**db, actor);
-    for (const Org &o : s.orgs) {
-        auto list = pipelines.list(o.id);
-        if (!list)
-            return fail(list.error());
-        s.pipelines << *list;
-        auto t = tasks.list(o.id);
-        if (!t)
-            return fail(t.error());
-        s.taskCount += int(t->size());
-    }
-    return s;
+    return db;
 }
 
 } // namespace sluice

@@ -1,0 +1,93 @@
+#include "desktopservices.h"
+
+#include "mainwindow.h"
+#include "pages/orchestratepage.h"
+#include "pages/runspage.h"
+
+namespace sluice {
+
+DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent)
+    : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, std::move(options.runs)))
+{
+    m_catalogThread.setObjectName(QStringLiteral("catalog"));
+    m_runsThread.setObjectName(QStringLiteral("runs"));
+    m_catalog->moveToThread(&m_catalogThread);
+    m_runs->moveToThread(&m_runsThread);
+    connect(&m_catalogThread, &QThread::finished, m_catalog, &QObject::deleteLater);
+    connect(&m_runsThread, &QThread::finished, m_runs, &QObject::deleteLater);
+
+    // The catalog: the store opened (or why not), orgs and pipelines; read again when the window asks.
+    CatalogService *c = m_catalog;
+    connect(c, &CatalogService::storeOpened, &window, &MainWindow::showStore);
+    connect(c, &CatalogService::storeFailed, &window, &MainWindow::showStoreFailed);
+    connect(c, &CatalogService::orgsListed, &window, &MainWindow::showOrgs);
+    connect(c, &CatalogService::pipelinesListed, &window, &MainWindow::showPipelines);
+    connect(c, &CatalogService::problem, &window, &MainWindow::showProblem);
+    connect(&window, &MainWindow::refreshRequested, c, &CatalogService::refresh);
+    // The runs service needs the store to exist and be current: it starts once the catalog opened it.
+    connect(c, &CatalogService::storeOpened, this, [this] {
+        if (m_stopping || std::exchange(m_runsStarted, true))
+            return;
+        QMetaObject::invokeMethod(m_runs, &RunService::start, Qt::QueuedConnection);
+    });
+
+    RunsPage *runs = window.runsPage();
+    RunService *s = m_runs;
+    // Intents of the pages → the runs service (queued: it lives in another thread).
+    connect(window.orchestratePage(), &OrchestratePage::runRequested, s, &RunService::requestPipelineRun);
+    connect(runs, &RunsPage::runSelected, s, &RunService::watchRun);
+    connect(runs, &RunsPage::cancelRequested, s, &RunService::cancelRun);
+    connect(runs, &RunsPage::refreshRequested, s, &RunService::refreshRuns);
+    connect(&window, &MainWindow::quitRequested, this, [this] {
+        m_stopping = true;
+        QMetaObject::invokeMethod(m_runs, &RunService::shutdown, Qt::QueuedConnection);
+    });
+    // Answers → the window (queued back to the GUI thread).
+    connect(s, &RunService::runsListed, runs, &RunsPage::showRuns);
+    connect(s, &RunService::runChanged, runs, &RunsPage::showRun);
+    connect(s, &RunService::watchStarted, runs, &RunsPage::handleWatchStarted);
+    connect(s, &RunService::logLinesAppended, runs, &RunsPage::appendLog);
+    connect(s, &RunService::cancelAnswered, runs, [runs](qint64, const QString &message) { runs->showNotice(message); });
+    connect(s, &RunService::runRequested, &window, &MainWindow::showRunRequested);
+    connect(s, &RunService::runRefused, &window, &MainWindow::showRefusal);
+    connect(s, &RunService::problem, &window, &MainWindow::showProblem);
+    connect(s, &RunService::localRunsChanged, &window, &MainWindow::setLocalRunCount);
+    // Every run recorded: the threads stop; once both have, finished().
+    connect(s, &RunService::drained, this, &DesktopServices::stopThreads);
+    for (QThread *t : {&m_catalogThread, &m_runsThread})
+        connect(t, &QThread::finished, this, [this] {
+            if (m_catalogThread.isFinished() && m_runsThread.isFinished() && !std::exchange(m_finished, true))
+                Q_EMIT finished();
+        });
+}
+
+DesktopServices::~DesktopServices()
+{
+    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning())
+        return;
+    // The event loop ended without quitRequested() having run its course: the window is gone; runs still
+    // executing here are cancelled (SIGTERM, then SIGKILL after the grace period) and recorded, then the
+    // threads end. The only wait on this thread, and only in this case.
+    QMetaObject::invokeMethod(m_runs, [s = m_runs, t = &m_runsThread] {
+        QObject::connect(s, &RunService::drained, s, [t] { t->quit(); });
+        s->shutdown();
+    }, Qt::QueuedConnection);
+    m_catalogThread.quit();
+    m_catalogThread.wait();
+    m_runsThread.wait();
+}
+
+void DesktopServices::start()
+{
+    m_catalogThread.start();
+    m_runsThread.start();
+    QMetaObject::invokeMethod(m_catalog, &CatalogService::start, Qt::QueuedConnection);
+}
+
+void DesktopServices::stopThreads()
+{
+    m_catalogThread.quit();
+    m_runsThread.quit();
+}
+
+} // namespace sluice

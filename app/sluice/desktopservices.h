@@ -1,0 +1,58 @@
+#pragma once
+
+#include "services/catalogservice.h"
+#include "services/runservice.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace sluice {
+
+class MainWindow;
+
+struct DesktopServicesOptions
+{
+    CatalogServiceOptions catalog;
+    RunServiceOptions runs;
+};
+
+// The desktop app's services, each on a thread of its own with its own connection to the store, wired
+// to the window with queued connections only (the GUI thread never waits for the database):
+// - the CatalogService opens the store (the embedded default is created and seeded) and lists orgs and
+//   pipelines — again when the window asks (refreshRequested: F5, back to the front);
+// - the RunService, started once the store is open: Orchestrate's Run now / Queue for an agent, the
+//   Runs page's selection, cancel and refresh, and back the run list, the watched run, its log lines,
+//   refusals and problems.
+// Quitting is driven by the event loop: the window's quitRequested() makes the runs service cancel the
+// runs it executes; once they are recorded both threads stop and finished() fires (the composition root
+// quits the application then). Destroying this object before that (the event loop ended some other
+// way) does the same, waiting for it, as a last resort — the window is gone by then.
+class DesktopServices : public QObject
+{
+    Q_OBJECT
+public:
+    DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent = nullptr);
+    ~DesktopServices() override;
+
+    // Starts the threads; the catalog service opens the store there.
+    void start();
+    [[nodiscard]] CatalogService *catalog() const { return m_catalog; }
+    [[nodiscard]] RunService *runs() const { return m_runs; }
+
+Q_SIGNALS:
+    // Every run executed here has ended and is recorded, and the services' threads have stopped.
+    void finished();
+
+private:
+    void stopThreads();
+
+    QThread m_catalogThread;
+    QThread m_runsThread;
+    CatalogService *m_catalog;   // lives in m_catalogThread; deleted there when it finishes
+    RunService *m_runs;          // lives in m_runsThread; deleted there when it finishes
+    bool m_runsStarted = false;
+    bool m_stopping = false;
+    bool m_finished = false;
+};
+
+} // namespace sluice

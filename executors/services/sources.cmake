@@ -1,0 +1,5 @@
+# services: what the desktop app asks of the store and the executors, each service on a thread of its
+# own with its own connection; the window talks to them through queued signals only.
+target_sources(sluice_executors PRIVATE
+    services/catalogservice.cpp services/catalogservice.h
+    services/runservice.cpp services/runservice.h)
