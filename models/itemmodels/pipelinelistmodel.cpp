@@ -42,7 +42,7 @@ QVariant PipelineListModel::data(const QModelIndex &index, int role) const
         case Tasks: {
             QStringList slugs;
             for (const PipelineStep &s : p.steps)
-                slugs << s.task.slug;
+                slugs << (s.task.label.isEmpty() ? s.task.slug : s.task.label);   // the user's name for it, else its kind
             return slugs.join(QStringLiteral(" → "));
         }
         }
