@@ -170,7 +170,6 @@ CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList 
         auto cmd = forOrg(ctx, words, {}, command, QStringLiteral("usage: sluicectl %1 --org SLUG").arg(command));
         if (!cmd)
             return fail(cmd.error());
-        const QString &slug = cmd->org.slug;
         if (verb == QLatin1String("clone"))
             return transfer(ctx, *cmd, GitJobSpec::Operation::Clone);
         if (verb == QLatin1String("pull"))
