@@ -47,6 +47,8 @@ const char *kUsage =
     "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
     "  workspace show | clone | pull --org SLUG\n"
     "  dbt exec --org SLUG -- DBT-ARGS... | dbt models (--org SLUG | --manifest PATH)\n"
+    "  dbt select (--org SLUG | --manifest PATH) [--select EXPR]... [--exclude EXPR]... [--resource-type T]...\n"
+    "             [--command ls|run|test|build|seed|snapshot|compile|docs-generate] [--indirect-selection MODE]\n"
     "  airbyte server set --url URL [--auth none|basic|client] [--user U] | airbyte server list\n"
     "  airbyte health | airbyte connections --org SLUG | airbyte sync CONNECTION_ID [--wait]\n"
     "\n"

@@ -7,15 +7,19 @@
 
 #include "dbt/dbtartifacts.h"
 #include "dbt/dbtoperation.h"
+#include "dbt/nodeselection.h"
 #include "dbt/profileswriter.h"
 #include "runner/orgsetup.h"
 #include "secrets/secretscrubber.h"
 #include "secrets/secretstore.h"
+#include "store/runstore.h"
 #include "store/warehousestore.h"
 #include "store/workspacestore.h"
 
 #include <QCoro/QCoroTask>
+#include <QDateTime>
 #include <QDir>
+#include <QTimeZone>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -128,25 +132,53 @@ CommandResult execDbt(Context &ctx, const QStringList &words)
     return fail(Error::invalid(QStringLiteral("dbt %1: %2").arg(result.status(), scrubber.scrub(result.errorText))));
 }
 
+// The manifest a `dbt models` / `dbt select` reads: --manifest PATH, or the org's workspace's
+// target/manifest.json (with the project folder, for path: selection, and the org's id).
+struct ManifestSource {
+    QString path, projectDir;
+    std::optional<qint64> orgId;
+    Database *db = nullptr;
+};
+
+Result<ManifestSource> manifestSource(Context &ctx, const Args &args, const QString &usage)
+{
+    if (args.has(QStringLiteral("org")) == args.has(QStringLiteral("manifest")) || !args.positionals().isEmpty())
+        return fail(Error::invalid(usage));
+    ManifestSource src;
+    src.path = args.value(QStringLiteral("manifest"));
+    if (!args.has(QStringLiteral("org")))
+        return src;
+    const QString slug = args.value(QStringLiteral("org"));
+    auto opened = ctx.openOrg(slug);
+    if (!opened)
+        return fail(opened.error());
+    auto ws = WorkspaceStore(*opened->first, ctx.actor()).get(opened->second.id);
+    if (!ws)
+        return fail(ws.error());
+    src.projectDir = dbtProjectDir(*ws);
+    src.path = src.projectDir + QStringLiteral("/target/manifest.json");
+    src.orgId = opened->second.id;
+    src.db = opened->first;
+    if (!QFileInfo::exists(src.path))
+        return fail(Error::notFound(QStringLiteral("there is no %1 yet; run `sluicectl dbt exec --org %2 -- compile` first").arg(src.path, slug)));
+    return src;
+}
+
 CommandResult listModels(Context &ctx, const QStringList &words)
 {
     auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("manifest")}, {}}, QStringLiteral("dbt models"));
     if (!args)
         return fail(args.error());
-    if (args->has(QStringLiteral("org")) == args->has(QStringLiteral("manifest")) || !args->positionals().isEmpty())
-        return fail(Error::invalid(QStringLiteral("usage: sluicectl dbt models (--org SLUG | --manifest PATH) [--json]")));
-    QString path = args->value(QStringLiteral("manifest"));
-    if (args->has(QStringLiteral("org"))) {
-        const QString slug = args->value(QStringLiteral("org"));
-        auto opened = ctx.openOrg(slug);
-        if (!opened)
-            return fail(opened.error());
-        auto ws = WorkspaceStore(*opened->first, ctx.actor()).get(opened->second.id);
-        if (!ws)
-            return fail(ws.error());
-        path = dbtProjectDir(*ws) + QStringLiteral("/target/manifest.json");
-        if (!QFileInfo::exists(path))
-            return fail(Error::notFound(QStringLiteral("there is no %1 yet; run `sluicectl dbt exec --org %2 -- compile` first").arg(path, slug)));
+    auto src = manifestSource(ctx, *args, QStringLiteral("usage: sluicectl dbt models (--org SLUG | --manifest PATH) [--json]"));
+    if (!src)
+        return fail(src.error());
+    const QString path = src->path;
+    QHash<QString, LastNodeResult> last;
+    if (src->orgId) {
+        auto results = RunStore(*src->db).lastNodeResults(*src->orgId);
+        if (!results)
+            return fail(results.error());
+        last = std::move(*results);
     }
     auto manifest = readManifest(path);
     if (!manifest)
@@ -162,7 +194,12 @@ CommandResult listModels(Context &ctx, const QStringList &words)
                                     {QStringLiteral("materialization"), m.materialization},
                                     {QStringLiteral("tags"), QJsonArray::fromStringList(m.tags)},
                                     {QStringLiteral("depends_on"), QJsonArray::fromStringList(m.dependsOn)},
-                                    {QStringLiteral("children"), QJsonArray::fromStringList(manifest->childMap.value(m.uniqueId))}});
+                                    {QStringLiteral("children"), QJsonArray::fromStringList(manifest->childMap.value(m.uniqueId))},
+                                    {QStringLiteral("last_status"), last.contains(m.uniqueId) ? QJsonValue(last.value(m.uniqueId).status) : QJsonValue()},
+                                    {QStringLiteral("last_run_at"), last.contains(m.uniqueId) && last.value(m.uniqueId).finishedAt > 0
+                                                                        ? QJsonValue(QDateTime::fromMSecsSinceEpoch(last.value(m.uniqueId).finishedAt, QTimeZone::utc()).toString(Qt::ISODateWithMs))
+                                                                        : QJsonValue()},
+                                    {QStringLiteral("last_execution_time"), last.value(m.uniqueId).executionTime ? QJsonValue(*last.value(m.uniqueId).executionTime) : QJsonValue()}});
         ctx.print(QJsonObject{{QStringLiteral("manifest"), path},
                               {QStringLiteral("schema_version"), manifest->schemaVersion},
                               {QStringLiteral("dbt_version"), manifest->dbtVersion},
@@ -177,8 +214,90 @@ CommandResult listModels(Context &ctx, const QStringList &words)
     QList<QStringList> rows;
     for (const DbtManifestNode &m : models)
         rows.append({m.name, m.materialization, m.originalFilePath.isEmpty() ? m.path : m.originalFilePath,
-                     m.tags.join(QLatin1Char(',')), QString::number(m.dependsOn.size())});
-    ctx.table({QStringLiteral("MODEL"), QStringLiteral("MATERIALIZED"), QStringLiteral("PATH"), QStringLiteral("TAGS"), QStringLiteral("PARENTS")}, rows);
+                     m.tags.join(QLatin1Char(',')), QString::number(m.dependsOn.size()),
+                     last.contains(m.uniqueId) ? last.value(m.uniqueId).status : QStringLiteral("-")});
+    ctx.table({QStringLiteral("MODEL"), QStringLiteral("MATERIALIZED"), QStringLiteral("PATH"), QStringLiteral("TAGS"), QStringLiteral("PARENTS"),
+               QStringLiteral("LAST STATUS")},
+              rows);
+    return {};
+}
+
+// dbt select: the nodes an expression selects, computed as dbt does (models/dbt/nodeselection.h).
+CommandResult selectNodes(Context &ctx, const QStringList &words)
+{
+    const QString usage = QStringLiteral(
+        "usage: sluicectl dbt select (--org SLUG | --manifest PATH) [--select EXPR]... [--exclude EXPR]... "
+        "[--resource-type T]... [--command ls|run|test|build|seed|snapshot|compile|docs-generate] "
+        "[--indirect-selection eager|cautious|buildable|empty] [--json]");
+    auto args = Args::parse(words,
+                            {{QStringLiteral("org"), QStringLiteral("manifest"), QStringLiteral("select"), QStringLiteral("exclude"),
+                              QStringLiteral("resource-type"), QStringLiteral("command"), QStringLiteral("indirect-selection")},
+                             {}},
+                            QStringLiteral("dbt select"));
+    if (!args)
+        return fail(args.error());
+    auto src = manifestSource(ctx, *args, usage);
+    if (!src)
+        return fail(src.error());
+    QString command = args->has(QStringLiteral("command")) ? args->value(QStringLiteral("command")) : QStringLiteral("ls");
+    command.replace(QLatin1Char('-'), QLatin1Char(' '));
+    static const QStringList commands{QStringLiteral("ls"), QStringLiteral("list"), QStringLiteral("run"), QStringLiteral("test"),
+                                      QStringLiteral("build"), QStringLiteral("seed"), QStringLiteral("snapshot"), QStringLiteral("compile"),
+                                      QStringLiteral("docs generate"), QStringLiteral("source freshness")};
+    if (!commands.contains(command))
+        return fail(Error::invalid(QStringLiteral("--command %1 is not a dbt command that selects nodes; use one of ls, run, test, build, seed, snapshot, compile, docs-generate")
+                                       .arg(args->value(QStringLiteral("command")))));
+    DbtSelectionRequest request;
+    request.select = args->values(QStringLiteral("select"));
+    request.exclude = args->values(QStringLiteral("exclude"));
+    applyDbtCommandDefaults(request, command, args->values(QStringLiteral("resource-type")));
+    static const QStringList types{QStringLiteral("model"), QStringLiteral("analysis"), QStringLiteral("test"), QStringLiteral("snapshot"),
+                                   QStringLiteral("operation"), QStringLiteral("seed"), QStringLiteral("source"), QStringLiteral("exposure"),
+                                   QStringLiteral("metric"), QStringLiteral("saved_query"), QStringLiteral("semantic_model"),
+                                   QStringLiteral("unit_test"), QStringLiteral("all"), QStringLiteral("default")};
+    for (const QString &t : args->values(QStringLiteral("resource-type")))
+        if (!types.contains(t))
+            return fail(Error::invalid(QStringLiteral("--resource-type %1 is not a dbt resource type; use one of %2").arg(t, types.join(QStringLiteral(", ")))));
+    const QString mode = args->has(QStringLiteral("indirect-selection")) ? args->value(QStringLiteral("indirect-selection")) : QStringLiteral("eager");
+    static const QHash<QString, DbtIndirectSelection> modes{{QStringLiteral("eager"), DbtIndirectSelection::Eager},
+                                                            {QStringLiteral("cautious"), DbtIndirectSelection::Cautious},
+                                                            {QStringLiteral("buildable"), DbtIndirectSelection::Buildable},
+                                                            {QStringLiteral("empty"), DbtIndirectSelection::Empty}};
+    if (!modes.contains(mode))
+        return fail(Error::invalid(QStringLiteral("--indirect-selection %1 is not one of eager, cautious, buildable, empty").arg(mode)));
+    request.indirect = modes.value(mode);
+    request.projectDir = src->projectDir;
+    if (src->orgId) {
+        auto results = RunStore(*src->db).lastNodeResults(*src->orgId);
+        if (!results)
+            return fail(results.error());
+        QHash<QString, QString> statuses;
+        for (auto it = results->cbegin(); it != results->cend(); ++it)
+            statuses.insert(it.key(), it->status);
+        request.lastResults = std::move(statuses);
+    }
+    auto manifest = readManifest(src->path);
+    if (!manifest)
+        return fail(manifest.error());
+    const DbtNodeSelector selector(std::move(*manifest));
+    auto selected = selector.select(request);
+    if (!selected)
+        return fail(selected.error());
+    for (const QString &w : selected->warnings)
+        std::fprintf(stderr, "warning: %s\n", qPrintable(w));
+    if (ctx.json()) {
+        QJsonArray list;
+        for (const QString &id : selected->uniqueIds) {
+            const DbtManifestNode *n = selector.node(id);
+            list.append(QJsonObject{{QStringLiteral("unique_id"), id},
+                                    {QStringLiteral("name"), n->name},
+                                    {QStringLiteral("resource_type"), n->resourceType}});
+        }
+        ctx.print(list);
+        return {};
+    }
+    for (const QString &id : selected->uniqueIds)
+        ctx.out() << id << '\n';
     return {};
 }
 
@@ -190,7 +309,9 @@ CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words
         return execDbt(ctx, words);
     if (verb == QLatin1String("models"))
         return listModels(ctx, words);
-    return fail(Error::invalid(QStringLiteral("unknown command `dbt %1`; use dbt exec or dbt models").arg(verb)));
+    if (verb == QLatin1String("select"))
+        return selectNodes(ctx, words);
+    return fail(Error::invalid(QStringLiteral("unknown command `dbt %1`; use dbt exec, dbt models or dbt select").arg(verb)));
 }
 
 } // namespace sluice::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "dbt/manifest.h"
 
 #include <QByteArrayView>
 #include <QHash>
@@ -38,26 +39,6 @@ struct DbtRunResults {
 inline constexpr int kMinRunResultsVersion = 2, kMaxRunResultsVersion = 6;
 [[nodiscard]] Result<DbtRunResults> parseRunResults(QByteArrayView json, const QString &origin);
 [[nodiscard]] Result<DbtRunResults> readRunResults(const QString &path);
-
-// One entry of manifest.json's `nodes` (models, tests, seeds, snapshots, analyses, operations).
-struct DbtManifestNode {
-    QString uniqueId, name, resourceType, packageName;
-    QString path;              // relative to its resource folder ("staging/stg_orders.sql")
-    QString originalFilePath;  // relative to the project ("models/staging/stg_orders.sql")
-    QString materialization;   // config.materialized
-    QStringList tags;
-    QStringList dependsOn;     // depends_on.nodes: unique ids of models, sources, seeds, ...
-};
-
-struct DbtManifest {
-    int schemaVersion = 0;     // manifest vN
-    QString dbtVersion, projectName, adapterType, invocationId;
-    QList<DbtManifestNode> nodes;            // in file order
-    QHash<QString, QStringList> parentMap;   // unique id → its parents
-    QHash<QString, QStringList> childMap;    // unique id → its children
-
-    [[nodiscard]] QList<DbtManifestNode> models() const; // nodes with resource_type "model"
-};
 
 // manifest.json schema v7 to v12 (dbt 1.3 to 1.11+). When the file has no parent_map/child_map
 // (trimmed copies), they are derived from depends_on.

@@ -5,6 +5,10 @@
 
 #include "artifactsupport.h"
 
+#include <QJsonDocument>
+
+#include <optional>
+
 namespace sluice {
 
 using namespace sluice::detail;
@@ -81,9 +85,60 @@ error_code forEachField(od::value v, Fn &&fn)
     return SUCCESS;
 }
 
+// A string, or a number written as text (model versions may be either); other types leave `out` as it was.
+error_code readScalarText(od::value v, QString &out)
+{
+    od::json_type type;
+    SLUICE_TRY(v.type().get(type));
+    if (type == od::json_type::string)
+        return readString(v, out);
+    if (type != od::json_type::number)
+        return SUCCESS;
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' || raw.back() == ','))
+        raw.remove_suffix(1);
+    out = toQString(raw);
+    return SUCCESS;
+}
+
+// An object value as a QJsonObject (small objects only: a node's config); other types leave `out` empty.
+error_code readObject(od::value v, QJsonObject &out)
+{
+    od::json_type type;
+    SLUICE_TRY(v.type().get(type));
+    if (type != od::json_type::object)
+        return SUCCESS;
+    od::object o;
+    SLUICE_TRY(v.get_object().get(o));
+    std::string_view raw;
+    SLUICE_TRY(o.raw_json().get(raw));
+    out = QJsonDocument::fromJson(QByteArray::fromRawData(raw.data(), qsizetype(raw.size()))).object();
+    return SUCCESS;
+}
+
+error_code readColumns(od::value v, QList<DbtColumn> &out)
+{
+    return forEachField(v, [&out](std::string_view, od::value cv) -> error_code {
+        DbtColumn c;
+        SLUICE_TRY(forEachField(cv, [&c](std::string_view k, od::value f) -> error_code {
+            if (k == "name")
+                return readString(f, c.name);
+            if (k == "description")
+                return readString(f, c.description);
+            if (k == "data_type")
+                return readString(f, c.dataType);
+            return SUCCESS;
+        }));
+        out.append(std::move(c));
+        return SUCCESS;
+    });
+}
+
 error_code readNode(std::string_view id, od::value v, DbtManifestNode &n)
 {
-    SLUICE_TRY(forEachField(v, [&n](std::string_view key, od::value value) -> error_code {
+    bool hasCode = false;
+    QString code;
+    SLUICE_TRY(forEachField(v, [&](std::string_view key, od::value value) -> error_code {
         if (key == "unique_id")
             return readString(value, n.uniqueId);
         if (key == "name")
@@ -96,12 +151,54 @@ error_code readNode(std::string_view id, od::value v, DbtManifestNode &n)
             return readString(value, n.path);
         if (key == "original_file_path")
             return readString(value, n.originalFilePath);
+        if (key == "patch_path") {
+            SLUICE_TRY(readString(value, n.patchPath));
+            if (const qsizetype at = n.patchPath.indexOf(QLatin1String("://")); at >= 0)
+                n.patchPath = n.patchPath.mid(at + 3);
+            return SUCCESS;
+        }
+        if (key == "fqn")
+            return readStrings(value, n.fqn);
         if (key == "tags")
             return readStrings(value, n.tags);
-        if (key == "config")
-            return forEachField(value, [&n](std::string_view k, od::value cv) -> error_code {
-                return k == "materialized" ? readString(cv, n.materialization) : SUCCESS;
+        if (key == "source_name")
+            return readString(value, n.sourceName);
+        if (key == "access")
+            return readString(value, n.access);
+        if (key == "group")
+            return readString(value, n.group);
+        if (key == "version")
+            return readScalarText(value, n.version);
+        if (key == "latest_version")
+            return readScalarText(value, n.latestVersion);
+        if (key == "description")
+            return readString(value, n.description);
+        if (key == "columns")
+            return readColumns(value, n.columns);
+        if (key == "database")
+            return readString(value, n.database);
+        if (key == "schema")
+            return readString(value, n.schema);
+        if (key == "alias")
+            return readString(value, n.alias);
+        if (key == "relation_name")
+            return readString(value, n.relationName);
+        if (key == "raw_code" || key == "raw_sql") {
+            hasCode = true;
+            return readString(value, code);
+        }
+        if (key == "test_metadata") {
+            od::json_type type;
+            SLUICE_TRY(value.type().get(type));
+            if (type != od::json_type::object)
+                return SUCCESS;
+            n.genericTest = true;
+            return forEachField(value, [&n](std::string_view k, od::value tv) -> error_code {
+                return k == "name" ? readString(tv, n.testName) : SUCCESS;
             });
+        }
+        if (key == "config")
+            return readObject(value, n.config);
         if (key == "depends_on")
             return forEachField(value, [&n](std::string_view k, od::value dv) -> error_code {
                 return k == "nodes" ? readStrings(dv, n.dependsOn) : SUCCESS;
@@ -110,6 +207,12 @@ error_code readNode(std::string_view id, od::value v, DbtManifestNode &n)
     }));
     if (n.uniqueId.isEmpty())
         n.uniqueId = toQString(id);
+    n.materialization = n.config.value(QLatin1String("materialized")).toString();
+    n.enabled = n.config.value(QLatin1String("enabled")).toBool(true);
+    if (const QString g = n.config.value(QLatin1String("group")).toString(); !g.isEmpty())
+        n.group = g;
+    // dbt: a node is empty when its code is blank, except seeds (their code is the CSV file).
+    n.empty = n.section == DbtSection::Node && hasCode && code.trimmed().isEmpty() && n.resourceType != QLatin1String("seed");
     return SUCCESS;
 }
 
@@ -121,6 +224,23 @@ error_code readIdMap(od::value v, QHash<QString, QStringList> &map)
         map.insert(toQString(key), std::move(list));
         return SUCCESS;
     });
+}
+
+std::optional<DbtSection> otherSection(std::string_view key)
+{
+    if (key == "sources")
+        return DbtSection::Source;
+    if (key == "exposures")
+        return DbtSection::Exposure;
+    if (key == "metrics")
+        return DbtSection::Metric;
+    if (key == "semantic_models")
+        return DbtSection::SemanticModel;
+    if (key == "saved_queries")
+        return DbtSection::SavedQuery;
+    if (key == "unit_tests")
+        return DbtSection::UnitTest;
+    return std::nullopt;
 }
 
 struct Parsed {
@@ -153,6 +273,8 @@ error_code readRoot(const simdjson::padded_string &text, od::parser &parser, Par
                     return readString(v, m.adapterType);
                 if (k == "invocation_id")
                     return readString(v, m.invocationId);
+                if (k == "generated_at")
+                    return readString(v, m.generatedAt);
                 return SUCCESS;
             }));
         } else if (key == "nodes") {
@@ -161,6 +283,14 @@ error_code readRoot(const simdjson::padded_string &text, od::parser &parser, Par
                 DbtManifestNode n;
                 SLUICE_TRY(readNode(id, v, n));
                 m.nodes.append(std::move(n));
+                return SUCCESS;
+            }));
+        } else if (const auto section = otherSection(key)) {
+            SLUICE_TRY(forEachField(f.value(), [&m, section](std::string_view id, od::value v) -> error_code {
+                DbtManifestNode n;
+                n.section = *section;
+                SLUICE_TRY(readNode(id, v, n));
+                m.otherResources.append(std::move(n));
                 return SUCCESS;
             }));
         } else if (key == "parent_map") {
@@ -198,7 +328,7 @@ Result<DbtManifest> parseManifestText(const simdjson::padded_string &text, const
         if (!p.hasParents || !p.hasChildren) {
             out.parentMap.clear();
             out.childMap.clear();
-            for (const DbtManifestNode &n : std::as_const(out.nodes)) {
+            for (const DbtManifestNode &n : out.nodes + out.otherResources) {
                 out.parentMap[n.uniqueId] += n.dependsOn;
                 if (!out.childMap.contains(n.uniqueId))
                     out.childMap.insert(n.uniqueId, {});
@@ -213,15 +343,6 @@ Result<DbtManifest> parseManifestText(const simdjson::padded_string &text, const
 }
 
 } // namespace
-
-QList<DbtManifestNode> DbtManifest::models() const
-{
-    QList<DbtManifestNode> out;
-    for (const DbtManifestNode &n : nodes)
-        if (n.resourceType == QLatin1String("model"))
-            out.append(n);
-    return out;
-}
 
 Result<DbtManifest> parseManifest(QByteArrayView json, const QString &origin)
 {

@@ -99,6 +99,15 @@ struct DbtNodeRecord
     std::optional<qint64> failures;
 };
 
+// The latest result of one dbt node across an org's runs.
+struct LastNodeResult
+{
+    QString status;                         // dbt's word, as in DbtNodeRecord
+    std::optional<double> executionTime;
+    qint64 finishedAt = 0;                  // when its task run ended (ms since the epoch; 0 if unknown)
+    qint64 runId = 0;
+};
+
 // The final state of one task run attempt, written under the holder's fence.
 struct TaskRunResult
 {

@@ -413,4 +413,27 @@ Result<QList<DbtNodeRecord>> RunStore::nodeResults(qint64 taskRunId)
     return nodes;
 }
 
+Result<QHash<QString, LastNodeResult>> RunStore::lastNodeResults(qint64 orgId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT r.unique_id, r.status, r.execution_time, t.finished_at, t.run_id FROM dbt_node_result r "
+                                      "JOIN task_run t ON t.id = r.task_run_id "
+                                      "WHERE r.id IN (SELECT MAX(r2.id) FROM dbt_node_result r2 "
+                                      "JOIN task_run t2 ON t2.id = r2.task_run_id JOIN run u ON u.id = t2.run_id "
+                                      "WHERE u.org_id = ? GROUP BY r2.unique_id)"),
+                       {orgId});
+    if (!q)
+        return fail(q.error());
+    QHash<QString, LastNodeResult> out;
+    while (q->next()) {
+        LastNodeResult n;
+        n.status = q->value(1).toString();
+        if (!q->value(2).isNull())
+            n.executionTime = q->value(2).toDouble();
+        n.finishedAt = q->value(3).toLongLong();
+        n.runId = q->value(4).toLongLong();
+        out.insert(q->value(0).toString(), std::move(n));
+    }
+    return out;
+}
+
 } // namespace sluice

@@ -4,6 +4,7 @@
 #include "domain/entities.h"
 #include "domain/runs.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -77,6 +78,9 @@ public:
     // The number of log lines stored for a task run (first_line + line_count of its last chunk).
     [[nodiscard]] Result<qint64> logLineCount(qint64 taskRunId);
     [[nodiscard]] Result<QList<DbtNodeRecord>> nodeResults(qint64 taskRunId);
+    // The most recent recorded result of every dbt node the org's runs have built or tested (for the
+    // Models list and for `result:` selection), keyed by unique id.
+    [[nodiscard]] Result<QHash<QString, LastNodeResult>> lastNodeResults(qint64 orgId);
 
 private:
     Result<qint64> insertRun(const NewRun &run, RunStatus status, const QString &reason);

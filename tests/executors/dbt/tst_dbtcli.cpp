@@ -1,4 +1,4 @@
-// `sluicectl warehouse set|show` and `sluicectl dbt exec|models`, run as the real binary against a
+// `sluicectl warehouse set|show` and `sluicectl dbt exec|models|select`, run as the real binary against a
 // SQLite database, a real keychain (tests/support/with-keyring.sh) and the dbt double.
 #include "secrets/secretstore.h"
 
@@ -276,6 +276,49 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(cut.fileName()) && r.err.contains(QLatin1String("truncated")), qPrintable(r.err));
 
         r = ctl({QStringLiteral("dbt"), QStringLiteral("models")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QLatin1String("usage")));
+    }
+
+    // dbt select reads the workspace's manifest (left by the run in models()) and answers as dbt would.
+    void selectNodes()
+    {
+        Run r = ctl({QStringLiteral("--json"), QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--org"), QStringLiteral("acme"),
+                     QStringLiteral("--select"), QStringLiteral("+customers"), QStringLiteral("--exclude"), QStringLiteral("stg_orders"),
+                     QStringLiteral("--command"), QStringLiteral("run")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray nodes = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QStringList ids;
+        for (const QJsonValue &v : nodes) {
+            ids.append(v[QStringLiteral("unique_id")].toString());
+            QCOMPARE(v[QStringLiteral("resource_type")].toString(), QStringLiteral("model"));
+            QVERIFY(ids.back().endsWith(QLatin1Char('.') + v[QStringLiteral("name")].toString()));
+        }
+        QCOMPARE(ids, (QStringList{QStringLiteral("model.jaffle_shop.customers"), QStringLiteral("model.jaffle_shop.stg_customers"),
+                                   QStringLiteral("model.jaffle_shop.stg_payments")}));
+
+        // --resource-type as dbt ls takes it; plain output is one unique id per line.
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--manifest"), kFixtures + QStringLiteral("/recorded-1.8.9/artifacts/ok/json/ls/manifest.json"),
+                 QStringLiteral("--select"), QStringLiteral("customers"), QStringLiteral("--resource-type"), QStringLiteral("test")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 3);
+        QVERIFY(r.out.startsWith(QLatin1String("test.jaffle_shop.")));
+
+        // Nothing selected is not an error, and dbt's own warning says why.
+        r = ctl({QStringLiteral("--json"), QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--org"), QStringLiteral("acme"),
+                 QStringLiteral("--select"), QStringLiteral("does_not_exist")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 0);
+        QVERIFY2(r.err.contains(QLatin1String("'does_not_exist' does not match any enabled nodes")), qPrintable(r.err));
+
+        // A bad expression or flag is a user error naming it.
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--select"), QStringLiteral("colour:red")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("'colour' is not a valid method name")), qPrintable(r.err));
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--resource-type"), QStringLiteral("table")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("--resource-type table")), qPrintable(r.err));
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--select"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QLatin1String("usage")));
     }

@@ -560,6 +560,22 @@ private Q_SLOTS:
         QCOMPARE(back->at(1).failures, std::optional<qint64>(3));
         QCOMPARE(RunHolder(*m_db, s.runId, g->fence).storeNodeResults(s.taskRuns[0] + 1000, nodes).error().kind, Error::Kind::NotFound);
         QVERIFY(store.nodeResults(s.taskRuns[0] + 1000)->isEmpty());
+        // The latest result per node across the org's runs: a later run's result replaces an earlier one.
+        const Seeded later = seedRun(p, 1);
+        auto g2 = LockStore(*m_db).acquire(later.runId, p, later.orgTasks, QStringLiteral("alice"));
+        QVERIFY(g2.has_value());
+        QVERIFY(RunHolder(*m_db, later.runId, g2->fence)
+                    .storeNodeResults(later.taskRuns[0], {{QStringLiteral("model.shop.orders"), QStringLiteral("error"), 0.5, {}, std::nullopt}})
+                    .has_value());
+        auto last = store.lastNodeResults(m_org);
+        QVERIFY2(last.has_value(), qPrintable(why(last)));
+        QCOMPARE(last->size(), 2);
+        QCOMPARE(last->value(QStringLiteral("model.shop.orders")).status, QStringLiteral("error"));
+        QCOMPARE(last->value(QStringLiteral("model.shop.orders")).runId, later.runId);
+        QCOMPARE(last->value(QStringLiteral("model.shop.orders")).executionTime, std::optional<double>(0.5));
+        QCOMPARE(last->value(QStringLiteral("test.shop.not_null")).status, QStringLiteral("warn"));
+        QCOMPARE(last->value(QStringLiteral("test.shop.not_null")).runId, s.runId);
+        QVERIFY(store.lastNodeResults(m_otherOrg)->isEmpty());
     }
 
     void fencedWritesAfterLeaseLost_data()
