@@ -1,5 +1,7 @@
 #include "sqlscript.h"
 
+#include <QRegularExpression>
+
 namespace sluice {
 
 QStringList splitSqlScript(const QString &script)
@@ -26,6 +28,18 @@ QStringList splitSqlScript(const QString &script)
                 ++i;
             current += QLatin1Char('\n');
             continue;
+        }
+        if (c == QLatin1Char('$')) { // a PostgreSQL dollar-quoted body: $tag$ ... $tag$
+            const qsizetype close = script.indexOf(QLatin1Char('$'), i + 1);
+            const QString tag = close < 0 ? QString() : script.mid(i, close - i + 1);
+            static const QRegularExpression tagPattern(QStringLiteral("^\\$[A-Za-z_]*\\$$"));
+            if (!tag.isEmpty() && tagPattern.match(tag).hasMatch()) {
+                const qsizetype endTag = script.indexOf(tag, close + 1);
+                const qsizetype stop = endTag < 0 ? n : endTag + tag.size();
+                current += script.mid(i, stop - i);
+                i = stop - 1;
+                continue;
+            }
         }
         if (c == QLatin1Char('\'') || c == QLatin1Char('"'))
             quote = c;

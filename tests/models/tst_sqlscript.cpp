@@ -66,6 +66,13 @@ private Q_SLOTS:
         QTest::newRow("newline inside a string") << "INSERT INTO t VALUES ('line 1;\n-- line 2');"
                                                  << QStringList{"INSERT INTO t VALUES ('line 1;\n-- line 2')"};
         QTest::newRow("unterminated string swallows the rest") << "SELECT 'abc; SELECT 2;" << QStringList{"SELECT 'abc; SELECT 2;"};
+
+        // PostgreSQL function bodies.
+        QTest::newRow("dollar-quoted body") << "CREATE FUNCTION f() AS $$ BEGIN x; y; END $$; SELECT 2"
+                                            << QStringList{"CREATE FUNCTION f() AS $$ BEGIN x; y; END $$", "SELECT 2"};
+        QTest::newRow("tagged dollar quote holds $$") << "DO $fn$ a; '$$'; b $fn$; SELECT 3;"
+                                                      << QStringList{"DO $fn$ a; '$$'; b $fn$", "SELECT 3"};
+        QTest::newRow("dollar parameter is not a quote") << "SELECT $1; SELECT 2" << QStringList{"SELECT $1", "SELECT 2"};
     }
 
     void split()
