@@ -3,11 +3,15 @@
 #include "itemmodels/pipelinelistmodel.h"
 #include "pages/orchestratepage.h"
 #include "pages/runspage.h"
+#include "pages/transformpage.h"
 #include "widgets/emptystate.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QSettings>
+#include <QToolBar>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -23,7 +27,8 @@ namespace sluice {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_status(new QLabel(this)),
       m_frame(new QStackedLayout), m_storeError(new EmptyState(QString(), QString(), this)),
-      m_pipelines(new PipelineListModel(this)), m_orchestrate(new OrchestratePage(m_pipelines, this)), m_runs(new RunsPage(this))
+      m_pipelines(new PipelineListModel(this)), m_orchestrate(new OrchestratePage(m_pipelines, this)), m_runs(new RunsPage(this)),
+      m_transform(new TransformPage(this)), m_orgBox(new QComboBox(this))
 {
     setWindowTitle(tr("Sluice"));
     resize(1100, 700);
@@ -31,9 +36,7 @@ MainWindow::MainWindow(QWidget *parent)
     addPage(tr("Ingest"), new EmptyState(tr("No Airbyte server yet"),
                                          tr("Connect an Airbyte server to pick the connections your pipelines sync.\n"
                                             "Airbyte support arrives with the executors."), this));
-    addPage(tr("Transform"), new EmptyState(tr("No dbt workspace yet"),
-                                            tr("Point Sluice at your dbt project's git repository and warehouse to run dbt "
-                                               "commands and browse models."), this));
+    addPage(tr("Transform"), m_transform);
     addPage(tr("Orchestrate"), m_orchestrate);
     addPage(tr("Runs"), m_runs);
     addPage(tr("Settings"), new EmptyState(tr("Settings"),
@@ -63,6 +66,27 @@ MainWindow::MainWindow(QWidget *parent)
     m_status->setAccessibleName(tr("Store"));
     statusBar()->addWidget(m_status, 1);
     connect(m_orchestrate, &OrchestratePage::refreshRequested, this, &MainWindow::refreshRequested);
+
+    // The org switcher: the pages that show one org show the chosen one; the choice is remembered.
+    QToolBar *bar = addToolBar(tr("Org"));
+    bar->setObjectName(QStringLiteral("orgBar"));
+    bar->setMovable(false);
+    auto *orgLabel = new QLabel(tr("&Org:"), bar);
+    orgLabel->setBuddy(m_orgBox);
+    orgLabel->setContentsMargins(8, 0, 4, 0);
+    m_orgBox->setAccessibleName(tr("Org"));
+    m_orgBox->setMinimumContentsLength(16);
+    m_orgBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    bar->addWidget(orgLabel);
+    bar->addWidget(m_orgBox);
+    connect(m_orgBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index < 0 || m_fillingOrgs)
+            return;
+        const qint64 id = m_orgBox->itemData(index).toLongLong();
+        QSettings().setValue(QStringLiteral("ui/lastOrg"), m_orgBox->itemData(index, Qt::UserRole + 1).toString());
+        Q_EMIT orgChosen(id);
+    });
+    connect(m_transform, &TransformPage::refreshRequested, this, &MainWindow::refreshRequested);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     // Through close(): runs in progress are asked about first.
@@ -102,6 +126,40 @@ void MainWindow::showOrgs(const QList<Org> &orgs)
 {
     m_orgCount = int(orgs.size());
     updateStatus();
+    // Kept when the orgs are the same (a refresh); the remembered org is chosen on first fill.
+    const QString current = m_orgBox->currentIndex() >= 0 ? m_orgBox->currentData(Qt::UserRole + 1).toString()
+                                                          : QSettings().value(QStringLiteral("ui/lastOrg")).toString();
+    bool same = m_orgBox->count() == orgs.size();
+    for (int i = 0; same && i < orgs.size(); ++i)
+        same = m_orgBox->itemData(i).toLongLong() == orgs.at(i).id && m_orgBox->itemText(i) == orgs.at(i).name;
+    if (same)
+        return;
+    m_fillingOrgs = true;
+    m_orgBox->clear();
+    int chosen = orgs.isEmpty() ? -1 : 0;
+    for (int i = 0; i < orgs.size(); ++i) {
+        m_orgBox->addItem(orgs.at(i).name, orgs.at(i).id);
+        m_orgBox->setItemData(i, orgs.at(i).slug, Qt::UserRole + 1);
+        m_orgBox->setItemData(i, tr("%1 (%2)").arg(orgs.at(i).name, orgs.at(i).slug), Qt::ToolTipRole);
+        if (orgs.at(i).slug == current)
+            chosen = i;
+    }
+    m_orgBox->setCurrentIndex(chosen);
+    m_fillingOrgs = false;
+    if (chosen >= 0)
+        Q_EMIT orgChosen(orgs.at(chosen).id);
+}
+
+qint64 MainWindow::currentOrgId() const
+{
+    return m_orgBox->currentIndex() < 0 ? 0 : m_orgBox->currentData().toLongLong();
+}
+
+void MainWindow::chooseOrg(const QString &slug)
+{
+    for (int i = 0; i < m_orgBox->count(); ++i)
+        if (m_orgBox->itemData(i, Qt::UserRole + 1).toString() == slug)
+            m_orgBox->setCurrentIndex(i);
 }
 
 void MainWindow::showPipelines(const QList<Pipeline> &pipelines)
@@ -138,7 +196,11 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::showRunRequested(qint64 runId, bool queued)
 {
     m_runs->selectRun(runId);
-    showPage(Runs);
+    // A task executed from the Transform page shows its log there; the Runs page follows it too.
+    if (m_pages->currentWidget() == m_transform && !queued)
+        m_transform->showRunStarted(runId);
+    else
+        showPage(Runs);
     statusBar()->showMessage(queued ? tr("Run %1 is queued for an agent.").arg(runId) : tr("Run %1 started.").arg(runId), 8000);
 }
 

@@ -9,6 +9,7 @@
 
 class QLabel;
 class QMessageBox;
+class QComboBox;
 class QListWidget;
 class QStackedLayout;
 class QStackedWidget;
@@ -19,9 +20,11 @@ class EmptyState;
 class OrchestratePage;
 class PipelineListModel;
 class RunsPage;
+class TransformPage;
 
 // The control room's frame: a page list on the left (Ingest, Transform, Orchestrate, Runs, Settings,
-// Admin; Ctrl+1..6), the current page on the right, the store in the status bar. It never touches
+// Admin; Ctrl+1..6), the current page on the right, the org switcher in the toolbar (the last org is
+// remembered), the store in the status bar. It never touches
 // the database and never waits: the composition root wires the pages' intents to services on other
 // threads and feeds their answers back (the store opened or not, the pipelines, the runs).
 // - refreshRequested() when the window comes back to the front and on F5 (Orchestrate): what another
@@ -49,6 +52,10 @@ public:
 
     [[nodiscard]] OrchestratePage *orchestratePage() const { return m_orchestrate; }
     [[nodiscard]] RunsPage *runsPage() const { return m_runs; }
+    [[nodiscard]] TransformPage *transformPage() const { return m_transform; }
+    // The org the per-org pages show (0 before the orgs are listed), and choosing one by slug.
+    [[nodiscard]] qint64 currentOrgId() const;
+    void chooseOrg(const QString &slug);
 
     // A run was started or queued at the user's request: the Runs page shows it.
     void showRunRequested(qint64 runId, bool queued);
@@ -61,6 +68,8 @@ public:
 Q_SIGNALS:
     void quitRequested();
     void refreshRequested();
+    // The user (or the remembered choice, QSettings ui/lastOrg) chose the org the pages show.
+    void orgChosen(qint64 orgId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -80,6 +89,9 @@ private:
     PipelineListModel *m_pipelines;
     OrchestratePage *m_orchestrate;
     RunsPage *m_runs;
+    TransformPage *m_transform;
+    QComboBox *m_orgBox;
+    bool m_fillingOrgs = false;
     int m_localRuns = 0;
     QPointer<QMessageBox> m_closePrompt;
     bool m_quitting = false;

@@ -3,18 +3,23 @@
 #include "mainwindow.h"
 #include "pages/orchestratepage.h"
 #include "pages/runspage.h"
+#include "pages/transformpage.h"
 
 namespace sluice {
 
 DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent)
-    : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, std::move(options.runs)))
+    : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, options.runs)),
+      m_transform(new TransformService(url, options.runs.actor))
 {
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_runsThread.setObjectName(QStringLiteral("runs"));
     m_catalog->moveToThread(&m_catalogThread);
+    m_transformThread.setObjectName(QStringLiteral("transform"));
     m_runs->moveToThread(&m_runsThread);
+    m_transform->moveToThread(&m_transformThread);
     connect(&m_catalogThread, &QThread::finished, m_catalog, &QObject::deleteLater);
     connect(&m_runsThread, &QThread::finished, m_runs, &QObject::deleteLater);
+    connect(&m_transformThread, &QThread::finished, m_transform, &QObject::deleteLater);
 
     // The catalog: the store opened (or why not), orgs and pipelines; read again when the window asks.
     CatalogService *c = m_catalog;
@@ -29,7 +34,26 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
         if (m_stopping || std::exchange(m_runsStarted, true))
             return;
         QMetaObject::invokeMethod(m_runs, &RunService::start, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_transform, &TransformService::start, Qt::QueuedConnection);
     });
+
+    // The Transform page ↔ its service; Execute goes to the runs service (the run and its log).
+    TransformPage *tp = window.transformPage();
+    TransformService *ts = m_transform;
+    connect(&window, &MainWindow::orgChosen, ts, &TransformService::showOrg);
+    connect(&window, &MainWindow::refreshRequested, ts, &TransformService::refresh);
+    connect(tp, &TransformPage::selectionRequested, ts, &TransformService::countSelection);
+    connect(tp, &TransformPage::deleteRequested, ts, &TransformService::deleteTask);
+    connect(ts, &TransformService::overviewShown, tp, &TransformPage::showOverview);
+    connect(ts, &TransformService::tasksShown, tp, &TransformPage::showTasks);
+    connect(ts, &TransformService::modelsShown, tp, &TransformPage::showModels);
+    connect(ts, &TransformService::selectionCounted, tp, &TransformPage::showSelectionCount);
+    connect(ts, &TransformService::refused, tp, &TransformPage::showNotice);
+    connect(ts, &TransformService::problem, &window, &MainWindow::showProblem);
+    connect(tp, &TransformPage::executeRequested, m_runs, &RunService::requestTaskRun);
+    connect(m_runs, &RunService::runChanged, tp, &TransformPage::showRun);
+    connect(m_runs, &RunService::logLinesAppended, tp, &TransformPage::appendLog);
+    connect(m_runs, &RunService::runRefused, tp, &TransformPage::showNotice);
 
     RunsPage *runs = window.runsPage();
     RunService *s = m_runs;
@@ -54,16 +78,17 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(s, &RunService::localRunsChanged, &window, &MainWindow::setLocalRunCount);
     // Every run recorded: the threads stop; once both have, finished().
     connect(s, &RunService::drained, this, &DesktopServices::stopThreads);
-    for (QThread *t : {&m_catalogThread, &m_runsThread})
+    for (QThread *t : {&m_catalogThread, &m_runsThread, &m_transformThread})
         connect(t, &QThread::finished, this, [this] {
-            if (m_catalogThread.isFinished() && m_runsThread.isFinished() && !std::exchange(m_finished, true))
+            if (m_catalogThread.isFinished() && m_runsThread.isFinished() && m_transformThread.isFinished()
+                && !std::exchange(m_finished, true))
                 Q_EMIT finished();
         });
 }
 
 DesktopServices::~DesktopServices()
 {
-    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning())
+    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning() && !m_transformThread.isRunning())
         return;
     // The event loop ended without quitRequested() having run its course: the window is gone; runs still
     // executing here are cancelled (SIGTERM, then SIGKILL after the grace period) and recorded, then the
@@ -73,7 +98,9 @@ DesktopServices::~DesktopServices()
         s->shutdown();
     }, Qt::QueuedConnection);
     m_catalogThread.quit();
+    m_transformThread.quit();
     m_catalogThread.wait();
+    m_transformThread.wait();
     m_runsThread.wait();
 }
 
@@ -81,12 +108,14 @@ void DesktopServices::start()
 {
     m_catalogThread.start();
     m_runsThread.start();
+    m_transformThread.start();
     QMetaObject::invokeMethod(m_catalog, &CatalogService::start, Qt::QueuedConnection);
 }
 
 void DesktopServices::stopThreads()
 {
     m_catalogThread.quit();
+    m_transformThread.quit();
     m_runsThread.quit();
 }
 

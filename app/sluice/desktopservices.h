@@ -2,6 +2,7 @@
 
 #include "services/catalogservice.h"
 #include "services/runservice.h"
+#include "services/transformservice.h"
 
 #include <QObject>
 #include <QThread>
@@ -20,6 +21,8 @@ struct DesktopServicesOptions
 // to the window with queued connections only (the GUI thread never waits for the database):
 // - the CatalogService opens the store (the embedded default is created and seeded) and lists orgs and
 //   pipelines — again when the window asks (refreshRequested: F5, back to the front);
+// - the TransformService, started once the store is open: the chosen org's dbt project, tasks (with
+//   live locks) and models for the Transform page, and the selections it counts;
 // - the RunService, started once the store is open: Orchestrate's Run now / Queue for an agent, the
 //   Runs page's selection, cancel and refresh, and back the run list, the watched run, its log lines,
 //   refusals and problems.
@@ -38,6 +41,7 @@ public:
     void start();
     [[nodiscard]] CatalogService *catalog() const { return m_catalog; }
     [[nodiscard]] RunService *runs() const { return m_runs; }
+    [[nodiscard]] TransformService *transform() const { return m_transform; }
 
 Q_SIGNALS:
     // Every run executed here has ended and is recorded, and the services' threads have stopped.
@@ -48,8 +52,10 @@ private:
 
     QThread m_catalogThread;
     QThread m_runsThread;
+    QThread m_transformThread;
     CatalogService *m_catalog;   // lives in m_catalogThread; deleted there when it finishes
     RunService *m_runs;          // lives in m_runsThread; deleted there when it finishes
+    TransformService *m_transform; // lives in m_transformThread; deleted there when it finishes
     bool m_runsStarted = false;
     bool m_stopping = false;
     bool m_finished = false;

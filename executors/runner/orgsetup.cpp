@@ -25,6 +25,16 @@ QCoro::Task<Result<std::optional<QString>>> readSecret(SecretLookup secrets, QSt
     co_return *value;
 }
 
+QString dbtProfileName(const DbtWorkspace &ws)
+{
+    return ws.profileName.isEmpty() ? QStringLiteral("sluice") : ws.profileName;
+}
+
+QString dbtTargetName(const DbtWorkspace &ws)
+{
+    return ws.targetName.isEmpty() ? QStringLiteral("prod") : ws.targetName;
+}
+
 QString dbtProjectDir(const DbtWorkspace &ws)
 {
     return QDir::cleanPath(QDir(ws.checkoutPath).absoluteFilePath(ws.projectDir.isEmpty() ? QStringLiteral(".") : ws.projectDir));
@@ -75,8 +85,8 @@ QCoro::Task<Result<PreparedDbt>> prepareDbt(Database &db, QString actor, Org org
     }
 
     ProfileRequest request;
-    request.profileName = ws->profileName.isEmpty() ? QStringLiteral("sluice") : ws->profileName;
-    request.targetName = ws->targetName.isEmpty() ? QStringLiteral("prod") : ws->targetName;
+    request.profileName = dbtProfileName(*ws);
+    request.targetName = dbtTargetName(*ws);
     request.warehouseType = warehouse->type;
     request.settings = warehouse->settings;
     request.secret = secret;

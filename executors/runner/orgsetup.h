@@ -34,6 +34,9 @@ using SecretLookup = std::function<QCoro::Task<Result<std::optional<QString>>>(c
 
 // The dbt project's directory: the workspace's checkout joined with its project dir.
 [[nodiscard]] QString dbtProjectDir(const DbtWorkspace &workspace);
+// The profile and target the org's dbt runs with (the workspace's, else "sluice" and "prod").
+[[nodiscard]] QString dbtProfileName(const DbtWorkspace &workspace);
+[[nodiscard]] QString dbtTargetName(const DbtWorkspace &workspace);
 
 // Whether the org's dbt needs the warehouse secret from the keychain: not for duckdb (a file), and not
 // when the user said the warehouse is reached without one (`warehouse set --no-secret`: trust or peer

@@ -1,5 +1,6 @@
 # runner: the pipeline runner (runs, task runs, logs, leases) over the executors.
 target_sources(sluice_executors PRIVATE
+    runner/commandpreview.cpp runner/commandpreview.h
     runner/execution.cpp runner/execution.h
     runner/keychainmemo.cpp runner/keychainmemo.h
     runner/leasekeeper.cpp runner/leasekeeper.h

@@ -5,6 +5,7 @@
 #include "runner/execution.h"
 #include "store/database.h"
 #include "store/lockstore.h"
+#include "store/orgtaskstore.h"
 #include "store/pipelinestore.h"
 
 #include <QLoggingCategory>
@@ -111,11 +112,30 @@ void RunService::requestPipelineRun(const QString &pipelineUuid, bool queue)
         Q_EMIT runRefused(pipeline.error().message);
         return;
     }
+    startRun(queue, [&](const NewRun &request) { return RunStore(*m_db).createPipelineRun(*pipeline, request); });
+}
+
+void RunService::requestTaskRun(const QString &orgTaskUuid)
+{
+    if (!m_db || m_stopping) {
+        Q_EMIT runRefused(tr("The store is not open, so no run can be started; see the status bar for why."));
+        return;
+    }
+    auto task = OrgTaskStore(*m_db, m_options.actor).get(orgTaskUuid);
+    if (!task) {
+        Q_EMIT runRefused(task.error().message);
+        return;
+    }
+    startRun(false, [&](const NewRun &request) { return RunStore(*m_db).createTaskRun(*task, request); });
+}
+
+void RunService::startRun(bool queue, const std::function<Result<qint64>(const NewRun &)> &create)
+{
     NewRun request;
     request.requestedBy = m_options.actor;
     request.trigger = QStringLiteral("manual");
     request.dispatch = queue ? QStringLiteral("agent") : QStringLiteral("local");
-    auto runId = RunStore(*m_db).createPipelineRun(*pipeline, request);
+    auto runId = create(request);
     if (!runId) {
         Q_EMIT runRefused(runId.error().message);
         return;

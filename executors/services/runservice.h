@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "runner/pipelinerunner.h"
 #include "store/dburl.h"
 #include "store/runstore.h"
@@ -38,6 +40,8 @@ struct RunServiceOptions
 //   taken; a run refused because its tasks are locked gives runRefused(message naming the holder) and
 //   is deleted again (no queued run is left behind); runFinished when it ends, after which the org's
 //   channels are notified. queue = true creates an `agent` run for any agent: runRequested(runId, true).
+// - requestTaskRun(orgTaskUuid): the same for one org task alone (the runner's single-task run, with
+//   its lock), executed here, as `sluicectl task run` does.
 // - watchRun(runId): watchStarted(runId) first — every answer about an earlier watch was emitted before
 //   it, so a viewer that starts over there never shows a line twice — then runChanged(record) now and whenever the run is read again (every pollInterval while
 //   it is queued or running; once when it is finished), and every log line of the run exactly once, in
@@ -66,6 +70,7 @@ public Q_SLOTS:
     void start();
     void refreshRuns();
     void requestPipelineRun(const QString &pipelineUuid, bool queue);
+    void requestTaskRun(const QString &orgTaskUuid);
     void watchRun(qint64 runId);
     void cancelRun(qint64 runId);
     void shutdown();
@@ -92,6 +97,7 @@ private:
         QString slug;
     };
 
+    void startRun(bool queue, const std::function<Result<qint64>(const NewRun &)> &create);
     QCoro::Task<void> execute(qint64 runId);
     void pollWatched();
     void handleLiveLine(qint64 runId, qint64 taskRunId, const LogLine &line);

@@ -156,8 +156,9 @@ private Q_SLOTS:
         for (int i = 0; i < pages->count(); ++i) {
             if (i == MainWindow::Orchestrate)
                 continue;
-            // The Runs page is a page of its own, showing its empty state while there is no run.
-            auto *empty = i == MainWindow::Runs ? pages->widget(i)->findChild<EmptyState *>() : qobject_cast<EmptyState *>(pages->widget(i));
+            // The Runs and Transform pages are pages of their own, showing an empty state while they have nothing.
+            auto *empty = i == MainWindow::Runs || i == MainWindow::Transform ? pages->widget(i)->findChild<EmptyState *>()
+                                                                              : qobject_cast<EmptyState *>(pages->widget(i));
             QVERIFY2(empty, qPrintable(QString::number(i)));
             const auto labels = empty->findChildren<QLabel *>();
             QCOMPARE(labels.size(), 2);

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "domain/transformview.h"
+#include "store/dburl.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+
+namespace sluice {
+
+class ChangeWatcher;
+class Database;
+class DbtNodeSelector;
+
+// The Transform page's side of the store and of the dbt project, on a thread of its own with its own
+// connection (opened by start(), in the thread the service lives in). Every slot is meant to be
+// invoked through a queued connection; every answer is a signal. Nothing here blocks the GUI thread:
+// the manifest is parsed and selections are resolved here.
+// - showOrg(orgId): overviewShown (workspace, dbt found or not, manifest; each missing piece with its
+//   fix), tasksShown (every org task, its command line and its lock) and modelsShown (the manifest's
+//   resources, tests and hooks left out, with their last recorded result).
+// - Live: a ChangeWatcher on the connection; when another process or machine writes tasks, locks,
+//   runs or the workspace, the affected lists are read again and sent (rows are matched by id, so
+//   views update them in place). The manifest is parsed again only when its file changed.
+// - countSelection(ticket, command, select, exclude): the nodes `dbt <command> --select … --exclude …`
+//   would take, resolved by DbtNodeSelector; selectionCounted(ticket, …) with the count and the first
+//   names, or the reason it cannot be resolved (bad expression; no manifest yet).
+// - deleteTask(uuid): through OrgTaskStore (refused while a pipeline uses it, and for system tasks);
+//   taskDeleted or refused(message).
+// A store that cannot be read gives problem(message); the next change or refresh tries again.
+class TransformService : public QObject
+{
+    Q_OBJECT
+public:
+    TransformService(DbUrl url, QString actor, QObject *parent = nullptr);
+    ~TransformService() override;
+
+    static constexpr int kSampleNames = 8;
+
+public Q_SLOTS:
+    void start();
+    void showOrg(qint64 orgId);
+    void refresh();
+    void countSelection(int ticket, const QString &command, const QString &select, const QString &exclude);
+    void deleteTask(const QString &uuid);
+
+Q_SIGNALS:
+    void overviewShown(const sluice::TransformOverview &overview);
+    void tasksShown(qint64 orgId, const QList<sluice::TransformTaskRow> &tasks, qint64 nowMs);
+    void modelsShown(qint64 orgId, const QList<sluice::TransformModelRow> &models);
+    void selectionCounted(int ticket, int count, const QStringList &names, const QString &message, bool isError);
+    void taskDeleted(const QString &uuid);
+    void refused(const QString &message);
+    void problem(const QString &message);
+
+private:
+    void onChanged(const QSet<QString> &tables);
+    void readOverview();
+    void readTasks();
+    void readModels();
+    void loadManifest(const QString &path);
+
+    DbUrl m_url;
+    QString m_actor;
+    std::unique_ptr<Database> m_db;
+    ChangeWatcher *m_watcher = nullptr;
+    qint64 m_orgId = 0;
+    QString m_orgSlug;
+    std::optional<DbtWorkspace> m_workspace;
+    QString m_manifestPath;
+    QDateTime m_manifestStamp;
+    std::unique_ptr<DbtNodeSelector> m_selector;
+    QHash<QString, QString> m_lastStatuses;
+};
+
+} // namespace sluice

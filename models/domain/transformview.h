@@ -1,0 +1,53 @@
+#pragma once
+
+// What the Transform page shows of one org, as the TransformService reads it (plain values, sent
+// across threads by queued signals).
+
+#include "dbt/manifest.h"
+#include "domain/entities.h"
+#include "domain/runs.h"
+#include "store/lockstore.h"
+#include "store/workspacestore.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QStringList>
+
+#include <optional>
+
+namespace sluice {
+
+// One org task with the command line it runs (commandpreview.h) and who holds it now.
+struct TransformTaskRow {
+    qint64 id = 0;                       // the org task's id (rows are matched by it)
+    OrgTask task;
+    QStringList commandLine;
+    std::optional<TaskLockStatus> lock;  // empty: nobody holds it
+    [[nodiscard]] bool isSystem() const { return task.generatedBy == QLatin1String("system"); }
+};
+
+// One manifest resource with the latest recorded result of it.
+struct TransformModelRow {
+    qint64 id = 0;                       // the row's position in the manifest (stable for one manifest)
+    DbtManifestNode node;
+    std::optional<LastNodeResult> last;
+};
+
+// The org's dbt side: its workspace and, for each missing piece, what is missing and the fix.
+struct TransformOverview {
+    qint64 orgId = 0;
+    QString orgSlug;
+    std::optional<DbtWorkspace> workspace;
+    QString workspaceProblem;            // no workspace set / no checkout yet: what to do
+    QString dbtFound;                    // "dbt at /usr/bin/dbt" or empty
+    QString dbtProblem;                  // no dbt executable: the fix
+    QString manifestPath;
+    QString manifestSummary;             // "dbt 1.8.9, manifest v12, 28 nodes" or empty
+    QString manifestProblem;             // no manifest yet / unreadable: the fix
+};
+
+} // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::TransformOverview)
+Q_DECLARE_METATYPE(sluice::TransformTaskRow)
+Q_DECLARE_METATYPE(sluice::TransformModelRow)

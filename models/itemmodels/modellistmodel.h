@@ -1,0 +1,36 @@
+#pragma once
+
+#include "domain/transformview.h"
+
+#include <QAbstractTableModel>
+
+namespace sluice {
+
+// A dbt project's resources as a table: name, resource type, materialization, tags, path, the last
+// recorded status, when it last ran and how long it took. Read-only. kSortRole gives each column's
+// value for sorting (numbers as numbers); kUniqueIdRole the node's unique id. setRows() keeps the rows
+// (updating them in place) when the same nodes come back in the same order.
+class ModelListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Name, ResourceType, Materialized, Tags, Path, LastStatus, LastRun, Duration, ColumnCount };
+    static constexpr int kSortRole = Qt::UserRole + 1;
+    static constexpr int kUniqueIdRole = Qt::UserRole + 2;
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setRows(QList<TransformModelRow> rows);
+    [[nodiscard]] const TransformModelRow &rowAt(int row) const { return m_rows.at(row); }
+    [[nodiscard]] int rowOfUniqueId(const QString &uniqueId) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<TransformModelRow> m_rows;
+};
+
+} // namespace sluice

@@ -1,0 +1,425 @@
+#include "transformpage.h"
+
+#include "itemmodels/modellistmodel.h"
+#include "itemmodels/tasklistmodel.h"
+#include "widgets/emptystate.h"
+#include "widgets/logview.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedLayout>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace sluice {
+
+namespace {
+
+QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent)
+{
+    auto *t = new QTableView(parent);
+    t->setModel(model);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setAlternatingRowColors(true);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setAccessibleName(name);
+    return t;
+}
+
+QLabel *valueLabel(QWidget *parent)
+{
+    auto *l = new QLabel(parent);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    l->setWordWrap(true);
+    return l;
+}
+
+} // namespace
+
+TransformPage::TransformPage(QWidget *parent)
+    : QWidget(parent), m_tasks(new TaskListModel(this)), m_models(new ModelListModel(this)),
+      m_modelProxy(new QSortFilterProxyModel(this)), m_countDelay(new QTimer(this))
+{
+    m_modelProxy->setSourceModel(m_models);
+    m_modelProxy->setSortRole(ModelListModel::kSortRole);
+    m_modelProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_modelProxy->setFilterKeyColumn(-1);
+    m_countDelay->setSingleShot(true);
+    m_countDelay->setInterval(250);
+    connect(m_countDelay, &QTimer::timeout, this, &TransformPage::requestCount);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setAccessibleName(tr("Tasks and models"));
+    m_tabs->addTab(buildTasks(), tr("&Tasks"));
+    m_tabs->addTab(buildModels(), tr("&Models"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(buildProject());
+    layout->addWidget(m_tabs, 1);
+
+    auto *refresh = new QAction(tr("Refresh"), this);
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(refresh, &QAction::triggered, this, &TransformPage::refreshRequested);
+    addAction(refresh);
+}
+
+QWidget *TransformPage::buildProject()
+{
+    auto *box = new QGroupBox(tr("dbt project"), this);
+    box->setAccessibleName(tr("dbt project"));
+    auto *form = new QFormLayout;
+    m_gitUrl = valueLabel(box);
+    m_branch = valueLabel(box);
+    m_projectDir = valueLabel(box);
+    m_checkout = valueLabel(box);
+    m_dbt = valueLabel(box);
+    m_manifest = valueLabel(box);
+    const QList<std::pair<QString, QLabel *>> rows{{tr("Git URL:"), m_gitUrl},       {tr("Branch:"), m_branch},
+                                                  {tr("Project folder:"), m_projectDir}, {tr("Checkout:"), m_checkout},
+                                                  {tr("dbt:"), m_dbt},               {tr("Manifest:"), m_manifest}};
+    for (const auto &[title, value] : rows) {
+        auto *label = new QLabel(title, box);
+        label->setBuddy(value);
+        value->setAccessibleName(QString(title).remove(QLatin1Char(':')));
+        form->addRow(label, value);
+    }
+    m_projectHint = new QLabel(box);
+    m_projectHint->setWordWrap(true);
+    m_projectHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_projectHint->setAccessibleName(tr("What is missing"));
+    m_projectHint->setForegroundRole(QPalette::Link);
+    m_projectHint->hide();
+    auto *v = new QVBoxLayout(box);
+    v->addLayout(form);
+    v->addWidget(m_projectHint);
+    for (QLabel *l : {m_gitUrl, m_branch, m_projectDir, m_checkout, m_dbt, m_manifest})
+        l->setText(tr("loading…"));
+    return box;
+}
+
+QWidget *TransformPage::buildTasks()
+{
+    auto *page = new QWidget(this);
+    m_taskTable = makeTable(m_tasks, tr("Tasks"), page);
+    m_noTasks = new EmptyState(tr("No tasks yet"),
+                               tr("A task is one dbt command, git pull, Airbyte sync or shell step this org can run.\n"
+                                  "Create one with: sluicectl task create --org SLUG --slug dbt-run --option select=MODEL"),
+                               page);
+    auto *tableHost = new QWidget(page);
+    m_taskStack = new QStackedLayout(tableHost);
+    m_taskStack->addWidget(m_noTasks);
+    m_taskStack->addWidget(m_taskTable);
+
+    m_execute = new QPushButton(tr("E&xecute"), page);
+    m_execute->setToolTip(tr("Run the selected task alone, here, now, with its lock (Ctrl+Return)"));
+    m_delete = new QPushButton(tr("&Delete"), page);
+    m_delete->setToolTip(tr("Delete the selected task (not while a pipeline uses it; Sluice's own tasks cannot be deleted)"));
+    m_runStatus = new QLabel(tr("Execute a task to see its log here."), page);
+    m_runStatus->setAccessibleName(tr("Task run status"));
+    m_log = new LogView(page);
+    m_log->setAccessibleName(tr("Task run log"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_runStatus, 1);
+    bar->addWidget(m_delete);
+    bar->addWidget(m_execute);
+    auto *logHost = new QWidget(page);
+    auto *logLayout = new QVBoxLayout(logHost);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    logLayout->addLayout(bar);
+    logLayout->addWidget(m_log, 1);
+    auto *split = new QSplitter(Qt::Vertical, page);
+    split->addWidget(tableHost);
+    split->addWidget(logHost);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(split);
+
+    auto *execute = new QAction(tr("Execute"), page);
+    execute->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    execute->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(execute, &QAction::triggered, m_execute, &QPushButton::click);
+    page->addAction(execute);
+    auto *del = new QAction(tr("Delete"), page);
+    del->setShortcut(QKeySequence::Delete);
+    del->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(del, &QAction::triggered, m_delete, &QPushButton::click);
+    m_taskTable->addAction(del);
+
+    connect(m_execute, &QPushButton::clicked, this, [this] {
+        const QString uuid = selectedTaskUuid();
+        if (uuid.isEmpty() || !m_execute->isEnabled())
+            return;
+        m_awaitingRun = true;
+        m_runStatus->setText(tr("Starting…"));
+        Q_EMIT executeRequested(uuid);
+    });
+    connect(m_delete, &QPushButton::clicked, this, [this] {
+        const QString uuid = selectedTaskUuid();
+        if (!uuid.isEmpty() && m_delete->isEnabled())
+            Q_EMIT deleteRequested(uuid);
+    });
+    connect(m_taskTable, &QTableView::doubleClicked, m_execute, &QPushButton::click);
+    connect(m_taskTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TransformPage::updateTaskButtons);
+    connect(m_tasks, &QAbstractItemModel::dataChanged, this, &TransformPage::updateTaskButtons);
+    updateTaskButtons();
+    return page;
+}
+
+QWidget *TransformPage::buildModels()
+{
+    auto *page = new QWidget(this);
+    m_search = new QLineEdit(page);
+    m_search->setPlaceholderText(tr("Filter by name, type, tag or path"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Filter models"));
+    m_command = new QComboBox(page);
+    m_command->addItems({QStringLiteral("run"), QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("seed"),
+                         QStringLiteral("snapshot"), QStringLiteral("compile"), QStringLiteral("ls")});
+    m_command->setAccessibleName(tr("dbt command for the selection"));
+    m_select = new QLineEdit(page);
+    m_select->setPlaceholderText(tr("--select, as dbt takes it: +orders tag:nightly path:models/staging"));
+    m_select->setAccessibleName(tr("Select"));
+    m_exclude = new QLineEdit(page);
+    m_exclude->setPlaceholderText(tr("--exclude"));
+    m_exclude->setAccessibleName(tr("Exclude"));
+    m_count = new QLabel(page);
+    m_count->setWordWrap(true);
+    m_count->setAccessibleName(tr("Selected nodes"));
+    m_count->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *filterLabel = new QLabel(tr("&Filter:"), page);
+    filterLabel->setBuddy(m_search);
+    auto *selectLabel = new QLabel(tr("dbt &selection:"), page);
+    selectLabel->setBuddy(m_select);
+    auto *excludeLabel = new QLabel(tr("E&xclude:"), page);
+    excludeLabel->setBuddy(m_exclude);
+    auto *commandLabel = new QLabel(tr("Co&mmand:"), page);
+    commandLabel->setBuddy(m_command);
+    auto *grid = new QFormLayout;
+    grid->addRow(filterLabel, m_search);
+    auto *selRow = new QHBoxLayout;
+    selRow->addWidget(commandLabel);
+    selRow->addWidget(m_command);
+    selRow->addWidget(m_select, 3);
+    selRow->addWidget(excludeLabel);
+    selRow->addWidget(m_exclude, 1);
+    grid->addRow(selectLabel, selRow);
+    grid->addRow(QString(), m_count);
+
+    m_modelTable = makeTable(m_modelProxy, tr("Models"), page);
+    m_modelTable->setSortingEnabled(true);
+    m_modelTable->sortByColumn(ModelListModel::Name, Qt::AscendingOrder);
+    m_noModels = new EmptyState(tr("No models to show"),
+                                tr("The models, seeds, snapshots and sources of the project's manifest (target/manifest.json) show here "
+                                   "once the org's dbt project is set and has been compiled."),
+                                page);
+    auto *tableHost = new QWidget(page);
+    m_modelStack = new QStackedLayout(tableHost);
+    m_modelStack->addWidget(m_noModels);
+    m_modelStack->addWidget(m_modelTable);
+    m_detail = new QTextBrowser(page);
+    m_detail->setAccessibleName(tr("Model details"));
+    m_detail->setOpenLinks(false);
+    auto *split = new QSplitter(Qt::Horizontal, page);
+    split->addWidget(tableHost);
+    split->addWidget(m_detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(page);
+    layout->addLayout(grid);
+    layout->addWidget(split, 1);
+
+    connect(m_search, &QLineEdit::textChanged, m_modelProxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_select, &QLineEdit::textChanged, m_countDelay, qOverload<>(&QTimer::start));
+    connect(m_exclude, &QLineEdit::textChanged, m_countDelay, qOverload<>(&QTimer::start));
+    connect(m_command, &QComboBox::currentIndexChanged, m_countDelay, qOverload<>(&QTimer::start));
+    connect(m_modelTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TransformPage::updateModelDetail);
+    return page;
+}
+
+QString TransformPage::selectedTaskUuid() const
+{
+    const QModelIndexList rows = m_taskTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : m_tasks->taskAt(rows.first().row()).task.uuid;
+}
+
+void TransformPage::selectTask(const QString &uuid)
+{
+    const int row = m_tasks->rowOfUuid(uuid);
+    if (row >= 0)
+        m_taskTable->selectRow(row);
+}
+
+void TransformPage::showOverview(const TransformOverview &o)
+{
+    const QString none = tr("(not set)");
+    if (o.orgId != m_orgId) {
+        m_orgId = o.orgId;
+        m_log->clearLog();
+        m_liveRun = 0;
+        m_runStatus->setText(tr("Execute a task to see its log here."));
+    }
+    m_gitUrl->setText(o.workspace ? o.workspace->gitUrl : none);
+    m_branch->setText(o.workspace ? o.workspace->branch : none);
+    m_projectDir->setText(o.workspace ? (o.workspace->projectDir.isEmpty() ? tr("(the repository's root)") : o.workspace->projectDir) : none);
+    m_checkout->setText(o.workspace ? o.workspace->checkoutPath : none);
+    m_dbt->setText(o.dbtFound.isEmpty() ? tr("not found") : o.dbtFound);
+    m_manifest->setText(!o.manifestSummary.isEmpty() ? tr("%1 — %2").arg(o.manifestSummary, o.manifestPath)
+                                                     : (o.manifestPath.isEmpty() ? none : tr("none yet")));
+    QStringList hints;
+    for (const QString &h : {o.workspaceProblem, o.dbtProblem, o.manifestProblem})
+        if (!h.isEmpty())
+            hints << h;
+    m_projectHint->setText(hints.join(QLatin1Char('\n')));
+    m_projectHint->setVisible(!hints.isEmpty());
+    m_noModels->setText(tr("No models to show"), o.manifestProblem.isEmpty() ? (o.workspaceProblem.isEmpty() ? tr("The manifest lists no models.") : o.workspaceProblem)
+                                                                           : o.manifestProblem);
+}
+
+void TransformPage::showTasks(qint64 orgId, const QList<TransformTaskRow> &tasks, qint64 nowMs)
+{
+    if (orgId != m_orgId && m_orgId != 0)
+        return;
+    const QString selected = selectedTaskUuid();
+    m_tasks->setTasks(tasks, nowMs);
+    m_taskStack->setCurrentWidget(tasks.isEmpty() ? static_cast<QWidget *>(m_noTasks) : m_taskTable);
+    if (!tasks.isEmpty()) {
+        m_taskTable->resizeColumnsToContents();
+        if (!selected.isEmpty())
+            selectTask(selected);
+        if (!m_taskTable->selectionModel()->hasSelection())
+            m_taskTable->selectRow(0);
+    }
+    updateTaskButtons();
+}
+
+void TransformPage::showModels(qint64 orgId, const QList<TransformModelRow> &models)
+{
+    if (orgId != m_orgId && m_orgId != 0)
+        return;
+    m_models->setRows(models);
+    m_modelStack->setCurrentWidget(models.isEmpty() ? static_cast<QWidget *>(m_noModels) : m_modelTable);
+    if (!models.isEmpty())
+        m_modelTable->resizeColumnsToContents();
+    requestCount();
+}
+
+void TransformPage::requestCount()
+{
+    Q_EMIT selectionRequested(++m_ticket, m_command->currentText(), m_select->text(), m_exclude->text());
+}
+
+void TransformPage::showSelectionCount(int ticket, int count, const QStringList &names, const QString &message, bool isError)
+{
+    if (ticket != m_ticket)
+        return; // an answer to an older question
+    if (isError) {
+        m_count->setText(tr("Cannot resolve: %1").arg(message));
+        m_select->setToolTip(message);
+        return;
+    }
+    m_select->setToolTip({});
+    QString text = count == 1 ? tr("dbt %1 would take 1 node").arg(m_command->currentText())
+                              : tr("dbt %1 would take %2 nodes").arg(m_command->currentText()).arg(count);
+    if (!names.isEmpty())
+        text += QStringLiteral(": ") + names.join(QStringLiteral(", ")) + (count > names.size() ? QStringLiteral(", …") : QString());
+    if (!message.isEmpty())
+        text += QLatin1Char('\n') + message;
+    m_count->setText(text);
+}
+
+void TransformPage::updateTaskButtons()
+{
+    const QModelIndexList rows = m_taskTable->selectionModel()->selectedRows();
+    const TransformTaskRow *row = rows.isEmpty() ? nullptr : &m_tasks->taskAt(rows.first().row());
+    m_execute->setEnabled(row && !row->lock);
+    m_delete->setEnabled(row && !row->isSystem());
+    if (row && row->lock)
+        m_execute->setToolTip(tr("Held: %1").arg(TaskListModel::lockText(*row->lock)));
+    else
+        m_execute->setToolTip(tr("Run the selected task alone, here, now, with its lock (Ctrl+Return)"));
+}
+
+void TransformPage::updateModelDetail()
+{
+    const QModelIndexList rows = m_modelTable->selectionModel()->selectedRows();
+    if (rows.isEmpty()) {
+        m_detail->clear();
+        return;
+    }
+    const int row = m_models->rowOfUniqueId(m_modelProxy->data(rows.first(), ModelListModel::kUniqueIdRole).toString());
+    if (row < 0)
+        return;
+    const TransformModelRow &r = m_models->rowAt(row);
+    const DbtManifestNode &n = r.node;
+    QString html = QStringLiteral("<h3>%1</h3><p><code>%2</code></p>").arg(n.name.toHtmlEscaped(), n.uniqueId.toHtmlEscaped());
+    if (!n.description.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(n.description.toHtmlEscaped());
+    html += tr("<p><b>Path:</b> %1<br><b>Materialized:</b> %2<br><b>Relation:</b> %3</p>")
+                .arg(n.originalFilePath.toHtmlEscaped(), n.materialization.toHtmlEscaped(), n.relationName.toHtmlEscaped());
+    if (r.last)
+        html += tr("<p><b>Last status:</b> %1</p>").arg(r.last->status.toHtmlEscaped());
+    if (!n.columns.isEmpty()) {
+        html += tr("<p><b>Columns</b></p><ul>");
+        for (const DbtColumn &c : n.columns)
+            html += QStringLiteral("<li><code>%1</code> %2</li>").arg(c.name.toHtmlEscaped(), c.description.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    if (!n.dependsOn.isEmpty()) {
+        html += tr("<p><b>Depends on</b></p><ul>");
+        for (const QString &d : n.dependsOn)
+            html += QStringLiteral("<li><code>%1</code></li>").arg(d.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    m_detail->setHtml(html);
+}
+
+void TransformPage::showRunStarted(qint64 runId)
+{
+    if (!m_awaitingRun)
+        return;
+    m_awaitingRun = false;
+    m_liveRun = runId;
+    m_log->clearLog();
+    m_runStatus->setText(tr("Run %1: running").arg(runId));
+}
+
+void TransformPage::showRun(const RunRecord &run, qint64)
+{
+    if (run.run.id != m_liveRun)
+        return;
+    m_runStatus->setText(run.statusReason.isEmpty() ? tr("Run %1: %2").arg(run.run.id).arg(toWords(run.run.status))
+                                                : tr("Run %1: %2 — %3").arg(run.run.id).arg(toWords(run.run.status), run.statusReason));
+}
+
+void TransformPage::appendLog(const TaskLogBatch &batch)
+{
+    if (batch.runId == m_liveRun && m_liveRun != 0)
+        m_log->appendBatch(batch);
+}
+
+void TransformPage::showNotice(const QString &text)
+{
+    m_awaitingRun = false;
+    m_runStatus->setText(text);
+}
+
+} // namespace sluice

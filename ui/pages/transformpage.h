@@ -1,0 +1,96 @@
+#pragma once
+
+#include "domain/runs.h"
+#include "domain/transformview.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QStackedLayout;
+class QTableView;
+class QTabWidget;
+class QTextBrowser;
+class QTimer;
+
+namespace sluice {
+
+class EmptyState;
+class LogView;
+class ModelListModel;
+class TaskListModel;
+
+// The dbt side of one org: its project (git URL, branch, folder, checkout, dbt, manifest — each
+// missing piece said plainly with its fix), its tasks (label, exact command line, live lock badge;
+// Execute runs one with its lock and shows its log below, live; Delete for the org's own tasks), and
+// its models (searchable, sortable; a selection box that counts what `dbt <command> --select …` would
+// take, resolved as dbt does; a detail pane). A thin view: it shows what the TransformService sends
+// and emits intents; it never reads the store itself.
+class TransformPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TransformPage(QWidget *parent = nullptr);
+
+    [[nodiscard]] TaskListModel *taskModel() const { return m_tasks; }
+    [[nodiscard]] ModelListModel *modelModel() const { return m_models; }
+    [[nodiscard]] QTableView *taskTable() const { return m_taskTable; }
+    [[nodiscard]] QTableView *modelTable() const { return m_modelTable; }
+    [[nodiscard]] QLineEdit *selectionField() const { return m_select; }
+    [[nodiscard]] QLabel *selectionCount() const { return m_count; }
+    [[nodiscard]] LogView *log() const { return m_log; }
+    [[nodiscard]] QString selectedTaskUuid() const;
+    void selectTask(const QString &uuid);
+
+public Q_SLOTS:
+    void showOverview(const sluice::TransformOverview &overview);
+    void showTasks(qint64 orgId, const QList<sluice::TransformTaskRow> &tasks, qint64 nowMs);
+    void showModels(qint64 orgId, const QList<sluice::TransformModelRow> &models);
+    void showSelectionCount(int ticket, int count, const QStringList &names, const QString &message, bool isError);
+    // A task run this page asked for started (its log shows below) / changed / sent lines.
+    void showRunStarted(qint64 runId);
+    void showRun(const sluice::RunRecord &run, qint64 nowMs);
+    void appendLog(const sluice::TaskLogBatch &batch);
+    void showNotice(const QString &text);
+
+Q_SIGNALS:
+    void executeRequested(const QString &orgTaskUuid);
+    void deleteRequested(const QString &orgTaskUuid);
+    void refreshRequested();
+    // The selection box changed (after a short pause in typing); `ticket` comes back with the count.
+    void selectionRequested(int ticket, const QString &command, const QString &select, const QString &exclude);
+
+private:
+    QWidget *buildProject();
+    QWidget *buildTasks();
+    QWidget *buildModels();
+    void updateTaskButtons();
+    void updateModelDetail();
+    void requestCount();
+
+    qint64 m_orgId = 0;
+    QLabel *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbt, *m_manifest, *m_projectHint;
+    TaskListModel *m_tasks;
+    ModelListModel *m_models;
+    QSortFilterProxyModel *m_modelProxy;
+    QTabWidget *m_tabs;
+    QStackedLayout *m_taskStack, *m_modelStack;
+    EmptyState *m_noTasks, *m_noModels;
+    QTableView *m_taskTable, *m_modelTable;
+    QPushButton *m_execute, *m_delete;
+    QLabel *m_runStatus;
+    LogView *m_log;
+    QLineEdit *m_search, *m_select, *m_exclude;
+    QComboBox *m_command;
+    QLabel *m_count;
+    QTextBrowser *m_detail;
+    QTimer *m_countDelay;
+    int m_ticket = 0;
+    qint64 m_liveRun = 0;
+    bool m_awaitingRun = false;
+};
+
+} // namespace sluice
