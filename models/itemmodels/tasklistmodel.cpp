@@ -43,7 +43,7 @@ QString TaskListModel::lockText(const TaskLockStatus &lock)
 {
     const QString since = QDateTime::fromMSecsSinceEpoch(lock.lockedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     const QString who = lock.lockedBy.isEmpty() ? tr("an unknown holder") : lock.lockedBy;
-    const QString what = lock.pipelineName.isEmpty() ? tr("a single-task run") : tr("pipeline %1").arg(lock.pipelineName);
+    const QString what = lock.pipelineId == 0 ? tr("a single-task run") : tr("pipeline %1").arg(lock.pipelineName);
     switch (lock.state) {
     case TaskLockStatus::State::Running: return tr("Running — %1 (%2), since %3").arg(who, what, since);
     case TaskLockStatus::State::Queued: return tr("Queued — %1 (%2), since %3").arg(who, what, since);
@@ -70,6 +70,10 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         case Lock: return t.lock ? lockText(*t.lock) : tr("Free");
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Label)
+        return t.task.label.isEmpty() ? t.task.slug : t.task.label;
+    if (role == Qt::ToolTipRole && index.column() == Lock && !t.lock)
+        return tr("Nobody holds this task: it can run now");
     if (role == Qt::ToolTipRole && index.column() == CommandLine)
         return tr("Run as these arguments, one per line:\n%1").arg(t.commandLine.join(QLatin1Char('\n')));
     if (role == Qt::ToolTipRole && index.column() == Lock && t.lock)

@@ -6,14 +6,14 @@
 
 namespace sluice {
 
-// An org's tasks as a table: label, kind, the command line it runs, and a lock badge (running /
-// queued / locked — by whom, since when). Read-only; setTasks() updates rows in place when the
-// same tasks come back in the same order (a live update), so views keep their selection.
+// An org's tasks as a table: label, a lock badge (running / queued / locked — by whom, since when),
+// kind and the command line it runs. Read-only; setTasks() updates rows in place when the same tasks
+// come back in the same order (a live update), so views keep their selection.
 class TaskListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Label, Kind, CommandLine, Lock, ColumnCount };
+    enum Column { Label, Lock, Kind, CommandLine, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
 

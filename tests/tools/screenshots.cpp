@@ -7,10 +7,22 @@
 #include "mainwindow.h"
 #include "pages/orchestratepage.h"
 #include "pages/runspage.h"
+#include "itemmodels/modellistmodel.h"
+#include "itemmodels/tasklistmodel.h"
+#include "pages/transformpage.h"
+#include "store/database.h"
 #include "store/dburl.h"
+#include "store/lockstore.h"
+#include "store/orgstore.h"
+#include "store/orgtaskstore.h"
+#include "store/runstore.h"
+#include "store/workspacestore.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -64,6 +76,52 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "sluice-screenshots: the demo run did not start within 20 s; the Runs picture shows no run\n");
     QTest::qWait(5000);   // the demo's lines arrive over about three seconds
     shoot(sluice::MainWindow::Runs, QStringLiteral("runs"));
+
+    // Transform: the demo org pointed at a checkout holding the recorded jaffle_shop manifest, a dbt task
+    // with a selection, and another process's run holding the shell task's lock (its badge shows).
+    using namespace sluice;
+    auto db = Database::open(*url);
+    auto org = db ? OrgStore(**db, options.catalog.actor).list() : Result<QList<Org>>(fail(db.error()));
+    if (org && !org->isEmpty()) {
+        const QString checkout = QFileInfo(QString::fromLocal8Bit(argv[2])).absolutePath() + QStringLiteral("/checkout");
+        QDir().mkpath(checkout + QStringLiteral("/.git"));
+        QDir().mkpath(checkout + QStringLiteral("/jaffle_shop/target"));
+        QFile::copy(QStringLiteral(SLUICE_SOURCE_DIR "/../shared/fixtures/dbt/recorded-1.8.9/artifacts/ok/json/ls/manifest.json"),
+                    checkout + QStringLiteral("/jaffle_shop/target/manifest.json"));
+        DbtWorkspace ws;
+        ws.gitUrl = QStringLiteral("https://github.com/dbt-labs/jaffle_shop.git");
+        ws.projectDir = QStringLiteral("jaffle_shop");
+        ws.checkoutPath = checkout;
+        (void)WorkspaceStore(**db, options.catalog.actor).set(org->first().id, ws);
+        OrgTaskDraft d;
+        d.slug = QStringLiteral("dbt-run");
+        d.options = {{QStringLiteral("select"), QStringLiteral("+customers")}};
+        d.label = QStringLiteral("Build customers and what it needs");
+        (void)OrgTaskStore(**db, options.catalog.actor).create(org->first().id, d);
+        auto tasks = OrgTaskStore(**db, options.catalog.actor).list(org->first().id);
+        if (tasks && !tasks->isEmpty()) {
+            NewRun r;
+            r.requestedBy = QStringLiteral("agent@build-server");
+            r.trigger = QStringLiteral("scheduled");
+            r.dispatch = QStringLiteral("agent");
+            if (auto runId = RunStore(**db).createTaskRun(tasks->first(), r))
+                (void)LockStore(**db).acquire(*runId, std::nullopt, {tasks->first().id}, QStringLiteral("agent@build-server"));
+        }
+        window.chooseOrg(org->first().slug);
+        Q_EMIT window.refreshRequested();
+        TransformPage *transform = window.transformPage();
+        window.showPage(MainWindow::Transform);
+        if (!QTest::qWaitFor([&] { return transform->modelModel()->rowCount() > 0 && transform->taskModel()->rowCount() > 1; }, 20'000))
+            std::fprintf(stderr, "sluice-screenshots: the Transform page did not fill within 20 s\n");
+        transform->selectionField()->setText(QStringLiteral("+customers"));
+        shoot(MainWindow::Transform, QStringLiteral("transform-tasks"));
+        transform->findChild<QTabWidget *>()->setCurrentIndex(1);
+        transform->modelTable()->selectRow(0);
+        QTest::qWait(400);
+        shoot(MainWindow::Transform, QStringLiteral("transform-models"));
+    } else {
+        std::fprintf(stderr, "sluice-screenshots: cannot set up the Transform picture: %s\n", qPrintable(db ? org.error().message : db.error().message));
+    }
     window.close();
     QTest::qWait(200);
     return 0;

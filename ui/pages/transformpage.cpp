@@ -38,6 +38,8 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     t->verticalHeader()->hide();
     t->horizontalHeader()->setStretchLastSection(true);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setWordWrap(false);
+    t->setTextElideMode(Qt::ElideRight);
     t->setAccessibleName(name);
     return t;
 }
@@ -303,6 +305,9 @@ void TransformPage::showTasks(qint64 orgId, const QList<TransformTaskRow> &tasks
     m_taskStack->setCurrentWidget(tasks.isEmpty() ? static_cast<QWidget *>(m_noTasks) : m_taskTable);
     if (!tasks.isEmpty()) {
         m_taskTable->resizeColumnsToContents();
+        // Long labels and badges are shown whole in their tooltips; the command line gets the rest.
+        for (int c : {int(TaskListModel::Label), int(TaskListModel::Lock)})
+            m_taskTable->setColumnWidth(c, qMin(m_taskTable->columnWidth(c), 340));
         if (!selected.isEmpty())
             selectTask(selected);
         if (!m_taskTable->selectionModel()->hasSelection())
@@ -317,8 +322,10 @@ void TransformPage::showModels(qint64 orgId, const QList<TransformModelRow> &mod
         return;
     m_models->setRows(models);
     m_modelStack->setCurrentWidget(models.isEmpty() ? static_cast<QWidget *>(m_noModels) : m_modelTable);
-    if (!models.isEmpty())
+    if (!models.isEmpty()) {
         m_modelTable->resizeColumnsToContents();
+        m_modelTable->setColumnWidth(ModelListModel::Path, qMin(m_modelTable->columnWidth(ModelListModel::Path), 260));
+    }
     requestCount();
 }
 
