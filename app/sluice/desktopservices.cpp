@@ -44,6 +44,13 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(&window, &MainWindow::refreshRequested, ts, &TransformService::refresh);
     connect(tp, &TransformPage::selectionRequested, ts, &TransformService::countSelection);
     connect(tp, &TransformPage::deleteRequested, ts, &TransformService::deleteTask);
+    connect(tp, &TransformPage::saveWorkspaceRequested, ts, &TransformService::saveWorkspace);
+    connect(tp, &TransformPage::transferRequested, ts, &TransformService::transferWorkspace);
+    connect(tp, &TransformPage::cancelTransferRequested, ts, &TransformService::cancelTransfer);
+    connect(ts, &TransformService::workspaceSaved, tp, &TransformPage::showWorkspaceSaved);
+    connect(ts, &TransformService::workspaceRefused, tp, &TransformPage::showWorkspaceRefused);
+    connect(ts, &TransformService::transferProgress, tp, &TransformPage::showTransferProgress);
+    connect(ts, &TransformService::transferFinished, tp, &TransformPage::showTransferFinished);
     connect(ts, &TransformService::overviewShown, tp, &TransformPage::showOverview);
     connect(ts, &TransformService::tasksShown, tp, &TransformPage::showTasks);
     connect(ts, &TransformService::modelsShown, tp, &TransformPage::showModels);

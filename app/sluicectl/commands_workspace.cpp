@@ -79,6 +79,7 @@ CommandResult transfer(Context &ctx, const OrgCommand &cmd, GitJobSpec::Operatio
         return fail(token.error());
     spec.token = token->provider;
     spec.tokenHint = gitTokenHint(slug);
+    spec.tokenUser = gitTokenUser(ws->gitUrl);
     if (op == GitJobSpec::Operation::Clone && QDir(spec.path).exists(QStringLiteral(".git")))
         return fail(Error::conflict(QStringLiteral("%1 already holds a checkout; use `sluicectl workspace pull --org %2`").arg(spec.path, slug)));
     if (!QDir().mkpath(QFileInfo(spec.path).absolutePath()))

@@ -121,10 +121,37 @@ QString gitTokenHint(const QString &orgSlug)
     return QStringLiteral("update it with `sluicectl secrets set %1`").arg(SecretStore::gitTokenKey(orgSlug));
 }
 
+QString gitTokenUser(const QString &url)
+{
+    const QString host = QUrl(url).host().toLower();
+    if (host == QLatin1String("gitlab.com") || host.startsWith(QLatin1String("gitlab.")))
+        return QStringLiteral("oauth2");
+    if (host == QLatin1String("bitbucket.org") || host.startsWith(QLatin1String("bitbucket.")))
+        return QStringLiteral("x-token-auth");
+    return QStringLiteral("x-access-token"); // GitHub (and what most other servers accept for a token)
+}
+
+bool sendsTokenInTheClear(const QString &url)
+{
+    const QUrl u(url);
+    if (u.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) != 0)
+        return false;
+    const QString host = u.host().toLower();
+    return host != QLatin1String("localhost") && host != QLatin1String("127.0.0.1") && host != QLatin1String("::1")
+        && !host.startsWith(QLatin1String("127."));
+}
+
 QCoro::Task<Result<GitToken>> gitTokenFor(QString orgSlug, QString url, SecretLookup secrets)
 {
     if (!QUrl(url).scheme().startsWith(QLatin1String("http"), Qt::CaseInsensitive))
         co_return GitToken{};
+    if (sendsTokenInTheClear(url)) {
+        // A public repository over http:// still clones; a server that asks for the token gets none.
+        const QString message = QStringLiteral("the git server %1 asks for the token over plain http://, which would send it unencrypted; "
+                                               "use its https:// URL (sluicectl workspace set --git-url https://…)")
+                                    .arg(QUrl(url).host());
+        co_return GitToken{[message]() -> Result<QString> { return fail(Error::invalid(message)); }};
+    }
     const QString key = SecretStore::gitTokenKey(orgSlug);
     auto stored = co_await readSecret(secrets, key);
     if (!stored)

@@ -70,7 +70,15 @@ struct GitToken
 {
     GitTokenProvider provider;  // empty: the remote gets no token
 };
+// The token for an org's http(s) remote (none for ssh/file remotes). Over plain http:// to a host
+// other than this machine the token is never handed out: a server that asks for it gets an error
+// saying why (a public repository still clones).
 [[nodiscard]] QCoro::Task<Result<GitToken>> gitTokenFor(QString orgSlug, QString url, SecretLookup secrets);
+// Whether `url` is plain http:// to a host other than loopback.
+[[nodiscard]] bool sendsTokenInTheClear(const QString &url);
+// The user name a git host expects beside an HTTPS access token: GitLab "oauth2", Bitbucket
+// "x-token-auth", GitHub and others "x-access-token".
+[[nodiscard]] QString gitTokenUser(const QString &url);
 // Appended to "the git token was refused": how to fix it.
 [[nodiscard]] QString gitTokenHint(const QString &orgSlug);
 

@@ -556,6 +556,7 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         launch.git.branch = ws->branch;
         launch.git.path = ws->checkoutPath;
         launch.git.tokenHint = gitTokenHint(m_orgSlug);
+        launch.git.tokenUser = gitTokenUser(ws->gitUrl);
         launch.git.token = token->provider;
         co_return launch;
     }

@@ -6,6 +6,9 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QPointer>
+
+#include <QCoro/QCoroTask>
 
 #include <memory>
 
@@ -14,6 +17,7 @@ namespace sluice {
 class ChangeWatcher;
 class Database;
 class DbtNodeSelector;
+class GitJob;
 
 // The Transform page's side of the store and of the dbt project, on a thread of its own with its own
 // connection (opened by start(), in the thread the service lives in). Every slot is meant to be
@@ -28,6 +32,12 @@ class DbtNodeSelector;
 // - countSelection(ticket, command, select, exclude): the nodes `dbt <command> --select … --exclude …`
 //   would take, resolved by DbtNodeSelector; selectionCounted(ticket, …) with the count and the first
 //   names, or the reason it cannot be resolved (bad expression; no manifest yet).
+// - saveWorkspace(workspace): through WorkspaceStore (audited; a URL with credentials or a missing
+//   field is refused: workspaceRefused(message)), then workspaceSaved and the overview again.
+// - transferWorkspace(): clones the workspace's repository when there is no checkout, else pulls it
+//   (fast-forward only: a branch that went its own way is reported, nothing is overwritten), with the
+//   keychain's token (never over plain http:// to another host); transferProgress as it goes,
+//   transferFinished(ok, what happened or why not). cancelTransfer() stops it.
 // - deleteTask(uuid): through OrgTaskStore (refused while a pipeline uses it, and for system tasks);
 //   taskDeleted or refused(message).
 // A store that cannot be read gives problem(message); the next change or refresh tries again.
@@ -46,6 +56,9 @@ public Q_SLOTS:
     void refresh();
     void countSelection(int ticket, const QString &command, const QString &select, const QString &exclude);
     void deleteTask(const QString &uuid);
+    void saveWorkspace(const sluice::DbtWorkspace &workspace);
+    void transferWorkspace();
+    void cancelTransfer();
 
 Q_SIGNALS:
     void overviewShown(const sluice::TransformOverview &overview);
@@ -53,6 +66,11 @@ Q_SIGNALS:
     void modelsShown(qint64 orgId, const QList<sluice::TransformModelRow> &models);
     void selectionCounted(int ticket, int count, const QStringList &names, const QString &message, bool isError);
     void taskDeleted(const QString &uuid);
+    void workspaceSaved();
+    void workspaceRefused(const QString &message);
+    // Clone or pull: phase is "Receiving objects" or "Checking out files".
+    void transferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
+    void transferFinished(bool ok, const QString &message);
     void refused(const QString &message);
     void problem(const QString &message);
 
@@ -62,6 +80,7 @@ private:
     void readTasks();
     void readModels();
     void loadManifest(const QString &path);
+    QCoro::Task<void> runTransfer();
 
     DbUrl m_url;
     QString m_actor;
@@ -74,6 +93,8 @@ private:
     QDateTime m_manifestStamp;
     std::unique_ptr<DbtNodeSelector> m_selector;
     QHash<QString, QString> m_lastStatuses;
+    QPointer<GitJob> m_git;
+    bool m_transferring = false;
 };
 
 } // namespace sluice

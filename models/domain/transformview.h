@@ -39,6 +39,7 @@ struct TransformOverview {
     QString orgSlug;
     std::optional<DbtWorkspace> workspace;
     QString workspaceProblem;            // no workspace set / no checkout yet: what to do
+    QString currentCommit;               // "1a2b3c4d5e6f Fix orders (main)" when there is a checkout
     QString dbtFound;                    // "dbt at /usr/bin/dbt" or empty
     QString dbtProblem;                  // no dbt executable: the fix
     QString manifestPath;
@@ -48,6 +49,7 @@ struct TransformOverview {
 
 } // namespace sluice
 
+Q_DECLARE_METATYPE(sluice::DbtWorkspace)
 Q_DECLARE_METATYPE(sluice::TransformOverview)
 Q_DECLARE_METATYPE(sluice::TransformTaskRow)
 Q_DECLARE_METATYPE(sluice::TransformModelRow)

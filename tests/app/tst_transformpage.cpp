@@ -24,10 +24,12 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QUrl>
 
 using namespace sluice;
 using sluice::test::StoreFixture;
@@ -102,7 +104,69 @@ private Q_SLOTS:
             });
         };
         QTRY_VERIFY_WITH_TIMEOUT(saysSo(QStringLiteral("What is missing"), QStringLiteral("sluicectl workspace set --org acme")), 15'000);
-        QVERIFY(saysSo(QStringLiteral("Git URL"), QStringLiteral("(not set)")));
+        QVERIFY(page->gitUrlField()->text().isEmpty());
+        QVERIFY(page->gitUrlField()->placeholderText().startsWith(QLatin1String("https://")));
+    }
+
+    // In the window alone: type the repository's URL and branch, Save, Clone — the checkout and its
+    // commit show; a URL carrying a password is refused and what was typed stays.
+    void setUpAndCloneFromTheWindow()
+    {
+        const QString bare = m_fixture.tempDir().filePath(QStringLiteral("origin.git"));
+        const QString work = m_fixture.tempDir().filePath(QStringLiteral("author"));
+        const auto git = [](const QString &dir, const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(dir);
+            p.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Ada"), QStringLiteral("-c"),
+                                                       QStringLiteral("user.email=ada@example.org")} + args);
+            return p.waitForFinished(30'000) && p.exitCode() == 0;
+        };
+        QVERIFY(QDir().mkpath(work + QStringLiteral("/jaffle")));
+        QVERIFY(git(m_fixture.tempDir().path(), {QStringLiteral("init"), QStringLiteral("--bare"), QStringLiteral("-b"), QStringLiteral("main"), bare}));
+        QVERIFY(git(work, {QStringLiteral("init"), QStringLiteral("-b"), QStringLiteral("main")}));
+        QFile project(work + QStringLiteral("/jaffle/dbt_project.yml"));
+        QVERIFY(project.open(QIODevice::WriteOnly));
+        project.write("name: jaffle_shop\nprofile: sluice\n");
+        project.close();
+        QVERIFY(git(work, {QStringLiteral("add"), QStringLiteral(".")}));
+        QVERIFY(git(work, {QStringLiteral("commit"), QStringLiteral("-m"), QStringLiteral("First models")}));
+        QVERIFY(git(work, {QStringLiteral("push"), bare, QStringLiteral("main")}));
+
+        MainWindow window;
+        window.show();
+        window.showPage(MainWindow::Transform);
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        TransformPage *page = window.transformPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->transferButton()->text(), QStringLiteral("C&lone"), 15'000); // the overview came
+
+        // A URL with a password in it is refused; the fields keep what was typed.
+        QTest::keyClicks(page->gitUrlField(), QStringLiteral("https://ada:hunter2@git.example/acme.git"));
+        page->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(page->transferText()->text().startsWith(QLatin1String("Not saved")), qPrintable(page->transferText()->text()), 5000);
+        QCOMPARE(page->gitUrlField()->text(), QStringLiteral("https://ada:hunter2@git.example/acme.git"));
+
+        const QString checkout = m_fixture.tempDir().filePath(QStringLiteral("clone"));
+        page->gitUrlField()->clear();
+        QTest::keyClicks(page->gitUrlField(), QUrl::fromLocalFile(bare).toString());
+        QTest::keyClicks(page->branchField(), QStringLiteral("main"));
+        QTest::keyClicks(page->projectDirField(), QStringLiteral("jaffle"));
+        QTest::keyClicks(page->checkoutField(), checkout);
+        page->saveButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(page->transferText()->text(), QStringLiteral("Saved."), 5'000);
+        QCOMPARE(WorkspaceStore(*m_db, kActor).get(m_org.id)->gitUrl, QUrl::fromLocalFile(bare).toString());
+        page->transferButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(page->transferText()->text().startsWith(QLatin1String("Cloned")), qPrintable(page->transferText()->text()), 30'000);
+        QVERIFY(QFileInfo::exists(checkout + QStringLiteral("/jaffle/dbt_project.yml")));
+        const auto labels = page->findChildren<QLabel *>();
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(labels.cbegin(), labels.cend(), [](QLabel *l) {
+                                     return l->accessibleName() == QLatin1String("Current commit") && l->text().contains(QLatin1String("First models"));
+                                 }),
+                                 5'000);
+        // Pulling again: nothing new.
+        QTRY_VERIFY_WITH_TIMEOUT(page->transferButton()->isEnabled(), 5'000);
+        page->transferButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(page->transferText()->text().startsWith(QLatin1String("Already up to date")), qPrintable(page->transferText()->text()), 30'000);
     }
 
     void tasksLocksSelectionAndExecute()

@@ -14,6 +14,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -86,32 +87,93 @@ QWidget *TransformPage::buildProject()
     auto *box = new QGroupBox(tr("dbt project"), this);
     box->setAccessibleName(tr("dbt project"));
     auto *form = new QFormLayout;
-    m_gitUrl = valueLabel(box);
-    m_branch = valueLabel(box);
-    m_projectDir = valueLabel(box);
-    m_checkout = valueLabel(box);
+    const auto field = [box](const QString &placeholder) {
+        auto *e = new QLineEdit(box);
+        e->setPlaceholderText(placeholder);
+        return e;
+    };
+    m_gitUrl = field(tr("https://github.com/acme/dbt-project.git"));
+    m_branch = field(tr("main"));
+    m_projectDir = field(tr("the folder holding dbt_project.yml; empty: the repository's root"));
+    m_checkout = field(tr("where the clone lives on this machine; empty: Sluice's data folder"));
+    m_dbtPath = field(tr("empty: dbt found on PATH"));
+    m_commit = valueLabel(box);
     m_dbt = valueLabel(box);
     m_manifest = valueLabel(box);
-    const QList<std::pair<QString, QLabel *>> rows{{tr("Git URL:"), m_gitUrl},       {tr("Branch:"), m_branch},
-                                                  {tr("Project folder:"), m_projectDir}, {tr("Checkout:"), m_checkout},
-                                                  {tr("dbt:"), m_dbt},               {tr("Manifest:"), m_manifest}};
+    const QList<std::pair<QString, QWidget *>> rows{{tr("&Git URL:"), m_gitUrl},      {tr("&Branch:"), m_branch},
+                                                   {tr("Project &folder:"), m_projectDir}, {tr("Chec&kout:"), m_checkout},
+                                                   {tr("dbt e&xecutable:"), m_dbtPath},  {tr("Current commit:"), m_commit},
+                                                   {tr("dbt:"), m_dbt},                 {tr("Manifest:"), m_manifest}};
     for (const auto &[title, value] : rows) {
         auto *label = new QLabel(title, box);
         label->setBuddy(value);
-        value->setAccessibleName(QString(title).remove(QLatin1Char(':')));
+        value->setAccessibleName(QString(title).remove(QLatin1Char(':')).remove(QLatin1Char('&')));
         form->addRow(label, value);
     }
+    for (QLineEdit *e : {m_gitUrl, m_branch, m_projectDir, m_checkout, m_dbtPath})
+        connect(e, &QLineEdit::textEdited, this, [this] {
+            m_edited = true;
+            m_save->setEnabled(true);
+        });
     m_projectHint = new QLabel(box);
     m_projectHint->setWordWrap(true);
     m_projectHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_projectHint->setAccessibleName(tr("What is missing"));
     m_projectHint->setForegroundRole(QPalette::Link);
     m_projectHint->hide();
+
+    m_save = new QPushButton(tr("&Save"), box);
+    m_save->setToolTip(tr("Save the project's settings (Ctrl+S); every change is recorded in the history"));
+    m_save->setEnabled(false);
+    m_transfer = new QPushButton(tr("C&lone / Pull"), box);
+    m_transfer->setToolTip(tr("Clone the repository, or pull the branch when there is a checkout (fast-forward only)"));
+    m_cancelTransfer = new QPushButton(tr("Cancel"), box);
+    m_cancelTransfer->hide();
+    m_transferBar = new QProgressBar(box);
+    m_transferBar->setAccessibleName(tr("Clone or pull progress"));
+    m_transferBar->hide();
+    m_transferText = new QLabel(box);
+    m_transferText->setWordWrap(true);
+    m_transferText->setAccessibleName(tr("Clone or pull result"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_transferText, 1);
+    buttons->addWidget(m_transferBar, 1);
+    buttons->addWidget(m_cancelTransfer);
+    buttons->addWidget(m_transfer);
+    buttons->addWidget(m_save);
     auto *v = new QVBoxLayout(box);
     v->addLayout(form);
     v->addWidget(m_projectHint);
-    for (QLabel *l : {m_gitUrl, m_branch, m_projectDir, m_checkout, m_dbt, m_manifest})
+    v->addLayout(buttons);
+    for (QLabel *l : {m_commit, m_dbt, m_manifest})
         l->setText(tr("loading…"));
+
+    auto *save = new QAction(tr("Save"), box);
+    save->setShortcut(QKeySequence::Save);
+    save->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(save, &QAction::triggered, m_save, &QPushButton::click);
+    box->addAction(save);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        if (!m_save->isEnabled())
+            return;
+        DbtWorkspace ws;
+        ws.gitUrl = m_gitUrl->text().trimmed();
+        ws.branch = m_branch->text().trimmed().isEmpty() ? QStringLiteral("main") : m_branch->text().trimmed();
+        ws.projectDir = m_projectDir->text().trimmed();
+        ws.checkoutPath = m_checkout->text().trimmed();
+        ws.dbtExecutable = m_dbtPath->text().trimmed();
+        m_transferText->setText(tr("Saving…"));
+        Q_EMIT saveWorkspaceRequested(ws);
+    });
+    connect(m_transfer, &QPushButton::clicked, this, [this] {
+        m_transfer->setEnabled(false);
+        m_cancelTransfer->show();
+        m_transferBar->setRange(0, 0);
+        m_transferBar->show();
+        m_transferText->setText(tr("Connecting…"));
+        Q_EMIT transferRequested();
+    });
+    connect(m_cancelTransfer, &QPushButton::clicked, this, &TransformPage::cancelTransferRequested);
     return box;
 }
 
@@ -279,13 +341,19 @@ void TransformPage::showOverview(const TransformOverview &o)
         m_liveRun = 0;
         m_runStatus->setText(tr("Execute a task to see its log here."));
     }
-    m_gitUrl->setText(o.workspace ? o.workspace->gitUrl : none);
-    m_branch->setText(o.workspace ? o.workspace->branch : none);
-    m_projectDir->setText(o.workspace ? (o.workspace->projectDir.isEmpty() ? tr("(the repository's root)") : o.workspace->projectDir) : none);
-    m_checkout->setText(o.workspace ? o.workspace->checkoutPath : none);
+    // What the user typed and has not saved stays; otherwise the fields show what is stored.
+    if (!m_edited) {
+        m_gitUrl->setText(o.workspace ? o.workspace->gitUrl : QString());
+        m_branch->setText(o.workspace ? o.workspace->branch : QString());
+        m_projectDir->setText(o.workspace ? o.workspace->projectDir : QString());
+        m_checkout->setText(o.workspace ? o.workspace->checkoutPath : QString());
+        m_dbtPath->setText(o.workspace ? o.workspace->dbtExecutable : QString());
+    }
+    m_commit->setText(o.currentCommit.isEmpty() ? tr("no checkout yet") : o.currentCommit);
     m_dbt->setText(o.dbtFound.isEmpty() ? tr("not found") : o.dbtFound);
     m_manifest->setText(!o.manifestSummary.isEmpty() ? tr("%1 — %2").arg(o.manifestSummary, o.manifestPath)
                                                      : (o.manifestPath.isEmpty() ? none : tr("none yet")));
+    m_transfer->setText(o.currentCommit.isEmpty() ? tr("C&lone") : tr("Pu&ll"));
     QStringList hints;
     for (const QString &h : {o.workspaceProblem, o.dbtProblem, o.manifestProblem})
         if (!h.isEmpty())
@@ -427,6 +495,38 @@ void TransformPage::showNotice(const QString &text)
 {
     m_awaitingRun = false;
     m_runStatus->setText(text);
+}
+
+void TransformPage::showWorkspaceSaved()
+{
+    m_edited = false;
+    m_save->setEnabled(false);
+    m_transferText->setText(tr("Saved."));
+}
+
+void TransformPage::showWorkspaceRefused(const QString &message)
+{
+    // The fields keep what was typed; the reason shows beside the buttons.
+    m_transferText->setText(tr("Not saved: %1").arg(message));
+    if (message.contains(QLatin1String("URL"), Qt::CaseInsensitive) || message.contains(QLatin1String("url")))
+        m_gitUrl->setFocus();
+}
+
+void TransformPage::showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes)
+{
+    if (total > 0) {
+        m_transferBar->setRange(0, 1000);
+        m_transferBar->setValue(int(done * 1000 / total));
+    }
+    m_transferText->setText(tr("%1: %2 of %3, %4 MiB").arg(phase).arg(done).arg(total).arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1));
+}
+
+void TransformPage::showTransferFinished(bool ok, const QString &message)
+{
+    m_transfer->setEnabled(true);
+    m_cancelTransfer->hide();
+    m_transferBar->hide();
+    m_transferText->setText(ok ? message : tr("Failed: %1").arg(message));
 }
 
 } // namespace sluice

@@ -8,6 +8,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedLayout;
@@ -42,6 +43,13 @@ public:
     [[nodiscard]] QLineEdit *selectionField() const { return m_select; }
     [[nodiscard]] QLabel *selectionCount() const { return m_count; }
     [[nodiscard]] LogView *log() const { return m_log; }
+    [[nodiscard]] QLineEdit *gitUrlField() const { return m_gitUrl; }
+    [[nodiscard]] QLineEdit *branchField() const { return m_branch; }
+    [[nodiscard]] QLineEdit *projectDirField() const { return m_projectDir; }
+    [[nodiscard]] QLineEdit *checkoutField() const { return m_checkout; }
+    [[nodiscard]] QPushButton *saveButton() const { return m_save; }
+    [[nodiscard]] QPushButton *transferButton() const { return m_transfer; }
+    [[nodiscard]] QLabel *transferText() const { return m_transferText; }
     [[nodiscard]] QString selectedTaskUuid() const;
     void selectTask(const QString &uuid);
 
@@ -55,11 +63,18 @@ public Q_SLOTS:
     void showRun(const sluice::RunRecord &run, qint64 nowMs);
     void appendLog(const sluice::TaskLogBatch &batch);
     void showNotice(const QString &text);
+    void showWorkspaceSaved();
+    void showWorkspaceRefused(const QString &message);
+    void showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
+    void showTransferFinished(bool ok, const QString &message);
 
 Q_SIGNALS:
     void executeRequested(const QString &orgTaskUuid);
     void deleteRequested(const QString &orgTaskUuid);
     void refreshRequested();
+    void saveWorkspaceRequested(const sluice::DbtWorkspace &workspace);
+    void transferRequested();
+    void cancelTransferRequested();
     // The selection box changed (after a short pause in typing); `ticket` comes back with the count.
     void selectionRequested(int ticket, const QString &command, const QString &select, const QString &exclude);
 
@@ -72,7 +87,11 @@ private:
     void requestCount();
 
     qint64 m_orgId = 0;
-    QLabel *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbt, *m_manifest, *m_projectHint;
+    QLineEdit *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbtPath;
+    QLabel *m_commit, *m_dbt, *m_manifest, *m_projectHint, *m_transferText;
+    QPushButton *m_save, *m_transfer, *m_cancelTransfer;
+    QProgressBar *m_transferBar;
+    bool m_edited = false;      // the user changed the project's fields and has not saved them
     TaskListModel *m_tasks;
     ModelListModel *m_models;
     QSortFilterProxyModel *m_modelProxy;
