@@ -40,6 +40,9 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     t->horizontalHeader()->setStretchLastSection(true);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setWordWrap(false);
+    // Sizing a column to its contents measures the first rows only: the whole of a 5,000-model project
+    // would stall the GUI thread for frames.
+    t->horizontalHeader()->setResizeContentsPrecision(60);
     t->setTextElideMode(Qt::ElideRight);
     t->setAccessibleName(name);
     return t;
@@ -388,6 +391,20 @@ void TransformPage::showModels(qint64 orgId, const QList<TransformModelRow> &mod
 {
     if (orgId != m_orgId && m_orgId != 0)
         return;
+    // Applied on the event loop's next turn: the overview and the tasks, which usually arrive in the
+    // same turn, are painted first, and no single turn does all three (one frame's budget each).
+    const bool scheduled = m_pendingModels.has_value();
+    m_pendingModels = models;
+    if (!scheduled)
+        QMetaObject::invokeMethod(this, &TransformPage::applyModels, Qt::QueuedConnection);
+}
+
+void TransformPage::applyModels()
+{
+    if (!m_pendingModels)
+        return;
+    const QList<TransformModelRow> models = std::move(*m_pendingModels);
+    m_pendingModels.reset();
     m_models->setRows(models);
     m_modelStack->setCurrentWidget(models.isEmpty() ? static_cast<QWidget *>(m_noModels) : m_modelTable);
     if (!models.isEmpty()) {

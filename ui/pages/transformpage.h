@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -85,6 +87,7 @@ private:
     void updateTaskButtons();
     void updateModelDetail();
     void requestCount();
+    void applyModels();
 
     qint64 m_orgId = 0;
     QLineEdit *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbtPath;
@@ -110,6 +113,7 @@ private:
     int m_ticket = 0;
     qint64 m_liveRun = 0;
     bool m_awaitingRun = false;
+    std::optional<QList<TransformModelRow>> m_pendingModels;
 };
 
 } // namespace sluice
