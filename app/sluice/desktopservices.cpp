@@ -60,6 +60,7 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(tp, &TransformPage::executeRequested, m_runs, &RunService::requestTaskRun);
     connect(m_runs, &RunService::runChanged, tp, &TransformPage::showRun);
     connect(m_runs, &RunService::logLinesAppended, tp, &TransformPage::appendLog);
+    connect(m_runs, &RunService::watchStarted, tp, &TransformPage::handleWatchStarted);
     connect(m_runs, &RunService::runRefused, tp, &TransformPage::showNotice);
 
     RunsPage *runs = window.runsPage();

@@ -5,6 +5,7 @@
 
 #include "artifactsupport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <optional>
@@ -199,6 +200,17 @@ error_code readNode(std::string_view id, od::value v, DbtManifestNode &n)
         }
         if (key == "config")
             return readObject(value, n.config);
+        if (key == "freshness") {
+            QJsonObject f;
+            SLUICE_TRY(readObject(value, f));
+            for (const char *limit : {"warn_after", "error_after"}) {
+                const QJsonObject l = f.value(QLatin1String(limit)).toObject();
+                if (!l.value(QLatin1String("count")).isNull() && !l.value(QLatin1String("count")).isUndefined()
+                    && !l.value(QLatin1String("period")).isNull() && !l.value(QLatin1String("period")).isUndefined())
+                    n.hasFreshness = true;
+            }
+            return SUCCESS;
+        }
         if (key == "depends_on")
             return forEachField(value, [&n](std::string_view k, od::value dv) -> error_code {
                 return k == "nodes" ? readStrings(dv, n.dependsOn) : SUCCESS;
@@ -208,6 +220,15 @@ error_code readNode(std::string_view id, od::value v, DbtManifestNode &n)
     if (n.uniqueId.isEmpty())
         n.uniqueId = toQString(id);
     n.materialization = n.config.value(QLatin1String("materialized")).toString();
+    // Unit tests keep their tags in config (dbt's UnitTestDefinition.tags is config.tags, a string or a list).
+    if (n.section == DbtSection::UnitTest && n.tags.isEmpty()) {
+        const QJsonValue tags = n.config.value(QLatin1String("tags"));
+        if (tags.isString())
+            n.tags = QStringList{tags.toString()};
+        else
+            for (const QJsonValue &t : tags.toArray())
+                n.tags.append(t.toString());
+    }
     n.enabled = n.config.value(QLatin1String("enabled")).toBool(true);
     if (const QString g = n.config.value(QLatin1String("group")).toString(); !g.isEmpty())
         n.group = g;

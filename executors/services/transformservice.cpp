@@ -29,7 +29,12 @@ TransformService::TransformService(DbUrl url, QString actor, QObject *parent)
     qRegisterMetaType<QList<sluice::TransformModelRow>>();
 }
 
-TransformService::~TransformService() = default;
+TransformService::~TransformService()
+{
+    // The watcher unsubscribes through the connection: before m_db goes.
+    delete m_watcher;
+    m_watcher = nullptr;
+}
 
 void TransformService::start()
 {
@@ -155,11 +160,14 @@ void TransformService::loadManifest(const QString &path)
     }
     if (path == m_manifestPath && fi.lastModified() == m_manifestStamp && m_selector)
         return;
+    if (path != m_manifestPath)
+        m_selector.reset(); // another project: what was read of the old one does not stand in
     m_manifestPath = path;
     m_manifestStamp = fi.lastModified();
     auto manifest = readManifest(path);
     if (!manifest) {
-        m_selector.reset();
+        // dbt may be rewriting the file right now: keep what was read before, try again on the next change.
+        m_manifestStamp = {};
         return;
     }
     m_selector = std::make_unique<DbtNodeSelector>(std::move(*manifest));
@@ -299,6 +307,7 @@ void TransformService::saveWorkspace(const DbtWorkspace &workspace)
     Q_EMIT workspaceSaved();
     readOverview();
     readTasks();
+    readModels();
 }
 
 void TransformService::transferWorkspace()
@@ -314,6 +323,7 @@ void TransformService::transferWorkspace()
 
 void TransformService::cancelTransfer()
 {
+    m_cancelRequested = true;
     if (m_git)
         m_git->cancel();
 }
@@ -321,6 +331,7 @@ void TransformService::cancelTransfer()
 QCoro::Task<void> TransformService::runTransfer()
 {
     m_transferring = true;
+    m_cancelRequested = false;
     const QString slug = m_orgSlug;
     auto ws = WorkspaceStore(*m_db, m_actor).get(m_orgId);
     if (!ws || ws->gitUrl.isEmpty()) {
@@ -332,6 +343,11 @@ QCoro::Task<void> TransformService::runTransfer()
     if (!token) {
         m_transferring = false;
         Q_EMIT transferFinished(false, token.error().message);
+        co_return;
+    }
+    if (m_cancelRequested) { // cancelled while the keychain was asked
+        m_transferring = false;
+        Q_EMIT transferFinished(false, tr("Cancelled before anything was fetched."));
         co_return;
     }
     GitJobSpec spec;

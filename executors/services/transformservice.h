@@ -95,6 +95,7 @@ private:
     QHash<QString, QString> m_lastStatuses;
     QPointer<GitJob> m_git;
     bool m_transferring = false;
+    bool m_cancelRequested = false;
 };
 
 } // namespace sluice

@@ -207,10 +207,8 @@ void addDirsBelow(const PathTree &tree, const QString &dir, QSet<QString> &out)
 {
     out.insert(dir);
     for (const PathTree::Entry &e : tree.children(dir))
-        if (e.isDir && !e.isSymlink) // pathlib's "**" does not descend into linked folders
+        if (e.isDir && !e.isSymlink) // pathlib's "**" neither yields nor enters linked folders
             addDirsBelow(tree, joinPath(dir, e.name), out);
-        else if (e.isDir)
-            out.insert(joinPath(dir, e.name));
 }
 
 } // namespace
@@ -223,11 +221,16 @@ Result<QSet<QString>> globPaths(const PathTree &tree, const QString &pattern)
     parts.removeAll(QStringLiteral("."));
     if (parts.isEmpty())
         return fail(Error::invalid(QStringLiteral("the path pattern \"%1\" names no file or folder").arg(pattern)));
+    for (const QString &part : std::as_const(parts))
+        if (part != QLatin1String("**") && part.contains(QLatin1String("**")))
+            return fail(Error::invalid(QStringLiteral("the path pattern \"%1\" is not valid: \"**\" can only be a whole folder name").arg(pattern)));
+    // Python 3.11: a pattern ending in "/" matches folders only.
+    const bool foldersOnly = pattern.endsWith(QLatin1Char('/'));
 
     QSet<QString> current{QString()};
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const QString &part = parts[i];
-        const bool last = i + 1 == parts.size();
+        const bool last = i + 1 == parts.size() && !foldersOnly;
         QSet<QString> next;
         if (part == QLatin1String("**")) {
             for (const QString &dir : std::as_const(current))

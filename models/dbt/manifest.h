@@ -38,6 +38,7 @@ struct DbtManifestNode {
     QString version, latestVersion; // versioned models (dbt 1.5+); empty when unversioned
     bool enabled = true;       // config.enabled
     bool empty = false;        // no code (raw_code is blank); seeds never are
+    bool hasFreshness = false; // sources: a warn_after or error_after with both count and period
     bool genericTest = false;  // tests: has test_metadata (a generic test) rather than a singular test
     QString testName;          // generic tests: test_metadata.name ("unique", "not_null", ...)
     QString description;

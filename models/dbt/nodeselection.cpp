@@ -147,6 +147,7 @@ void applyDbtCommandDefaults(DbtSelectionRequest &request, const QString &comman
         return out;
     };
     request.includeEmptyNodes = false;
+    request.onlyWithFreshness = false;
     if (command == QLatin1String("ls") || command == QLatin1String("list")) {
         request.resourceTypes = fromFlags(listDefault | QSet<QString>{QStringLiteral("analysis")}, listDefault);
         if (request.resourceTypes == QSet<QString>{QStringLiteral("test")})
@@ -155,6 +156,11 @@ void applyDbtCommandDefaults(DbtSelectionRequest &request, const QString &comman
             request.includeEmptyNodes = true;
     } else if (command == QLatin1String("build")) {
         request.resourceTypes = fromFlags(buildAll, buildAll);
+        if (request.resourceTypes == QSet<QString>{QStringLiteral("test")})
+            request.resourceTypes.insert(QStringLiteral("unit_test")); // dbt's TestSelector, as for ls
+    } else if (command == QLatin1String("clone")) {
+        request.resourceTypes = fromFlags({QStringLiteral("model"), QStringLiteral("seed"), QStringLiteral("snapshot")},
+                                          {QStringLiteral("model"), QStringLiteral("seed"), QStringLiteral("snapshot")});
     } else if (command == QLatin1String("run")) {
         request.resourceTypes = {QStringLiteral("model")};
     } else if (command == QLatin1String("test")) {
@@ -165,11 +171,12 @@ void applyDbtCommandDefaults(DbtSelectionRequest &request, const QString &comman
         request.resourceTypes = {QStringLiteral("snapshot")};
     } else if (command == QLatin1String("source freshness") || command == QLatin1String("freshness")) {
         request.resourceTypes = {QStringLiteral("source")};
+        request.onlyWithFreshness = true;
     } else if (command == QLatin1String("docs generate")) {
         request.resourceTypes = executable;
         request.includeEmptyNodes = true;
     } else {
-        request.resourceTypes = executable; // compile, show, clone, run-operation-like commands
+        request.resourceTypes = executable; // compile, show and the like
     }
 }
 
@@ -418,7 +425,8 @@ Result<DbtSelection> DbtNodeSelector::select(const DbtSelectionRequest &request)
     result.warnings = eval.warnings;
     for (int id : std::as_const(direct)) {
         const DbtManifestNode &n = *d->all[size_t(id)];
-        if (request.resourceTypes.isEmpty() || request.resourceTypes.contains(n.resourceType))
+        if ((request.resourceTypes.isEmpty() || request.resourceTypes.contains(n.resourceType))
+            && (!request.onlyWithFreshness || n.hasFreshness))
             result.uniqueIds.append(n.uniqueId);
     }
     std::sort(result.uniqueIds.begin(), result.uniqueIds.end());

@@ -65,6 +65,8 @@ struct DbtSelectionRequest {
     // For `result:`: unique id → the status of its last run. Without it `result:` is an error, as in
     // dbt without --state.
     std::optional<QHash<QString, QString>> lastResults;
+    // source freshness: only sources that declare a freshness limit.
+    bool onlyWithFreshness = false;
     // The dbt project folder for `path:`; when empty or missing, the paths the manifest names stand in.
     QString projectDir;
 };

@@ -136,7 +136,10 @@ Result<QSet<int>> searchByMethod(const MethodContext &ctx, const DbtSelectionCri
     const QString &v = c.value;
     if (m == QLatin1String("fqn"))
         return where(ctx, {S::Node, S::Exposure, S::Metric, S::UnitTest, S::SemanticModel, S::SavedQuery}, [&](const DbtManifestNode &n) {
-            return fqnSelects(n.fqn, v, n.isVersioned()) || fqnSelects(n.fqn.mid(1), v, n.isVersioned());
+            // Only models are versioned for dbt's fqn matching (a unit test of a versioned model
+            // carries the version too, but its fqn ends with the test's own name).
+            const bool versioned = n.isVersioned() && n.resourceType == QLatin1String("model");
+            return fqnSelects(n.fqn, v, versioned) || fqnSelects(n.fqn.mid(1), v, versioned);
         });
     if (m == QLatin1String("tag"))
         return where(ctx, allNodes, [&](const DbtManifestNode &n) {

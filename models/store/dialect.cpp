@@ -1,5 +1,7 @@
 #include "dialect.h"
 
+#include <QRegularExpression>
+
 namespace sluice {
 
 QString Dialect::driverName() const
@@ -17,8 +19,9 @@ QString Dialect::expandDdl(QString sql) const
     // Parts for one database only: lines between "-- postgres:begin" and "-- postgres:end" (or the
     // sqlite pair) are dropped for the other.
     const QString other = isSqlite() ? QStringLiteral("postgres") : QStringLiteral("sqlite");
-    for (qsizetype begin; (begin = sql.indexOf(QStringLiteral("-- %1:begin").arg(other))) >= 0;) {
-        const QString endMark = QStringLiteral("-- %1:end").arg(other);
+    // The markers stand at the start of a line.
+    for (qsizetype begin; (begin = sql.indexOf(QRegularExpression(QStringLiteral("^-- %1:begin").arg(other), QRegularExpression::MultilineOption))) >= 0;) {
+        const QString endMark = QStringLiteral("\n-- %1:end").arg(other);
         const qsizetype end = sql.indexOf(endMark, begin);
         sql.remove(begin, (end < 0 ? sql.size() : end + endMark.size()) - begin);
     }

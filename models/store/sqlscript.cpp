@@ -29,10 +29,11 @@ QStringList splitSqlScript(const QString &script)
             current += QLatin1Char('\n');
             continue;
         }
-        if (c == QLatin1Char('$')) { // a PostgreSQL dollar-quoted body: $tag$ ... $tag$
+        const bool afterWord = i > 0 && (script.at(i - 1).isLetterOrNumber() || script.at(i - 1) == QLatin1Char('_'));
+        if (c == QLatin1Char('$') && !afterWord) { // a PostgreSQL dollar-quoted body: $tag$ ... $tag$
             const qsizetype close = script.indexOf(QLatin1Char('$'), i + 1);
             const QString tag = close < 0 ? QString() : script.mid(i, close - i + 1);
-            static const QRegularExpression tagPattern(QStringLiteral("^\\$[A-Za-z_]*\\$$"));
+            static const QRegularExpression tagPattern(QStringLiteral("^\\$([A-Za-z_][A-Za-z0-9_]*)?\\$$"));
             if (!tag.isEmpty() && tagPattern.match(tag).hasMatch()) {
                 const qsizetype endTag = script.indexOf(tag, close + 1);
                 const qsizetype stop = endTag < 0 ? n : endTag + tag.size();

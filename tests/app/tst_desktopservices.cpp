@@ -164,7 +164,10 @@ private Q_SLOTS:
         Open o = open(0);
         const QString status = o.window->statusBar()->findChild<QLabel *>()->text();
         const qint64 version = m_db->scalar(QStringLiteral("SELECT MAX(version) FROM schema_version"))->toLongLong();
-        QTRY_VERIFY_WITH_TIMEOUT(o.window->statusBar()->findChild<QLabel *>()->text().contains(QStringLiteral("schema v%1").arg(version)), 15'000);
+        // The orgs are listed just after the store opens (another answer): wait for both.
+        QTRY_VERIFY_WITH_TIMEOUT(o.window->statusBar()->findChild<QLabel *>()->text().contains(QStringLiteral("schema v%1").arg(version))
+                                     && o.window->statusBar()->findChild<QLabel *>()->text().contains(QStringLiteral("1 org")),
+                                 15'000);
         verifyMentions(o.window->statusBar()->findChild<QLabel *>()->text(), {m_url.toString(), QStringLiteral("1 org")});
         Q_UNUSED(status);
     }

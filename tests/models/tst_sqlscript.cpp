@@ -73,6 +73,8 @@ private Q_SLOTS:
         QTest::newRow("tagged dollar quote holds $$") << "DO $fn$ a; '$$'; b $fn$; SELECT 3;"
                                                       << QStringList{"DO $fn$ a; '$$'; b $fn$", "SELECT 3"};
         QTest::newRow("dollar parameter is not a quote") << "SELECT $1; SELECT 2" << QStringList{"SELECT $1", "SELECT 2"};
+        QTest::newRow("tag with digits") << "DO $fn1$ a; b $fn1$; SELECT 4" << QStringList{"DO $fn1$ a; b $fn1$", "SELECT 4"};
+        QTest::newRow("dollar inside a name") << "SELECT a$b$c; SELECT 5" << QStringList{"SELECT a$b$c", "SELECT 5"};
     }
 
     void split()

@@ -340,6 +340,9 @@ void TransformPage::showOverview(const TransformOverview &o)
     const QString none = tr("(not set)");
     if (o.orgId != m_orgId) {
         m_orgId = o.orgId;
+        m_edited = false; // what was typed for another org is not saved into this one
+        m_save->setEnabled(false);
+        m_transferText->clear();
         m_log->clearLog();
         m_liveRun = 0;
         m_runStatus->setText(tr("Execute a task to see its log here."));
@@ -372,9 +375,12 @@ void TransformPage::showTasks(qint64 orgId, const QList<TransformTaskRow> &tasks
     if (orgId != m_orgId && m_orgId != 0)
         return;
     const QString selected = selectedTaskUuid();
+    bool sameRows = tasks.size() == m_tasks->rowCount();
+    for (int i = 0; sameRows && i < tasks.size(); ++i)
+        sameRows = m_tasks->taskAt(i).id == tasks.at(i).id;
     m_tasks->setTasks(tasks, nowMs);
     m_taskStack->setCurrentWidget(tasks.isEmpty() ? static_cast<QWidget *>(m_noTasks) : m_taskTable);
-    if (!tasks.isEmpty()) {
+    if (!tasks.isEmpty() && !sameRows) { // a live update keeps the columns as the user left them
         m_taskTable->resizeColumnsToContents();
         // Long labels and badges are shown whole in their tooltips; the command line gets the rest.
         for (int c : {int(TaskListModel::Label), int(TaskListModel::Lock)})
@@ -405,9 +411,12 @@ void TransformPage::applyModels()
         return;
     const QList<TransformModelRow> models = std::move(*m_pendingModels);
     m_pendingModels.reset();
+    bool sameRows = models.size() == m_models->rowCount();
+    for (int i = 0; sameRows && i < models.size(); ++i)
+        sameRows = m_models->rowAt(i).node.uniqueId == models.at(i).node.uniqueId;
     m_models->setRows(models);
     m_modelStack->setCurrentWidget(models.isEmpty() ? static_cast<QWidget *>(m_noModels) : m_modelTable);
-    if (!models.isEmpty()) {
+    if (!models.isEmpty() && !sameRows) {
         m_modelTable->resizeColumnsToContents();
         m_modelTable->setColumnWidth(ModelListModel::Path, qMin(m_modelTable->columnWidth(ModelListModel::Path), 260));
     }
@@ -500,6 +509,13 @@ void TransformPage::showRun(const RunRecord &run, qint64)
         return;
     m_runStatus->setText(run.statusReason.isEmpty() ? tr("Run %1: %2").arg(run.run.id).arg(toWords(run.run.status))
                                                 : tr("Run %1: %2 — %3").arg(run.run.id).arg(toWords(run.run.status), run.statusReason));
+}
+
+void TransformPage::handleWatchStarted(qint64 runId)
+{
+    // The run is sent again from its first line: start the pane over rather than show lines twice.
+    if (runId == m_liveRun && m_liveRun != 0)
+        m_log->clearLog();
 }
 
 void TransformPage::appendLog(const TaskLogBatch &batch)

@@ -64,6 +64,7 @@ public Q_SLOTS:
     void showRunStarted(qint64 runId);
     void showRun(const sluice::RunRecord &run, qint64 nowMs);
     void appendLog(const sluice::TaskLogBatch &batch);
+    void handleWatchStarted(qint64 runId);
     void showNotice(const QString &text);
     void showWorkspaceSaved();
     void showWorkspaceRefused(const QString &message);

@@ -155,6 +155,9 @@ private Q_SLOTS:
         QCOMPARE(sorted(globPaths(tree, QStringLiteral("models/nothing"))), QStringList{});
         QVERIFY(!globPaths(tree, QStringLiteral("/models")));
         QVERIFY(!globPaths(tree, QStringLiteral(".")));
+        // A trailing slash matches folders only; "**" must be a whole component.
+        QCOMPARE(sorted(globPaths(tree, QStringLiteral("models/*/"))), QStringList{QStringLiteral("models/staging")});
+        QVERIFY(!globPaths(tree, QStringLiteral("models/**.sql")));
     }
 
     void grammar_data()
@@ -451,6 +454,43 @@ private Q_SLOTS:
         sel = s.select(r);
         QVERIFY(sel);
         QVERIFY(sel->uniqueIds.isEmpty());
+    }
+
+    // Unit tests: their tags live in config (tag: finds them), and build --resource-type test takes them
+    // as dbt's TestSelector does.
+    void unitTests()
+    {
+        const DbtNodeSelector s = selectorFor(kFixtures + QStringLiteral("/public-dbtcore-fixtures/defer_state/manifest.json"));
+        auto tagged = run(s, QStringLiteral("ls"), {QStringLiteral("tag:test_tag")});
+        QVERIFY(tagged);
+        QVERIFY2(tagged->uniqueIds.contains(QStringLiteral("unit_test.test.model_to_unit_test.test_model_to_unit_test_2")),
+                 qPrintable(tagged->uniqueIds.join(QLatin1Char(' '))));
+        auto tests = run(s, QStringLiteral("build"), {}, {}, {QStringLiteral("test")});
+        QVERIFY(tests);
+        QVERIFY(tests->uniqueIds.contains(QStringLiteral("unit_test.test.model_to_unit_test.test_model_to_unit_test")));
+    }
+
+    // source freshness takes the sources that declare a limit (count and period), as the file says.
+    void freshnessTakesSourcesWithALimit()
+    {
+        const QString path = kFixtures + QStringLiteral("/public-fivetran-hubspot/manifest.json");
+        QStringList expected;
+        const QJsonObject sources = readJson(path).value(QStringLiteral("sources")).toObject();
+        for (auto it = sources.begin(); it != sources.end(); ++it) {
+            const QJsonObject f = it.value().toObject().value(QStringLiteral("freshness")).toObject();
+            bool limited = false;
+            for (const char *k : {"warn_after", "error_after"}) {
+                const QJsonObject l = f.value(QLatin1String(k)).toObject();
+                limited = limited || (l.value(QStringLiteral("count")).isDouble() && l.value(QStringLiteral("period")).isString());
+            }
+            if (limited && it.value().toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("enabled")).toBool(true))
+                expected.append(it.key());
+        }
+        std::sort(expected.begin(), expected.end());
+        QVERIFY(!expected.isEmpty() && expected.size() < sources.size());
+        auto sel = run(selectorFor(path), QStringLiteral("source freshness"), {});
+        QVERIFY(sel);
+        QCOMPARE(sel->uniqueIds, expected);
     }
 
     // On a project with packages (fivetran hubspot), "+m" and "m+" for every model equal a
