@@ -63,6 +63,7 @@ void TransformService::showOrg(qint64 orgId)
         m_selector.reset();
         m_manifestPath.clear();
         m_manifestStamp = {};
+        m_manifestError.clear();
     }
     refresh();
 }
@@ -143,10 +144,8 @@ void TransformService::readOverview()
                                     .arg(o.orgSlug);
         }
     }
-    if (o.manifestProblem.isEmpty() && !m_selector && m_workspace && QFileInfo::exists(o.manifestPath)) {
-        auto again = readManifest(o.manifestPath);
-        o.manifestProblem = again ? QString() : again.error().message;
-    }
+    if (o.manifestProblem.isEmpty() && !m_manifestError.isEmpty())
+        o.manifestProblem = m_selector ? tr("%1 (showing the last manifest that could be read)").arg(m_manifestError) : m_manifestError;
     Q_EMIT overviewShown(o);
 }
 
@@ -156,6 +155,7 @@ void TransformService::loadManifest(const QString &path)
     if (!fi.exists()) {
         m_selector.reset();
         m_manifestPath = path;
+        m_manifestError.clear();
         return;
     }
     if (path == m_manifestPath && fi.lastModified() == m_manifestStamp && m_selector)
@@ -168,8 +168,10 @@ void TransformService::loadManifest(const QString &path)
     if (!manifest) {
         // dbt may be rewriting the file right now: keep what was read before, try again on the next change.
         m_manifestStamp = {};
+        m_manifestError = manifest.error().message;
         return;
     }
+    m_manifestError.clear();
     m_selector = std::make_unique<DbtNodeSelector>(std::move(*manifest));
 }
 

@@ -91,6 +91,7 @@ private:
     std::optional<DbtWorkspace> m_workspace;
     QString m_manifestPath;
     QDateTime m_manifestStamp;
+    QString m_manifestError;       // why the manifest's last read failed; empty when it succeeded
     std::unique_ptr<DbtNodeSelector> m_selector;
     QHash<QString, QString> m_lastStatuses;
     QPointer<GitJob> m_git;

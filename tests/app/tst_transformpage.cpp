@@ -60,10 +60,13 @@ class tst_TransformPage : public QObject
         return d;
     }
 
-    // A workspace whose checkout holds the recorded jaffle_shop manifest in target/.
+    // A workspace whose checkout (a new folder for each test) holds the recorded jaffle_shop manifest in
+    // target/; m_checkout names it.
+    QString m_checkout;
+    int m_checkouts = 0;
     void setUpWorkspace()
     {
-        const QString checkout = m_fixture.tempDir().filePath(QStringLiteral("checkout"));
+        const QString checkout = m_checkout = m_fixture.tempDir().filePath(QStringLiteral("checkout-%1").arg(++m_checkouts));
         QVERIFY(QDir().mkpath(checkout + QStringLiteral("/.git")));
         QVERIFY(QDir().mkpath(checkout + QStringLiteral("/jaffle/target")));
         QVERIFY(QFile::copy(kManifest, checkout + QStringLiteral("/jaffle/target/manifest.json")));
@@ -106,6 +109,34 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(saysSo(QStringLiteral("What is missing"), QStringLiteral("sluicectl workspace set --org acme")), 15'000);
         QVERIFY(page->gitUrlField()->text().isEmpty());
         QVERIFY(page->gitUrlField()->placeholderText().startsWith(QLatin1String("https://")));
+    }
+
+    // A manifest that cannot be read is named with the fix, and no models are listed from it.
+    void anUnreadableManifestSaysWhy()
+    {
+        setUpWorkspace();
+        const QString manifest = m_checkout + QStringLiteral("/jaffle/target/manifest.json");
+        QFile f(manifest);
+        QVERIFY(f.setPermissions(f.permissions() | QFileDevice::WriteOwner));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        const QByteArray whole = f.readAll();
+        QVERIFY(f.resize(0));
+        f.write(whole.left(whole.size() / 3));
+        f.close();
+        MainWindow window;
+        window.show();
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        TransformPage *page = window.transformPage();
+        const auto missing = [page] {
+            const auto labels = page->findChildren<QLabel *>();
+            for (QLabel *l : labels)
+                if (l->accessibleName() == QLatin1String("What is missing") && !l->isHidden())
+                    return l->text();
+            return QString();
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(missing().contains(manifest) && missing().contains(QLatin1String("dbt compile")), qPrintable(missing()), 15'000);
+        QCOMPARE(page->modelModel()->rowCount(), 0);
     }
 
     // In the window alone: type the repository's URL and branch, Save, Clone — the checkout and its
