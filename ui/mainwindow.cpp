@@ -1,9 +1,9 @@
 #include "mainwindow.h"
 
 #include "itemmodels/pipelinelistmodel.h"
-#include "pages/orchestratepage.h"
-#include "pages/runspage.h"
-#include "pages/transformpage.h"
+#include "pages/orchestrate/orchestratepage.h"
+#include "pages/runs/runspage.h"
+#include "pages/transform/transformpage.h"
 #include "widgets/emptystate.h"
 
 #include <QAction>

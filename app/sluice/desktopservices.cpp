@@ -1,9 +1,9 @@
 #include "desktopservices.h"
 
 #include "mainwindow.h"
-#include "pages/orchestratepage.h"
-#include "pages/runspage.h"
-#include "pages/transformpage.h"
+#include "pages/orchestrate/orchestratepage.h"
+#include "pages/runs/runspage.h"
+#include "pages/transform/transformpage.h"
 
 namespace sluice {
 

@@ -11,7 +11,7 @@
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "mainwindow.h"
-#include "pages/transformpage.h"
+#include "pages/transform/transformpage.h"
 #include "store/lockstore.h"
 #include "store/orgtaskstore.h"
 #include "store/runstore.h"

@@ -11,7 +11,7 @@
 #include "dbt/nodeselection.h"
 #include "itemmodels/modellistmodel.h"
 #include "manifestgenerator.h"
-#include "pages/transformpage.h"
+#include "pages/transform/transformpage.h"
 #include "services/transformservice.h"
 #include "store/database.h"
 #include "store/desktopstore.h"

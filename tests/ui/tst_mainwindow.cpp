@@ -2,9 +2,9 @@
 // empty state where there is nothing yet, the pipelines of the store once a snapshot arrives.
 #include "itemmodels/pipelinelistmodel.h"
 #include "mainwindow.h"
-#include "pages/orchestratepage.h"
+#include "pages/orchestrate/orchestratepage.h"
 #include "itemmodels/taskrunlistmodel.h"
-#include "pages/runspage.h"
+#include "pages/runs/runspage.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
 
