@@ -3,13 +3,14 @@
 #include "mainwindow.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
+#include "pages/transform/lineagepanel.h"
 #include "pages/transform/transformpage.h"
 
 namespace sluice {
 
 DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent)
     : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, options.runs)),
-      m_transform(new TransformService(url, options.runs.actor))
+      m_transform(new TransformService(url, options.runs.actor)), m_lineage(new LineageLayoutService)
 {
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_runsThread.setObjectName(QStringLiteral("runs"));
@@ -20,6 +21,9 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(&m_catalogThread, &QThread::finished, m_catalog, &QObject::deleteLater);
     connect(&m_runsThread, &QThread::finished, m_runs, &QObject::deleteLater);
     connect(&m_transformThread, &QThread::finished, m_transform, &QObject::deleteLater);
+    m_lineageThread.setObjectName(QStringLiteral("lineage"));
+    m_lineage->moveToThread(&m_lineageThread);
+    connect(&m_lineageThread, &QThread::finished, m_lineage, &QObject::deleteLater);
 
     // The catalog: the store opened (or why not), orgs and pipelines; read again when the window asks.
     CatalogService *c = m_catalog;
@@ -62,6 +66,9 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(m_runs, &RunService::logLinesAppended, tp, &TransformPage::appendLog);
     connect(m_runs, &RunService::watchStarted, tp, &TransformPage::handleWatchStarted);
     connect(m_runs, &RunService::runRefused, tp, &TransformPage::showNotice);
+    // Its lineage graph ↔ the one Graphviz thread.
+    connect(tp->lineagePanel(), &LineagePanel::layoutRequested, m_lineage, &LineageLayoutService::layOut);
+    connect(m_lineage, &LineageLayoutService::laidOut, tp->lineagePanel(), &LineagePanel::showLayout);
 
     RunsPage *runs = window.runsPage();
     RunService *s = m_runs;
@@ -86,17 +93,17 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(s, &RunService::localRunsChanged, &window, &MainWindow::setLocalRunCount);
     // Every run recorded: the threads stop; once both have, finished().
     connect(s, &RunService::drained, this, &DesktopServices::stopThreads);
-    for (QThread *t : {&m_catalogThread, &m_runsThread, &m_transformThread})
+    for (QThread *t : {&m_catalogThread, &m_runsThread, &m_transformThread, &m_lineageThread})
         connect(t, &QThread::finished, this, [this] {
             if (m_catalogThread.isFinished() && m_runsThread.isFinished() && m_transformThread.isFinished()
-                && !std::exchange(m_finished, true))
+                && m_lineageThread.isFinished() && !std::exchange(m_finished, true))
                 Q_EMIT finished();
         });
 }
 
 DesktopServices::~DesktopServices()
 {
-    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning() && !m_transformThread.isRunning())
+    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning() && !m_transformThread.isRunning() && !m_lineageThread.isRunning())
         return;
     // The event loop ended without quitRequested() having run its course: the window is gone; runs still
     // executing here are cancelled (SIGTERM, then SIGKILL after the grace period) and recorded, then the
@@ -107,8 +114,10 @@ DesktopServices::~DesktopServices()
     }, Qt::QueuedConnection);
     m_catalogThread.quit();
     m_transformThread.quit();
+    m_lineageThread.quit();
     m_catalogThread.wait();
     m_transformThread.wait();
+    m_lineageThread.wait();
     m_runsThread.wait();
 }
 
@@ -117,6 +126,7 @@ void DesktopServices::start()
     m_catalogThread.start();
     m_runsThread.start();
     m_transformThread.start();
+    m_lineageThread.start();
     QMetaObject::invokeMethod(m_catalog, &CatalogService::start, Qt::QueuedConnection);
 }
 
@@ -124,6 +134,7 @@ void DesktopServices::stopThreads()
 {
     m_catalogThread.quit();
     m_transformThread.quit();
+    m_lineageThread.quit();
     m_runsThread.quit();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/catalogservice.h"
+#include "services/lineagelayoutservice.h"
 #include "services/runservice.h"
 #include "services/transformservice.h"
 
@@ -25,7 +26,9 @@ struct DesktopServicesOptions
 //   live locks) and models for the Transform page, and the selections it counts;
 // - the RunService, started once the store is open: Orchestrate's Run now / Queue for an agent, the
 //   Runs page's selection, cancel and refresh, and back the run list, the watched run, its log lines,
-//   refusals and problems.
+//   refusals and problems;
+// - the LineageLayoutService, on the "lineage" thread for the process's life (Graphviz keeps global
+//   state: every lineage layout of the app runs there, one at a time).
 // Quitting is driven by the event loop: the window's quitRequested() makes the runs service cancel the
 // runs it executes; once they are recorded both threads stop and finished() fires (the composition root
 // quits the application then). Destroying this object before that (the event loop ended some other
@@ -53,9 +56,11 @@ private:
     QThread m_catalogThread;
     QThread m_runsThread;
     QThread m_transformThread;
+    QThread m_lineageThread;
     CatalogService *m_catalog;   // lives in m_catalogThread; deleted there when it finishes
     RunService *m_runs;          // lives in m_runsThread; deleted there when it finishes
     TransformService *m_transform; // lives in m_transformThread; deleted there when it finishes
+    LineageLayoutService *m_lineage; // lives in m_lineageThread; deleted there when it finishes
     bool m_runsStarted = false;
     bool m_stopping = false;
     bool m_finished = false;

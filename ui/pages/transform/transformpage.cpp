@@ -1,6 +1,7 @@
 #include "transformpage.h"
 
 #include "itemmodels/modellistmodel.h"
+#include "lineagepanel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
@@ -305,9 +306,14 @@ QWidget *TransformPage::buildModels()
     m_detail = new QTextBrowser(page);
     m_detail->setAccessibleName(tr("Model details"));
     m_detail->setOpenLinks(false);
+    m_lineage = new LineagePanel(page);
+    m_detailTabs = new QTabWidget(page);
+    m_detailTabs->setAccessibleName(tr("Model details and lineage"));
+    m_detailTabs->addTab(m_detail, tr("Details"));
+    m_detailTabs->addTab(m_lineage, tr("Li&neage"));
     auto *split = new QSplitter(Qt::Horizontal, page);
     split->addWidget(tableHost);
-    split->addWidget(m_detail);
+    split->addWidget(m_detailTabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(page);
@@ -319,6 +325,7 @@ QWidget *TransformPage::buildModels()
     connect(m_exclude, &QLineEdit::textChanged, m_countDelay, qOverload<>(&QTimer::start));
     connect(m_command, &QComboBox::currentIndexChanged, m_countDelay, qOverload<>(&QTimer::start));
     connect(m_modelTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TransformPage::updateModelDetail);
+    connect(m_lineage, &LineagePanel::modelActivated, this, &TransformPage::selectModel);
     return page;
 }
 
@@ -415,6 +422,7 @@ void TransformPage::applyModels()
     for (int i = 0; sameRows && i < models.size(); ++i)
         sameRows = m_models->rowAt(i).node.uniqueId == models.at(i).node.uniqueId;
     m_models->setRows(models);
+    m_lineage->setModels(models);
     m_modelStack->setCurrentWidget(models.isEmpty() ? static_cast<QWidget *>(m_noModels) : m_modelTable);
     if (!models.isEmpty() && !sameRows) {
         m_modelTable->resizeColumnsToContents();
@@ -464,9 +472,13 @@ void TransformPage::updateModelDetail()
     const QModelIndexList rows = m_modelTable->selectionModel()->selectedRows();
     if (rows.isEmpty()) {
         m_detail->clear();
+        m_lineage->setFocusIds({});
         return;
     }
     const int row = m_models->rowOfUniqueId(m_modelProxy->data(rows.first(), ModelListModel::kUniqueIdRole).toString());
+    // The lineage follows the selected model (the selection box's nodes are not its focus: the service
+    // answers a count with sample names only).
+    m_lineage->setFocusIds(row < 0 ? QStringList() : QStringList{m_models->rowAt(row).node.uniqueId});
     if (row < 0)
         return;
     const TransformModelRow &r = m_models->rowAt(row);
@@ -491,6 +503,27 @@ void TransformPage::updateModelDetail()
         html += QStringLiteral("</ul>");
     }
     m_detail->setHtml(html);
+}
+
+void TransformPage::showLineage()
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->widget(i)->isAncestorOf(m_detailTabs))
+            m_tabs->setCurrentIndex(i);
+    m_detailTabs->setCurrentWidget(m_lineage);
+}
+
+void TransformPage::selectModel(const QString &uniqueId)
+{
+    QModelIndex at = m_modelProxy->mapFromSource(m_models->index(m_models->rowOfUniqueId(uniqueId), 0));
+    if (!at.isValid() && m_models->rowOfUniqueId(uniqueId) >= 0) { // filtered out: the filter gives way
+        m_search->clear();
+        at = m_modelProxy->mapFromSource(m_models->index(m_models->rowOfUniqueId(uniqueId), 0));
+    }
+    if (!at.isValid())
+        return;
+    m_modelTable->selectRow(at.row());
+    m_modelTable->scrollTo(at);
 }
 
 void TransformPage::showRunStarted(qint64 runId)

@@ -22,6 +22,7 @@ class QTimer;
 namespace sluice {
 
 class EmptyState;
+class LineagePanel;
 class LogView;
 class ModelListModel;
 class TaskListModel;
@@ -52,6 +53,9 @@ public:
     [[nodiscard]] QPushButton *saveButton() const { return m_save; }
     [[nodiscard]] QPushButton *transferButton() const { return m_transfer; }
     [[nodiscard]] QLabel *transferText() const { return m_transferText; }
+    // The lineage of the selected model, in a tab beside its details; a click on a node selects it.
+    [[nodiscard]] LineagePanel *lineagePanel() const { return m_lineage; }
+    void showLineage();
     [[nodiscard]] QString selectedTaskUuid() const;
     void selectTask(const QString &uuid);
 
@@ -89,6 +93,7 @@ private:
     void updateModelDetail();
     void requestCount();
     void applyModels();
+    void selectModel(const QString &uniqueId);
 
     qint64 m_orgId = 0;
     QLineEdit *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbtPath;
@@ -110,6 +115,8 @@ private:
     QComboBox *m_command;
     QLabel *m_count;
     QTextBrowser *m_detail;
+    QTabWidget *m_detailTabs;
+    LineagePanel *m_lineage;
     QTimer *m_countDelay;
     int m_ticket = 0;
     qint64 m_liveRun = 0;
