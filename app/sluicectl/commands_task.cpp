@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "store/catalogstore.h"
+#include "rules/taskrules.h"
 #include "store/orgtaskstore.h"
 
 #include <QJsonArray>
@@ -20,9 +21,40 @@ QString describeParameters(const OrgTask &t)
         parts << QStringLiteral("--") + f;
     for (auto it = t.parameters.options.cbegin(); it != t.parameters.options.cend(); ++it)
         parts << QStringLiteral("--%1 %2").arg(it.key(), it.value());
+    for (auto it = t.parameters.env.cbegin(); it != t.parameters.env.cend(); ++it)
+        parts << QStringLiteral("env %1=%2").arg(it.key(), it.value());
     if (!t.parameters.command.isEmpty())
         parts << t.parameters.command;
     return parts.join(QLatin1Char(' '));
+}
+
+// "KEY=VALUE" items of a repeatable option, split at the first '='.
+Result<QList<std::pair<QString, QString>>> pairs(const QStringList &items, const QString &option)
+{
+    QList<std::pair<QString, QString>> out;
+    for (const QString &kv : items) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return fail(Error::invalid(QStringLiteral("--%1 takes KEY=VALUE, got \"%2\"").arg(option, kv)));
+        out.append({kv.left(eq), kv.mid(eq + 1)});
+    }
+    return out;
+}
+
+// Sets `key` to `value` in `list`, in place when it is there already.
+void setPair(QList<std::pair<QString, QString>> &list, const QString &key, const QString &value)
+{
+    for (auto &[k, v] : list)
+        if (k == key) {
+            v = value;
+            return;
+        }
+    list.append({key, value});
+}
+
+void removePair(QList<std::pair<QString, QString>> &list, const QString &key)
+{
+    list.removeIf([&key](const auto &kv) { return kv.first == key; });
 }
 
 CommandResult catalog(Context &ctx)
@@ -72,7 +104,8 @@ CommandResult catalog(Context &ctx)
 CommandResult create(Context &ctx, const QStringList &words)
 {
     const Args::Spec spec{{QStringLiteral("org"), QStringLiteral("slug"), QStringLiteral("flag"), QStringLiteral("option"),
-                           QStringLiteral("connection"), QStringLiteral("command"), QStringLiteral("label")},
+                           QStringLiteral("connection"), QStringLiteral("command"), QStringLiteral("label"), QStringLiteral("working-dir"),
+                           QStringLiteral("env")},
                           {}};
     auto args = Args::parse(words, spec, QStringLiteral("task create"));
     if (!args)
@@ -81,16 +114,20 @@ CommandResult create(Context &ctx, const QStringList &words)
         return fail(Error::invalid(QStringLiteral("`task create` takes no positional arguments (got \"%1\")").arg(args->positionals().join(QLatin1Char(' ')))));
     if (!args->has(QStringLiteral("org")) || !args->has(QStringLiteral("slug")))
         return fail(Error::invalid(QStringLiteral("usage: sluicectl task create --org SLUG --slug SLUG [--flag F]... [--option K=V]... "
-                                                  "[--connection ID] [--command CMD] [--label L]")));
+                                                  "[--connection ID] [--command CMD] [--working-dir DIR] [--env NAME=VALUE]... [--label L]")));
     OrgTaskDraft draft;
     draft.slug = args->value(QStringLiteral("slug"));
     draft.flags = args->values(QStringLiteral("flag"));
-    for (const QString &kv : args->values(QStringLiteral("option"))) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return fail(Error::invalid(QStringLiteral("--option takes KEY=VALUE, got \"%1\"").arg(kv)));
-        draft.options.append({kv.left(eq), kv.mid(eq + 1)});
-    }
+    auto options = pairs(args->values(QStringLiteral("option")), QStringLiteral("option"));
+    if (!options)
+        return fail(options.error());
+    draft.options = *options;
+    if (args->has(QStringLiteral("working-dir")))
+        draft.options.append({QStringLiteral("working-dir"), args->value(QStringLiteral("working-dir"))});
+    auto env = pairs(args->values(QStringLiteral("env")), QStringLiteral("env"));
+    if (!env)
+        return fail(env.error());
+    draft.env = *env;
     draft.connectionId = args->value(QStringLiteral("connection"));
     draft.command = args->value(QStringLiteral("command"));
     if (args->has(QStringLiteral("command")) && draft.command.trimmed().isEmpty())
@@ -138,6 +175,70 @@ CommandResult list(Context &ctx, const QStringList &words)
     return {};
 }
 
+// task edit UUID: changes what is named and keeps the rest; validated and audited as the window's edits.
+CommandResult edit(Context &ctx, const QStringList &words)
+{
+    const Args::Spec spec{{QStringLiteral("flag"), QStringLiteral("no-flag"), QStringLiteral("option"), QStringLiteral("unset-option"),
+                           QStringLiteral("connection"), QStringLiteral("command"), QStringLiteral("label"), QStringLiteral("working-dir"),
+                           QStringLiteral("env"), QStringLiteral("unset-env")},
+                          {}};
+    auto args = Args::parse(words, spec, QStringLiteral("task edit"));
+    if (!args)
+        return fail(args.error());
+    if (args->positionals().size() != 1 || args->order().isEmpty())
+        return fail(Error::invalid(QStringLiteral(
+            "usage: sluicectl task edit UUID [--flag F]... [--no-flag F]... [--option K=V]... [--unset-option K]... [--connection ID] "
+            "[--command CMD] [--working-dir DIR] [--env NAME=VALUE]... [--unset-env NAME]... [--label L]  (at least one change)")));
+    auto db = ctx.open();
+    if (!db)
+        return fail(db.error());
+    OrgTaskStore store(**db, ctx.actor());
+    auto task = store.get(args->positionals().first());
+    if (!task)
+        return fail(task.error());
+    OrgTaskDraft draft = draftOf(*task);
+    for (const QString &f : args->values(QStringLiteral("flag")))
+        if (!draft.flags.contains(f))
+            draft.flags << f;
+    for (const QString &f : args->values(QStringLiteral("no-flag")))
+        draft.flags.removeAll(f);
+    auto options = pairs(args->values(QStringLiteral("option")), QStringLiteral("option"));
+    if (!options)
+        return fail(options.error());
+    for (const auto &[k, v] : *options)
+        setPair(draft.options, k, v);
+    for (const QString &k : args->values(QStringLiteral("unset-option")))
+        removePair(draft.options, k);
+    if (args->has(QStringLiteral("working-dir"))) {
+        const QString dir = args->value(QStringLiteral("working-dir"));
+        if (dir.isEmpty())
+            removePair(draft.options, QStringLiteral("working-dir"));
+        else
+            setPair(draft.options, QStringLiteral("working-dir"), dir);
+    }
+    auto env = pairs(args->values(QStringLiteral("env")), QStringLiteral("env"));
+    if (!env)
+        return fail(env.error());
+    for (const auto &[k, v] : *env)
+        setPair(draft.env, k, v);
+    for (const QString &k : args->values(QStringLiteral("unset-env")))
+        removePair(draft.env, k);
+    if (args->has(QStringLiteral("connection")))
+        draft.connectionId = args->value(QStringLiteral("connection"));
+    if (args->has(QStringLiteral("command")))
+        draft.command = args->value(QStringLiteral("command"));
+    if (args->has(QStringLiteral("label")))
+        draft.label = args->value(QStringLiteral("label"));
+    auto updated = store.update(task->uuid, draft);
+    if (!updated)
+        return fail(updated.error());
+    if (ctx.json())
+        ctx.print(toJson(*updated));
+    else
+        ctx.out() << "Task " << updated->uuid << ": " << describeParameters(*updated) << '\n';
+    return {};
+}
+
 CommandResult remove(Context &ctx, const QStringList &words)
 {
     auto args = Args::parse(words, {}, QStringLiteral("task delete"));
@@ -174,9 +275,11 @@ CommandResult runTask(Context &ctx, const QString &verb, const QStringList &word
         return create(ctx, words);
     if (verb == QLatin1String("list"))
         return list(ctx, words);
+    if (verb == QLatin1String("edit"))
+        return edit(ctx, words);
     if (verb == QLatin1String("delete"))
         return remove(ctx, words);
-    return fail(Error::invalid(QStringLiteral("unknown command `task %1`; use task catalog, create, list or delete").arg(verb)));
+    return fail(Error::invalid(QStringLiteral("unknown command `task %1`; use task catalog, create, list, edit or delete").arg(verb)));
 }
 
 } // namespace sluice::cli

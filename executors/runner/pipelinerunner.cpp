@@ -515,7 +515,10 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
     case TaskType::Shell: {
         ShellCommand command;
         command.command = orgTask->parameters.command;
-        command.environment = runEnvironment(task, attempt);
+        command.workingDirectory = orgTask->parameters.options.value(QStringLiteral("working-dir"));
+        // The task's own variables first; the run's SLUICE_* variables over them.
+        command.environment = orgTask->parameters.env;
+        command.environment.insert(runEnvironment(task, attempt));
         auto spec = shellProcessSpec(command);
         if (!spec)
             co_return fail(spec.error());

@@ -25,6 +25,7 @@ TransformService::TransformService(DbUrl url, QString actor, QObject *parent)
 {
     qRegisterMetaType<sluice::TransformOverview>();
     qRegisterMetaType<sluice::DbtWorkspace>();
+    qRegisterMetaType<sluice::OrgTaskDraft>();
     qRegisterMetaType<QList<sluice::TransformTaskRow>>();
     qRegisterMetaType<QList<sluice::TransformModelRow>>();
 }
@@ -258,6 +259,22 @@ void TransformService::countSelection(int ticket, const QString &command, const 
     for (const QString &id : selected->uniqueIds.mid(0, kSampleNames))
         names << m_selector->node(id)->name;
     Q_EMIT selectionCounted(ticket, int(selected->uniqueIds.size()), names, selected->warnings.join(QLatin1Char('\n')), false);
+}
+
+void TransformService::saveTask(const QString &uuid, const OrgTaskDraft &draft)
+{
+    if (!m_db || !m_orgId) {
+        Q_EMIT taskRefused(tr("the store is not open yet (or no org is chosen); try again in a moment"));
+        return;
+    }
+    OrgTaskStore store(*m_db, m_actor);
+    auto saved = uuid.isEmpty() ? store.create(m_orgId, draft) : store.update(uuid, draft);
+    if (!saved) {
+        Q_EMIT taskRefused(saved.error().message);
+        return;
+    }
+    Q_EMIT taskSaved(saved->uuid);
+    readTasks();
 }
 
 void TransformService::deleteTask(const QString &uuid)

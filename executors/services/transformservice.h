@@ -38,6 +38,9 @@ class GitJob;
 //   (fast-forward only: a branch that went its own way is reported, nothing is overwritten), with the
 //   keychain's token (never over plain http:// to another host); transferProgress as it goes,
 //   transferFinished(ok, what happened or why not). cancelTransfer() stops it.
+// - saveTask(uuid, draft): creates the org task (empty uuid) or edits it, through OrgTaskStore
+//   (validated against the catalog, audited); taskSaved(uuid) or taskRefused(message), worded for
+//   the dialog that asked (which stays open with what was typed).
 // - deleteTask(uuid): through OrgTaskStore (refused while a pipeline uses it, and for system tasks);
 //   taskDeleted or refused(message).
 // A store that cannot be read gives problem(message); the next change or refresh tries again.
@@ -55,6 +58,7 @@ public Q_SLOTS:
     void showOrg(qint64 orgId);
     void refresh();
     void countSelection(int ticket, const QString &command, const QString &select, const QString &exclude);
+    void saveTask(const QString &uuid, const sluice::OrgTaskDraft &draft);
     void deleteTask(const QString &uuid);
     void saveWorkspace(const sluice::DbtWorkspace &workspace);
     void transferWorkspace();
@@ -65,6 +69,8 @@ Q_SIGNALS:
     void tasksShown(qint64 orgId, const QList<sluice::TransformTaskRow> &tasks, qint64 nowMs);
     void modelsShown(qint64 orgId, const QList<sluice::TransformModelRow> &models);
     void selectionCounted(int ticket, int count, const QStringList &names, const QString &message, bool isError);
+    void taskSaved(const QString &uuid);
+    void taskRefused(const QString &message);
     void taskDeleted(const QString &uuid);
     void workspaceSaved();
     void workspaceRefused(const QString &message);

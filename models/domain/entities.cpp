@@ -15,6 +15,12 @@ QJsonObject TaskParameters::toJson() const
     o.insert(QStringLiteral("options"), opts);
     if (!command.isEmpty())
         o.insert(QStringLiteral("command"), command);
+    if (!env.isEmpty()) {
+        QJsonObject e;
+        for (auto it = env.cbegin(); it != env.cend(); ++it)
+            e.insert(it.key(), it.value());
+        o.insert(QStringLiteral("env"), e);
+    }
     return o;
 }
 
@@ -32,6 +38,9 @@ TaskParameters TaskParameters::fromJson(const QJsonObject &json)
     for (auto it = opts.begin(); it != opts.end(); ++it)
         p.options.insert(it.key(), it.value().toString());
     p.command = json.value(QStringLiteral("command")).toString();
+    const QJsonObject env = json.value(QStringLiteral("env")).toObject();
+    for (auto it = env.begin(); it != env.end(); ++it)
+        p.env.insert(it.key(), it.value().toString());
     return p;
 }
 

@@ -30,6 +30,7 @@ struct TaskParameters
     QStringList flags;
     QMap<QString, QString> options;
     QString command;
+    QMap<QString, QString> env;        // shell tasks: added to (overriding) the inherited environment
 
     [[nodiscard]] QJsonObject toJson() const;
     [[nodiscard]] QString toJsonText() const;
@@ -63,6 +64,7 @@ struct OrgTaskDraft
     QString connectionId;
     QString command;
     QString label;
+    QList<std::pair<QString, QString>> env = {};   // shell tasks: NAME=value pairs for the child's environment
 };
 
 enum class MissedPolicy { Once, Skip, All };

@@ -50,6 +50,7 @@ struct TransformOverview {
 } // namespace sluice
 
 Q_DECLARE_METATYPE(sluice::DbtWorkspace)
+Q_DECLARE_METATYPE(sluice::OrgTaskDraft)
 Q_DECLARE_METATYPE(sluice::TransformOverview)
 Q_DECLARE_METATYPE(sluice::TransformTaskRow)
 Q_DECLARE_METATYPE(sluice::TransformModelRow)

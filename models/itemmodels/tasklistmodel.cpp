@@ -1,5 +1,6 @@
 #include "itemmodels/tasklistmodel.h"
 
+#include "core/commandline.h"
 #include "domain/status.h"
 #include "itemmodels/rowids.h"
 
@@ -61,12 +62,7 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Label: return t.task.label.isEmpty() ? t.task.slug : t.task.label;
         case Kind: return t.isSystem() ? tr("%1 (automatic)").arg(t.task.slug) : t.task.slug;
-        case CommandLine: {
-            QStringList shown;
-            for (const QString &word : t.commandLine)
-                shown << (word.contains(QLatin1Char(' ')) || word.isEmpty() ? QLatin1Char('\'') + word + QLatin1Char('\'') : word);
-            return shown.join(QLatin1Char(' '));
-        }
+        case CommandLine: return quotedCommandLine(t.commandLine);
         case Lock: return t.lock ? lockText(*t.lock) : tr("Free");
         }
     }

@@ -1,5 +1,9 @@
 #include "taskrules.h"
 
+#include "dbt/nodeselection.h"
+
+#include <QDir>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
@@ -32,54 +36,130 @@ Result<void> checkDbtVars(const QString &value)
 
 } // namespace
 
-Result<TaskParameters> validateOrgTask(const TaskCatalog &catalog, const OrgTaskDraft &draft)
+namespace {
+
+const QRegularExpression &envName()
 {
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    return re;
+}
+
+// Names that hold secrets by convention; their values would be stored in plain text.
+bool namesSecret(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re.match(name).hasMatch();
+}
+
+} // namespace
+
+QList<TaskProblem> checkOrgTask(const TaskCatalog &catalog, const OrgTaskDraft &draft)
+{
+    QList<TaskProblem> problems;
+    const auto problem = [&problems](QString field, QString message) { problems.append({std::move(field), std::move(message)}); };
     const CatalogTask *task = catalog.find(draft.slug);
     if (!task) {
         QStringList slugs;
         for (const auto &t : catalog.tasks())
             slugs << t.slug;
-        return fail(Error::invalid(QStringLiteral("unknown task \"%1\"; the catalog has: %2").arg(draft.slug, slugs.join(QStringLiteral(", ")))));
+        problem(QStringLiteral("slug"),
+                QStringLiteral("unknown task \"%1\"; the catalog has: %2").arg(draft.slug, slugs.join(QStringLiteral(", "))));
+        return problems;
     }
 
-    TaskParameters params;
+    QSet<QString> flags;
     for (const QString &flag : draft.flags) {
+        const QString field = QStringLiteral("flag:") + flag;
         if (!task->flags.contains(flag))
-            return fail(Error::invalid(QStringLiteral("%1 does not take the flag --%2 (allowed: %3)")
-                                           .arg(task->slug, flag, quotedList(task->flags))));
-        if (params.flags.contains(flag))
-            return fail(Error::invalid(QStringLiteral("the flag --%1 is given twice").arg(flag)));
-        params.flags << flag;
+            problem(field, QStringLiteral("%1 does not take the flag --%2 (allowed: %3)").arg(task->slug, flag, quotedList(task->flags)));
+        else if (flags.contains(flag))
+            problem(field, QStringLiteral("the flag --%1 is given twice").arg(flag));
+        flags.insert(flag);
     }
+    QSet<QString> options;
     for (const auto &[key, value] : draft.options) {
-        if (!task->options.contains(key))
-            return fail(Error::invalid(QStringLiteral("%1 does not take the option --%2 (allowed: %3)")
-                                           .arg(task->slug, key, quotedList(task->options))));
-        if (params.options.contains(key))
-            return fail(Error::invalid(QStringLiteral("the option --%1 is given twice").arg(key)));
-        if (value.trimmed().isEmpty())
-            return fail(Error::invalid(QStringLiteral("the option --%1 has an empty value").arg(key)));
-        if (task->type == TaskType::Dbt && key == QLatin1String("vars")) {
+        const QString field = QStringLiteral("option:") + key;
+        if (!task->options.contains(key)) {
+            problem(field, QStringLiteral("%1 does not take the option --%2 (allowed: %3)").arg(task->slug, key, quotedList(task->options)));
+        } else if (options.contains(key)) {
+            problem(field, QStringLiteral("the option --%1 is given twice").arg(key));
+        } else if (value.trimmed().isEmpty()) {
+            problem(field, QStringLiteral("the option --%1 has an empty value").arg(key));
+        } else if (key == QLatin1String("working-dir") && !QDir::isAbsolutePath(value.trimmed())) {
+            problem(field, QStringLiteral("the working directory must be an absolute path such as /srv/jobs, got \"%1\"").arg(value));
+        } else if (task->type == TaskType::Dbt && key == QLatin1String("vars")) {
             if (auto ok = checkDbtVars(value); !ok)
-                return fail(ok.error());
+                problem(field, ok.error().message);
+        } else if (task->type == TaskType::Dbt && (key == QLatin1String("select") || key == QLatin1String("exclude"))) {
+            if (auto parsed = parseDbtSelection({value}); !parsed)
+                problem(field, QStringLiteral("--%1: %2").arg(key, parsed.error().message));
         }
-        params.options.insert(key, value);
+        options.insert(key);
     }
 
     const QString connection = draft.connectionId.trimmed();
     if (task->needsConnection && connection.isEmpty())
-        return fail(Error::invalid(QStringLiteral("%1 needs an Airbyte connection id (--connection ID)").arg(task->slug)));
+        problem(QStringLiteral("connection"), QStringLiteral("%1 needs an Airbyte connection id (--connection ID)").arg(task->slug));
     if (!task->needsConnection && !connection.isEmpty())
-        return fail(Error::invalid(QStringLiteral("%1 takes no connection id; only Airbyte tasks do").arg(task->slug)));
+        problem(QStringLiteral("connection"), QStringLiteral("%1 takes no connection id; only Airbyte tasks do").arg(task->slug));
 
     if (task->requiresCommand) {
         if (draft.command.trimmed().isEmpty())
-            return fail(Error::invalid(QStringLiteral("a shell task needs a command (--command CMD); it is empty")));
-        params.command = draft.command;
+            problem(QStringLiteral("command"), QStringLiteral("a shell task needs a command (--command CMD); it is empty"));
     } else if (!draft.command.isEmpty()) {
-        return fail(Error::invalid(QStringLiteral("%1 takes no command; only shell tasks do").arg(task->slug)));
+        problem(QStringLiteral("command"), QStringLiteral("%1 takes no command; only shell tasks do").arg(task->slug));
     }
+
+    QSet<QString> names;
+    for (const auto &[name, value] : draft.env) {
+        Q_UNUSED(value);
+        const QString field = QStringLiteral("env");
+        if (task->type != TaskType::Shell)
+            problem(field, QStringLiteral("%1 takes no environment variables; only shell tasks do").arg(task->slug));
+        else if (!envName().match(name).hasMatch())
+            problem(field, QStringLiteral("\"%1\" is not a variable name: use letters, digits and _, not starting with a digit").arg(name));
+        else if (name.startsWith(QLatin1String("SLUICE_"), Qt::CaseInsensitive))
+            problem(field, QStringLiteral("%1: names starting with SLUICE_ are set by Sluice for each run; choose another name").arg(name));
+        else if (namesSecret(name))
+            problem(field, QStringLiteral("%1 looks like a secret; Sluice keeps secrets only in the keychain, never in its store "
+                                          "(read it in the command, e.g. with secret-tool lookup)")
+                               .arg(name));
+        else if (names.contains(name))
+            problem(field, QStringLiteral("the variable %1 is given twice").arg(name));
+        names.insert(name);
+    }
+    return problems;
+}
+
+Result<TaskParameters> validateOrgTask(const TaskCatalog &catalog, const OrgTaskDraft &draft)
+{
+    if (const QList<TaskProblem> problems = checkOrgTask(catalog, draft); !problems.isEmpty())
+        return fail(Error::invalid(problems.first().message));
+    TaskParameters params;
+    params.flags = draft.flags;
+    for (const auto &[key, value] : draft.options)
+        params.options.insert(key, value);
+    if (catalog.find(draft.slug)->requiresCommand)
+        params.command = draft.command;
+    for (const auto &[name, value] : draft.env)
+        params.env.insert(name, value);
     return params;
+}
+
+OrgTaskDraft draftOf(const OrgTask &task)
+{
+    OrgTaskDraft d;
+    d.slug = task.slug;
+    d.flags = task.parameters.flags;
+    for (auto it = task.parameters.options.cbegin(); it != task.parameters.options.cend(); ++it)
+        d.options.append({it.key(), it.value()});
+    d.connectionId = task.connectionId;
+    d.command = task.parameters.command;
+    for (auto it = task.parameters.env.cbegin(); it != task.parameters.env.cend(); ++it)
+        d.env.append({it.key(), it.value()});
+    d.label = task.label;
+    return d;
 }
 
 QStringList missingAutomaticSlugs(const TaskCatalog &catalog, const QList<OrgTask> &userTasks, bool autoDeps)

@@ -144,6 +144,35 @@ Result<OrgTask> OrgTaskStore::findOrCreateSystem(qint64 orgId, const QString &sl
     });
 }
 
+Result<OrgTask> OrgTaskStore::update(const QString &uuid, const OrgTaskDraft &draft)
+{
+    return m_db.write([&]() -> Result<OrgTask> {
+        auto before = get(uuid);
+        if (!before)
+            return before;
+        if (draft.slug != before->slug)
+            return fail(Error::invalid(QStringLiteral("task %1 is a %2 task; its kind cannot change to %3 (create a new task instead)")
+                                           .arg(uuid, before->slug, draft.slug)));
+        auto params = validateOrgTask(m_catalog, draft);
+        if (!params)
+            return fail(params.error());
+        const QString connection = draft.connectionId.trimmed();
+        const QString label = draft.label.trimmed();
+        if (*params == before->parameters && connection == before->connectionId && label == before->label)
+            return before;
+        auto q = m_db.exec(QStringLiteral("UPDATE org_task SET connection_id = ?, parameters = ?, label = ?, updated_at = ? WHERE id = ?"),
+                           {nullIfEmpty(connection), params->toJsonText(), nullIfEmpty(label), nowMs(), before->id});
+        if (!q)
+            return fail(q.error());
+        auto after = getById(before->id);
+        if (!after)
+            return after;
+        if (auto a = m_audit.changed(after->orgId, QStringLiteral("org_task"), uuid, toJson(*before), toJson(*after)); !a)
+            return fail(a.error());
+        return after;
+    });
+}
+
 Result<void> OrgTaskStore::remove(const QString &uuid)
 {
     return m_db.write([&]() -> Result<void> {

@@ -23,6 +23,10 @@ public:
     // The org's system-generated task for an automatic slug (git-pull, dbt-clean, dbt-deps), created
     // on first use with no flags or options.
     [[nodiscard]] Result<OrgTask> findOrCreateSystem(qint64 orgId, const QString &slug);
+    // Replaces the task's flags, options, connection, command, environment and label with the
+    // draft's, validated as for create(); the kind (slug) of a task never changes. Audited per
+    // property that changed; saving what is stored already writes nothing.
+    [[nodiscard]] Result<OrgTask> update(const QString &uuid, const OrgTaskDraft &draft);
     // Refused while a pipeline uses the task (the message names the pipelines).
     [[nodiscard]] Result<void> remove(const QString &uuid);
 

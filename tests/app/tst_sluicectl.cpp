@@ -245,6 +245,59 @@ private Q_SLOTS:
         QCOMPARE(o.json().toArray().size(), 1);
     }
 
+    // task edit changes what it names and keeps the rest; refusals leave the task as it was.
+    void taskEdit()
+    {
+        QCOMPARE(ctl({QStringLiteral("db"), QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("org"), QStringLiteral("create"), QStringLiteral("acme"), QStringLiteral("--name"), QStringLiteral("Acme")}).exitCode, 0);
+        const QString run = createTask({QStringLiteral("--slug"), QStringLiteral("dbt-run"), QStringLiteral("--option"), QStringLiteral("select=tag:daily"),
+                                        QStringLiteral("--label"), QStringLiteral("Daily")});
+        const QString sh = createTask({QStringLiteral("--slug"), QStringLiteral("shell"), QStringLiteral("--command"), QStringLiteral("make"),
+                                       QStringLiteral("--working-dir"), QStringLiteral("/srv/jobs"), QStringLiteral("--env"), QStringLiteral("A=1")});
+        const auto task = [this](const QString &uuid) {
+            const Outcome o = ctl({QStringLiteral("task"), QStringLiteral("list"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--json")});
+            for (const QJsonValue &v : o.json().toArray())
+                if (v[QStringLiteral("uuid")].toString() == uuid)
+                    return v.toObject();
+            return QJsonObject();
+        };
+
+        Outcome o = ctl({QStringLiteral("task"), QStringLiteral("edit"), run, QStringLiteral("--flag"), QStringLiteral("full-refresh"),
+                         QStringLiteral("--option"), QStringLiteral("exclude=tag:slow"), QStringLiteral("--option"), QStringLiteral("select=+orders")});
+        QCOMPARE(o.exitCode, 0);
+        QJsonObject t = task(run);
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("flags")].toArray(), QJsonArray{QStringLiteral("full-refresh")});
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("options")][QStringLiteral("select")].toString(), QStringLiteral("+orders"));
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("options")][QStringLiteral("exclude")].toString(), QStringLiteral("tag:slow"));
+        QCOMPARE(t[QStringLiteral("label")].toString(), QStringLiteral("Daily"));
+
+        o = ctl({QStringLiteral("task"), QStringLiteral("edit"), run, QStringLiteral("--no-flag"), QStringLiteral("full-refresh"),
+                 QStringLiteral("--unset-option"), QStringLiteral("exclude"), QStringLiteral("--label"), QStringLiteral("Orders")});
+        QCOMPARE(o.exitCode, 0);
+        t = task(run);
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("flags")].toArray(), QJsonArray{});
+        QVERIFY(!t[QStringLiteral("parameters")][QStringLiteral("options")].toObject().contains(QStringLiteral("exclude")));
+        QCOMPARE(t[QStringLiteral("label")].toString(), QStringLiteral("Orders"));
+
+        // Refused: a bad selection, vars that are not a dictionary, a secret in the environment, nothing to change.
+        QVERIFY(userError(ctl({QStringLiteral("task"), QStringLiteral("edit"), run, QStringLiteral("--option"), QStringLiteral("select=colour:red")}),
+                          QStringLiteral("colour")));
+        QVERIFY(userError(ctl({QStringLiteral("task"), QStringLiteral("edit"), run, QStringLiteral("--option"), QStringLiteral("vars=[1]")}),
+                          QStringLiteral("dictionary")));
+        QVERIFY(userError(ctl({QStringLiteral("task"), QStringLiteral("edit"), sh, QStringLiteral("--env"), QStringLiteral("DB_PASSWORD=x")}),
+                          QStringLiteral("keychain")));
+        QVERIFY(userError(ctl({QStringLiteral("task"), QStringLiteral("edit"), run}), QStringLiteral("at least one change")));
+        QCOMPARE(task(run)[QStringLiteral("parameters")][QStringLiteral("options")][QStringLiteral("select")].toString(), QStringLiteral("+orders"));
+
+        o = ctl({QStringLiteral("task"), QStringLiteral("edit"), sh, QStringLiteral("--env"), QStringLiteral("B=two words"), QStringLiteral("--unset-env"),
+                 QStringLiteral("A"), QStringLiteral("--working-dir"), QStringLiteral("/tmp")});
+        QCOMPARE(o.exitCode, 0);
+        t = task(sh);
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("env")].toObject(), (QJsonObject{{QStringLiteral("B"), QStringLiteral("two words")}}));
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("options")][QStringLiteral("working-dir")].toString(), QStringLiteral("/tmp"));
+        QCOMPARE(t[QStringLiteral("parameters")][QStringLiteral("command")].toString(), QStringLiteral("make"));
+    }
+
     void pipelines()
     {
         QCOMPARE(ctl({QStringLiteral("db"), QStringLiteral("init")}).exitCode, 0);

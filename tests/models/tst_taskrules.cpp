@@ -164,6 +164,16 @@ private Q_SLOTS:
         QTest::newRow("vars: unclosed list inside") << "dbt-run" << none << QStringList{"vars={a: [1, 2}"} << "" << ""
                                                     << QStringList{"vars", "not valid YAML"};
 
+        // --select / --exclude as dbt's grammar reads them.
+        QTest::newRow("select: unknown method") << "dbt-run" << none << QStringList{"select=colour:red"} << "" << ""
+                                                << QStringList{"--select", "colour"};
+        QTest::newRow("select: @ with a trailing +") << "dbt-build" << none << QStringList{"select=@orders+"} << "" << ""
+                                                     << QStringList{"--select", "@orders+"};
+        QTest::newRow("exclude: unknown method") << "dbt-test" << none << QStringList{"exclude=bogus:x"} << "" << ""
+                                                 << QStringList{"--exclude", "bogus"};
+        QTest::newRow("relative shell working dir") << "shell" << none << QStringList{"working-dir=jobs/daily"} << "" << "ls"
+                                                    << QStringList{"absolute path", "jobs/daily"};
+
         // Connections.
         QTest::newRow("airbyte-sync without connection") << "airbyte-sync" << none << none << "" << ""
                                                          << QStringList{"airbyte-sync needs an Airbyte connection id"};
@@ -260,6 +270,90 @@ private Q_SLOTS:
         QCOMPARE(result->options, expected.options);
         QCOMPARE(result->command, expected.command);
         QVERIFY(*result == expected);
+    }
+
+    // Environment variables: shell tasks only, proper names, never SLUICE_* nor a secret's name; each
+    // problem names the "env" field.
+    void environmentRules_data()
+    {
+        QTest::addColumn<QString>("slug");
+        QTest::addColumn<QStringList>("env");
+        QTest::addColumn<QStringList>("mentions");   // empty: accepted
+
+        QTest::newRow("shell, two variables") << "shell" << QStringList{"REGION=eu-west-1", "DEBUG=1"} << QStringList{};
+        QTest::newRow("shell, an empty value") << "shell" << QStringList{"EMPTY="} << QStringList{};
+        QTest::newRow("shell, a value with =") << "shell" << QStringList{"QUERY=a=b"} << QStringList{};
+        QTest::newRow("dbt-run") << "dbt-run" << QStringList{"A=1"} << QStringList{"dbt-run takes no environment", "shell"};
+        QTest::newRow("name with a dash") << "shell" << QStringList{"MY-VAR=1"} << QStringList{"\"MY-VAR\"", "not a variable name"};
+        QTest::newRow("name starting with a digit") << "shell" << QStringList{"1X=1"} << QStringList{"\"1X\"", "not a variable name"};
+        QTest::newRow("empty name") << "shell" << QStringList{"=1"} << QStringList{"not a variable name"};
+        QTest::newRow("reserved") << "shell" << QStringList{"SLUICE_RUN_ID=7"} << QStringList{"SLUICE_RUN_ID", "set by Sluice"};
+        QTest::newRow("a password") << "shell" << QStringList{"PGPASSWORD=hunter2"} << QStringList{"PGPASSWORD", "keychain"};
+        QTest::newRow("a token") << "shell" << QStringList{"github_token=x"} << QStringList{"github_token", "keychain"};
+        QTest::newRow("an API key") << "shell" << QStringList{"OPENAI_API_KEY=x"} << QStringList{"OPENAI_API_KEY", "keychain"};
+        QTest::newRow("repeated") << "shell" << QStringList{"A=1", "A=2"} << QStringList{"A", "twice"};
+    }
+
+    void environmentRules()
+    {
+        QFETCH(QString, slug);
+        QFETCH(QStringList, env);
+        QFETCH(QStringList, mentions);
+        OrgTaskDraft d = draft(slug, {}, {}, {}, slug == QLatin1String("shell") ? QStringLiteral("env") : QString());
+        d.env = optionPairs(env);
+        const QList<TaskProblem> problems = checkOrgTask(catalog(), d);
+        const auto result = validateOrgTask(catalog(), d);
+        if (mentions.isEmpty()) {
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.value(0).message));
+            QVERIFY(result);
+            QCOMPARE(result->env.size(), env.size());
+            for (const auto &[name, value] : d.env)
+                QCOMPARE(result->env.value(name), value);
+            // Stored and read back as JSON.
+            QCOMPARE(TaskParameters::fromJsonText(result->toJsonText()), *result);
+            return;
+        }
+        QCOMPARE(problems.size(), 1);
+        QCOMPARE(problems.first().field, QStringLiteral("env"));
+        verifyMentions(problems.first().message, mentions);
+        QVERIFY(!result);
+        QCOMPARE(result.error().message, problems.first().message);
+    }
+
+    // Every problem of a request comes back, each naming its field, in the request's order.
+    void everyProblemNamesItsField()
+    {
+        OrgTaskDraft d = draft(QStringLiteral("dbt-run"), {QStringLiteral("upgrade"), QStringLiteral("full-refresh")},
+                               {QStringLiteral("vars=[1]"), QStringLiteral("select=+orders"), QStringLiteral("exclude=nope:x")},
+                               QStringLiteral("conn-1"), QStringLiteral("ls"));
+        const QList<TaskProblem> problems = checkOrgTask(catalog(), d);
+        QStringList fields;
+        for (const TaskProblem &p : problems)
+            fields << p.field;
+        QCOMPARE(fields, (QStringList{QStringLiteral("flag:upgrade"), QStringLiteral("option:vars"), QStringLiteral("option:exclude"),
+                                      QStringLiteral("connection"), QStringLiteral("command")}));
+        QCOMPARE(checkOrgTask(catalog(), draft(QStringLiteral("nope"), {}, {}, {}, {})).value(0).field, QStringLiteral("slug"));
+    }
+
+    // draftOf() gives back what the task was made from, so an edit that changes nothing stores the same.
+    void draftOfReproducesTheTask()
+    {
+        OrgTaskDraft d = draft(QStringLiteral("shell"), {}, {QStringLiteral("working-dir=/srv/jobs")}, {}, QStringLiteral("make all"));
+        d.env = {{QStringLiteral("A"), QStringLiteral("1")}};
+        d.label = QStringLiteral("Nightly make");
+        auto params = validateOrgTask(catalog(), d);
+        QVERIFY(params);
+        OrgTask t;
+        t.slug = d.slug;
+        t.parameters = *params;
+        t.label = d.label;
+        const OrgTaskDraft again = draftOf(t);
+        QCOMPARE(again.slug, d.slug);
+        QCOMPARE(again.options, d.options);
+        QCOMPARE(again.env, d.env);
+        QCOMPARE(again.command, d.command);
+        QCOMPARE(again.label, d.label);
+        QCOMPARE(validateOrgTask(catalog(), again).value(), *params);
     }
 
     // ---- missingAutomaticSlugs -----------------------------------------------------------------

@@ -21,6 +21,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTemporaryDir>
 #include <QTimeZone>
 
 #include <cerrno>
@@ -593,6 +594,30 @@ private Q_SLOTS:
         QVERIFY2(r2, qPrintable(why(r2)));
         const RunRecord rec2 = record(manual);
         QCOMPARE(logTexts(rec2.tasks.at(1).id).value(1), QStringLiteral("manual||%1").arg(p.name));
+    }
+
+    // A shell task runs in its working directory with its own variables; the run's SLUICE_* variables
+    // are Sluice's (a task cannot set them: the rules refuse the name).
+    void shellTaskWorkingDirectoryAndEnvironment()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        OrgTaskDraft d;
+        d.slug = QStringLiteral("shell");
+        d.command = QStringLiteral("sh -c 'pwd; echo \"$GREETING|$SECOND\"'");
+        d.options = {{QStringLiteral("working-dir"), dir.path()}};
+        d.env = {{QStringLiteral("GREETING"), QStringLiteral("hello world")}, {QStringLiteral("SECOND"), QStringLiteral("2")}};
+        auto t = OrgTaskStore(*m_db, kActor).create(m_org.id, d);
+        QVERIFY2(t, qPrintable(why(t)));
+        QCOMPARE(t->parameters.env.value(QStringLiteral("GREETING")), QStringLiteral("hello world"));
+        const Pipeline p = pipeline({*t});
+        const qint64 runId = queue(p);
+        PipelineRunner runner(*m_db, runId, options());
+        const auto r = runToEnd(runner);
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(toSql(*r), QStringLiteral("successful"));
+        const RunRecord rec = record(runId);
+        QCOMPARE(logTexts(rec.tasks.at(0).id), (QStringList{QFileInfo(dir.path()).canonicalFilePath(), QStringLiteral("hello world|2")}));
     }
 
     void badRetryPolicyFailsTheRun()

@@ -142,6 +142,62 @@ private Q_SLOTS:
         QCOMPARE(store.list(m_org.id)->size(), 1);
     }
 
+    // An edit is validated as a create is, keeps the task's kind and identity, is audited per property,
+    // and a refused or empty edit writes nothing.
+    void taskEditIsValidatedAndAudited()
+    {
+        OrgTaskStore store(*m_db, m_actor);
+        OrgTaskDraft d;
+        d.slug = QStringLiteral("dbt-run");
+        d.options = {{QStringLiteral("select"), QStringLiteral("tag:daily")}};
+        auto t = store.create(m_org.id, d);
+        QVERIFY2(t, qPrintable(t ? QString() : t.error().message));
+
+        OrgTaskDraft e = d;
+        e.flags = {QStringLiteral("full-refresh")};
+        e.options = {{QStringLiteral("select"), QStringLiteral("+orders")}, {QStringLiteral("exclude"), QStringLiteral("tag:slow")}};
+        e.label = QStringLiteral("  Orders and upstream ");
+        auto edited = store.update(t->uuid, e);
+        QVERIFY2(edited, qPrintable(edited ? QString() : edited.error().message));
+        QCOMPARE(edited->id, t->id);
+        QCOMPARE(edited->label, QStringLiteral("Orders and upstream"));
+        auto read = store.get(t->uuid);
+        QVERIFY(read);
+        QCOMPARE(read->parameters.flags, QStringList{QStringLiteral("full-refresh")});
+        QCOMPARE(read->parameters.options.value(QStringLiteral("select")), QStringLiteral("+orders"));
+        QCOMPARE(read->parameters.options.value(QStringLiteral("exclude")), QStringLiteral("tag:slow"));
+
+        auto history = AuditLog(*m_db, m_actor).history(QStringLiteral("org_task"), t->uuid);
+        QVERIFY(history);
+        QStringList properties;
+        for (const AuditEvent &ev : *history)
+            if (ev.action == QLatin1String("update"))
+                properties << ev.property;
+        QCOMPARE(properties, (QStringList{QStringLiteral("label"), QStringLiteral("parameters")}));
+        const int auditAfterEdit = count(QStringLiteral("audit_event"));
+
+        QVERIFY(store.update(t->uuid, e));   // the same again: nothing to record
+        QCOMPARE(count(QStringLiteral("audit_event")), auditAfterEdit);
+
+        OrgTaskDraft bad = e;
+        bad.options.append({QStringLiteral("vars"), QStringLiteral("[1, 2]")});
+        auto refused = store.update(t->uuid, bad);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("dictionary")), qPrintable(refused.error().message));
+        OrgTaskDraft otherKind = e;
+        otherKind.slug = QStringLiteral("dbt-test");
+        otherKind.flags.clear();
+        auto kind = store.update(t->uuid, otherKind);
+        QVERIFY(!kind);
+        QVERIFY2(kind.error().message.contains(QLatin1String("cannot change")), qPrintable(kind.error().message));
+        QCOMPARE(count(QStringLiteral("audit_event")), auditAfterEdit);
+        QCOMPARE(store.get(t->uuid)->parameters, read->parameters);
+
+        auto missing = store.update(QStringLiteral("00000000-0000-4000-8000-000000000000"), e);
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().kind, Error::Kind::NotFound);
+    }
+
     void systemTasksAreFoundNotDuplicated()
     {
         OrgTaskStore store(*m_db, m_actor);
