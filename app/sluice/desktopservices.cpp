@@ -48,6 +48,9 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(&window, &MainWindow::refreshRequested, ts, &TransformService::refresh);
     connect(tp, &TransformPage::selectionRequested, ts, &TransformService::countSelection);
     connect(tp, &TransformPage::deleteRequested, ts, &TransformService::deleteTask);
+    connect(tp, &TransformPage::saveTaskRequested, ts, &TransformService::saveTask);
+    connect(ts, &TransformService::taskSaved, tp, &TransformPage::showTaskSaved);
+    connect(ts, &TransformService::taskRefused, tp, &TransformPage::showTaskRefused);
     connect(tp, &TransformPage::saveWorkspaceRequested, ts, &TransformService::saveWorkspace);
     connect(tp, &TransformPage::transferRequested, ts, &TransformService::transferWorkspace);
     connect(tp, &TransformPage::cancelTransferRequested, ts, &TransformService::cancelTransfer);

@@ -11,14 +11,21 @@
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "mainwindow.h"
+#include "pages/transform/selectorfield.h"
+#include "pages/transform/taskdialog.h"
 #include "pages/transform/transformpage.h"
 #include "store/lockstore.h"
 #include "store/orgtaskstore.h"
 #include "store/runstore.h"
+#include "store/warehousestore.h"
 #include "store/workspacestore.h"
 #include "widgets/logview.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QPlainTextEdit>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -278,6 +285,191 @@ private Q_SLOTS:
         };
         QTRY_VERIFY2_WITH_TIMEOUT(page->log()->toPlainText().contains(QLatin1String("hello from the task")), qPrintable(statusText()), 15'000);
         QTRY_VERIFY2_WITH_TIMEOUT(statusText().contains(QLatin1String("ucce")), qPrintable(statusText()), 15'000);
+        QSignalSpy finished(&services, &DesktopServices::finished);
+        Q_EMIT window.quitRequested();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15'000);
+    }
+
+    // The dialog offers exactly what the catalog allows for the chosen kind and marks every problem at
+    // its field (Save stays off); what was typed survives a change of kind and back.
+    void taskDialogMarksProblemsAtTheirFields()
+    {
+        setUpWorkspace();
+        MainWindow window;
+        window.show();
+        window.showPage(MainWindow::Transform);
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        TransformPage *page = window.transformPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->modelModel()->rowCount(), 8, 15'000);
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        page->gitUrlField()->setFocus();   // no tasks yet: no table to focus; Ctrl+N works anywhere on the page
+        QTest::keyClick(page->gitUrlField(), Qt::Key_N, Qt::ControlModifier);   // New task
+        QTRY_VERIFY(page->taskDialog());
+        TaskDialog *dialog = page->taskDialog();
+        QCOMPARE(dialog->kindBox()->currentData().toString(), QStringLiteral("dbt-run"));
+        for (const QString &f : {QStringLiteral("flag:full-refresh"), QStringLiteral("option:select"), QStringLiteral("option:exclude"),
+                                 QStringLiteral("option:vars"), QStringLiteral("option:target")}) {
+            QVERIFY2(dialog->field(f), qPrintable(f));
+            QVERIFY2(!dialog->field(f)->accessibleName().isEmpty(), qPrintable(f));
+        }
+        QVERIFY(!dialog->field(QStringLiteral("command")));
+        QVERIFY(!dialog->field(QStringLiteral("env")));
+        QVERIFY(!dialog->field(QStringLiteral("option:working-dir")));
+        QVERIFY(dialog->saveButton()->isEnabled());
+
+        auto *vars = qobject_cast<QPlainTextEdit *>(dialog->field(QStringLiteral("option:vars")));
+        QVERIFY(vars);
+        vars->setPlainText(QStringLiteral("[1, 2]"));
+        QVERIFY2(dialog->problemAt(QStringLiteral("option:vars")).contains(QLatin1String("dictionary")), qPrintable(dialog->problemAt(QStringLiteral("option:vars"))));
+        QVERIFY(!dialog->saveButton()->isEnabled());
+        vars->setPlainText(QStringLiteral("start_date: 2024-01-01\nlimit: 5"));
+        QVERIFY(dialog->problemAt(QStringLiteral("option:vars")).isEmpty());
+        QVERIFY(dialog->saveButton()->isEnabled());
+
+        SelectorField *select = dialog->selectorField(QStringLiteral("select"));
+        QVERIFY(select);
+        select->setText(QStringLiteral("colour:red"));
+        QVERIFY2(dialog->problemAt(QStringLiteral("option:select")).contains(QLatin1String("colour")), qPrintable(dialog->problemAt(QStringLiteral("option:select"))));
+        QVERIFY(!dialog->saveButton()->isEnabled());
+        QVERIFY(dialog->field(QStringLiteral("option:select"))->accessibleDescription().contains(QLatin1String("colour")));
+        select->setText(QStringLiteral("+orders"));
+        QVERIFY(dialog->problemAt(QStringLiteral("option:select")).isEmpty());
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->countLabel()->text().contains(QLatin1String("nodes")), qPrintable(dialog->countLabel()->text()), 5'000);
+        QVERIFY2(dialog->preview()->text().contains(QLatin1String("--select +orders")), qPrintable(dialog->preview()->text()));
+        QVERIFY2(dialog->preview()->text().contains(QLatin1String("--vars 'start_date: 2024-01-01")), qPrintable(dialog->preview()->text()));
+
+        // A shell task: its command, working directory and environment, and nothing of dbt's.
+        dialog->kindBox()->setCurrentIndex(dialog->kindBox()->findData(QStringLiteral("shell")));
+        QVERIFY(!dialog->field(QStringLiteral("option:select")));
+        QVERIFY(dialog->field(QStringLiteral("command")));
+        QVERIFY(!dialog->problemAt(QStringLiteral("command")).isEmpty());   // a shell task needs its command
+        QVERIFY(!dialog->saveButton()->isEnabled());
+        qobject_cast<QLineEdit *>(dialog->field(QStringLiteral("command")))->setText(QStringLiteral("make export"));
+        qobject_cast<QLineEdit *>(dialog->field(QStringLiteral("option:working-dir")))->setText(QStringLiteral("jobs"));
+        QVERIFY(dialog->problemAt(QStringLiteral("option:working-dir")).contains(QLatin1String("absolute")));
+        qobject_cast<QLineEdit *>(dialog->field(QStringLiteral("option:working-dir")))->setText(QStringLiteral("/srv/jobs"));
+        auto *env = qobject_cast<QPlainTextEdit *>(dialog->field(QStringLiteral("env")));
+        env->setPlainText(QStringLiteral("REGION=eu\nPGPASSWORD=hunter2"));
+        QVERIFY2(dialog->problemAt(QStringLiteral("env")).contains(QLatin1String("keychain")), qPrintable(dialog->problemAt(QStringLiteral("env"))));
+        env->setPlainText(QStringLiteral("REGION=eu\njust words"));
+        QVERIFY2(dialog->problemAt(QStringLiteral("env")).contains(QLatin1String("line 2")), qPrintable(dialog->problemAt(QStringLiteral("env"))));
+        env->setPlainText(QStringLiteral("REGION=eu"));
+        QVERIFY(dialog->problemAt(QStringLiteral("env")).isEmpty());
+        QVERIFY(dialog->saveButton()->isEnabled());
+        QCOMPARE(dialog->preview()->text(), QStringLiteral("make export"));
+
+        // Back to dbt-run: what was typed there is still there.
+        dialog->kindBox()->setCurrentIndex(dialog->kindBox()->findData(QStringLiteral("dbt-run")));
+        QCOMPARE(dialog->selectorField(QStringLiteral("select"))->text(), QStringLiteral("+orders"));
+        dialog->reject();
+    }
+
+    // A new user's path: New task, pick the model with completion, see the count and the command line,
+    // save; the task is listed and selected; Execute runs it with the dbt double (its lock shown while it
+    // runs, its log below); Edit changes it; a refusal from the store keeps the dialog and what was typed.
+    void createRunAndEditADbtTaskThroughTheDialog()
+    {
+        setUpWorkspace();
+        auto ws = WorkspaceStore(*m_db, kActor).get(m_org.id);
+        QVERIFY(ws);
+        ws->dbtExecutable = QStringLiteral(DBTDOUBLE_PATH);
+        QVERIFY(WorkspaceStore(*m_db, kActor).set(m_org.id, *ws));
+        Warehouse wh;
+        wh.type = QStringLiteral("duckdb");
+        wh.settings = QJsonObject{{QStringLiteral("path"), m_fixture.tempDir().filePath(QStringLiteral("w.duckdb"))}};
+        QVERIFY(WarehouseStore(*m_db, kActor).set(m_org.id, wh));
+        qputenv("SLUICE_DBT_DOUBLE_SCENARIO", "ok");
+        qputenv("SLUICE_DBT_DOUBLE_LINE_DELAY_MS", "40");
+
+        MainWindow window;
+        window.show();
+        window.showPage(MainWindow::Transform);
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        TransformPage *page = window.transformPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->modelModel()->rowCount(), 8, 15'000);
+        QCOMPARE(page->taskModel()->rowCount(), 0);
+        page->newTaskButton()->click();
+        QTRY_VERIFY(page->taskDialog());
+        TaskDialog *dialog = page->taskDialog();
+
+        // Completion from the manifest: "cust" offers customers; taking it fills the word in.
+        SelectorField *select = dialog->selectorField(QStringLiteral("select"));
+        QVERIFY(select);
+        select->edit()->setFocus();
+        QTest::keyClicks(select->edit(), QStringLiteral("cust"));
+        QVERIFY(select->completer()->completionCount() > 0);
+        QCOMPARE(select->completer()->currentCompletion(), QStringLiteral("customers"));
+        Q_EMIT select->completer()->activated(QStringLiteral("customers"));
+        QCOMPARE(select->text(), QStringLiteral("customers"));
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->countLabel()->text().contains(QLatin1String("dbt run would take 1 node: customers")),
+                                  qPrintable(dialog->countLabel()->text()), 5'000);
+        QVERIFY2(dialog->preview()->text().startsWith(QStringLiteral(DBTDOUBLE_PATH " run")), qPrintable(dialog->preview()->text()));
+        QVERIFY(dialog->preview()->text().contains(QLatin1String("--select customers")));
+        dialog->labelField()->setText(QStringLiteral("Customers only"));
+        dialog->saveButton()->click();
+
+        QTRY_VERIFY_WITH_TIMEOUT(!page->taskDialog(), 5'000);
+        TaskListModel *tasks = page->taskModel();
+        QTRY_COMPARE_WITH_TIMEOUT(tasks->rowCount(), 1, 5'000);
+        QCOMPARE(cell(tasks, 0, TaskListModel::Label), QStringLiteral("Customers only"));
+        QTRY_COMPARE(page->selectedTaskUuid(), tasks->taskAt(0).task.uuid);
+        auto stored = OrgTaskStore(*m_db, kActor).list(m_org.id);
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), 1);
+        QCOMPARE(stored->first().parameters.options, (QMap<QString, QString>{{QStringLiteral("select"), QStringLiteral("customers")}}));
+
+        // Execute: the lock badge while it runs, then the log and success.
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        page->taskTable()->setFocus();
+        QTest::keyClick(page->taskTable(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(cell(tasks, 0, TaskListModel::Lock) != QLatin1String("Free"), 5'000);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->log()->toPlainText().contains(QLatin1String("Completed successfully")), qPrintable(page->log()->toPlainText()),
+                                  20'000);
+        QVERIFY(page->log()->toPlainText().contains(QLatin1String("1 of 1 OK created sql table model dbt_dev.customers")));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(tasks, 0, TaskListModel::Lock), QStringLiteral("Free"), 5'000);
+
+        // Edit (F2): the kind is fixed, the fields hold what is stored.
+        const auto focusTable = [&] {
+            window.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&window));
+            page->taskTable()->setFocus();
+            QTRY_VERIFY(page->taskTable()->hasFocus());
+        };
+        focusTable();
+        QTest::keyClick(page->taskTable(), Qt::Key_F2);
+        QTRY_VERIFY(page->taskDialog());
+        dialog = page->taskDialog();
+        QVERIFY(!dialog->kindBox()->isEnabled());
+        QCOMPARE(dialog->selectorField(QStringLiteral("select"))->text(), QStringLiteral("customers"));
+        QCOMPARE(dialog->labelField()->text(), QStringLiteral("Customers only"));
+        qobject_cast<QCheckBox *>(dialog->field(QStringLiteral("flag:full-refresh")))->setChecked(true);
+        QVERIFY(dialog->preview()->text().contains(QLatin1String("--full-refresh")));
+        dialog->saveButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->taskDialog(), 5'000);
+        QTRY_VERIFY_WITH_TIMEOUT(tasks->taskAt(0).commandLine.contains(QStringLiteral("--full-refresh")), 5'000);
+
+        // The store refuses (the task was deleted elsewhere meanwhile): the dialog stays, with the reason
+        // and what was typed.
+        focusTable();
+        QTest::keyClick(page->taskTable(), Qt::Key_F2);
+        QTRY_VERIFY(page->taskDialog());
+        dialog = page->taskDialog();
+        const QString uuid = dialog->taskUuid();
+        dialog->labelField()->setText(QStringLiteral("Typed before the refusal"));
+        QVERIFY(OrgTaskStore(*m_db, QStringLiteral("bob@server")).remove(uuid));
+        dialog->saveButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->refusalLabel()->isHidden(), 5'000);
+        QVERIFY2(dialog->refusalLabel()->text().contains(uuid), qPrintable(dialog->refusalLabel()->text()));
+        QVERIFY(page->taskDialog());
+        QCOMPARE(dialog->labelField()->text(), QStringLiteral("Typed before the refusal"));
+        QVERIFY(dialog->saveButton()->isEnabled());
+        dialog->reject();
+        qunsetenv("SLUICE_DBT_DOUBLE_LINE_DELAY_MS");
+
         QSignalSpy finished(&services, &DesktopServices::finished);
         Q_EMIT window.quitRequested();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15'000);

@@ -9,6 +9,8 @@
 #include "pages/runs/runspage.h"
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
+#include "pages/transform/selectorfield.h"
+#include "pages/transform/taskdialog.h"
 #include "pages/transform/transformpage.h"
 #include "store/database.h"
 #include "store/dburl.h"
@@ -115,6 +117,18 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "sluice-screenshots: the Transform page did not fill within 20 s\n");
         transform->selectionField()->setText(QStringLiteral("+customers"));
         shoot(MainWindow::Transform, QStringLiteral("transform-tasks"));
+        // The New task dialog with a selection being typed: completion, count and command line.
+        transform->openTaskDialog(false);
+        if (TaskDialog *dialog = transform->taskDialog()) {
+            dialog->labelField()->setText(QStringLiteral("Orders and what they need"));
+            dialog->selectorField(QStringLiteral("select"))->setText(QStringLiteral("+orders"));
+            dialog->selectorField(QStringLiteral("exclude"))->setText(QStringLiteral("stg_payments"));
+            QTest::qWait(1200);
+            const QString path = out.filePath(QStringLiteral("transform-task-dialog.png"));
+            if (dialog->grab().save(path))
+                std::printf("%s\n", qPrintable(path));
+            dialog->reject();
+        }
         transform->findChild<QTabWidget *>()->setCurrentIndex(1);
         transform->modelTable()->selectRow(0);
         QTest::qWait(400);

@@ -2,6 +2,7 @@
 
 #include "itemmodels/modellistmodel.h"
 #include "lineagepanel.h"
+#include "taskdialog.h"
 #include "itemmodels/tasklistmodel.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
@@ -186,8 +187,8 @@ QWidget *TransformPage::buildTasks()
     auto *page = new QWidget(this);
     m_taskTable = makeTable(m_tasks, tr("Tasks"), page);
     m_noTasks = new EmptyState(tr("No tasks yet"),
-                               tr("A task is one dbt command, git pull, Airbyte sync or shell step this org can run.\n"
-                                  "Create one with: sluicectl task create --org SLUG --slug dbt-run --option select=MODEL"),
+                               tr("A task is one dbt command, Airbyte sync or shell step this org can run.\n"
+                                  "Create one with New task (Ctrl+N) below."),
                                page);
     auto *tableHost = new QWidget(page);
     m_taskStack = new QStackedLayout(tableHost);
@@ -196,6 +197,10 @@ QWidget *TransformPage::buildTasks()
 
     m_execute = new QPushButton(tr("E&xecute"), page);
     m_execute->setToolTip(tr("Run the selected task alone, here, now, with its lock (Ctrl+Return)"));
+    m_newTask = new QPushButton(tr("&New task…"), page);
+    m_newTask->setToolTip(tr("Create a dbt, Airbyte or shell task for this org (Ctrl+N)"));
+    m_editTask = new QPushButton(tr("&Edit…"), page);
+    m_editTask->setToolTip(tr("Change the selected task's flags, options and label (F2, or double-click it)"));
     m_delete = new QPushButton(tr("&Delete"), page);
     m_delete->setToolTip(tr("Delete the selected task (not while a pipeline uses it; Sluice's own tasks cannot be deleted)"));
     m_runStatus = new QLabel(tr("Execute a task to see its log here."), page);
@@ -205,6 +210,8 @@ QWidget *TransformPage::buildTasks()
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_runStatus, 1);
+    bar->addWidget(m_newTask);
+    bar->addWidget(m_editTask);
     bar->addWidget(m_delete);
     bar->addWidget(m_execute);
     auto *logHost = new QWidget(page);
@@ -244,7 +251,26 @@ QWidget *TransformPage::buildTasks()
         if (!uuid.isEmpty() && m_delete->isEnabled())
             Q_EMIT deleteRequested(uuid);
     });
-    connect(m_taskTable, &QTableView::doubleClicked, m_execute, &QPushButton::click);
+    // New task from anywhere on the page (the project card too; there may be no table to focus yet).
+    auto *newTask = new QAction(tr("New task"), this);
+    newTask->setShortcut(QKeySequence::New);
+    newTask->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(newTask, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentIndex(0);
+        m_newTask->click();
+    });
+    addAction(newTask);
+    auto *edit = new QAction(tr("Edit task"), page);
+    edit->setShortcut(QKeySequence(Qt::Key_F2));
+    edit->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(edit, &QAction::triggered, m_editTask, &QPushButton::click);
+    m_taskTable->addAction(edit);
+    connect(m_newTask, &QPushButton::clicked, this, [this] { openTaskDialog(false); });
+    connect(m_editTask, &QPushButton::clicked, this, [this] {
+        if (m_editTask->isEnabled())
+            openTaskDialog(true);
+    });
+    connect(m_taskTable, &QTableView::doubleClicked, m_editTask, &QPushButton::click);
     connect(m_taskTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TransformPage::updateTaskButtons);
     connect(m_tasks, &QAbstractItemModel::dataChanged, this, &TransformPage::updateTaskButtons);
     updateTaskButtons();
@@ -345,8 +371,11 @@ void TransformPage::selectTask(const QString &uuid)
 void TransformPage::showOverview(const TransformOverview &o)
 {
     const QString none = tr("(not set)");
+    m_workspace = o.workspace;
     if (o.orgId != m_orgId) {
         m_orgId = o.orgId;
+        if (m_dialog) // a task of another org is not saved into this one
+            m_dialog->reject();
         m_edited = false; // what was typed for another org is not saved into this one
         m_save->setEnabled(false);
         m_transferText->clear();
@@ -397,6 +426,8 @@ void TransformPage::showTasks(qint64 orgId, const QList<TransformTaskRow> &tasks
         if (!m_taskTable->selectionModel()->hasSelection())
             m_taskTable->selectRow(0);
     }
+    if (!m_selectWhenListed.isEmpty() && m_tasks->rowOfUuid(m_selectWhenListed) >= 0)
+        selectTask(std::exchange(m_selectWhenListed, QString()));
     updateTaskButtons();
 }
 
@@ -438,6 +469,11 @@ void TransformPage::requestCount()
 
 void TransformPage::showSelectionCount(int ticket, int count, const QStringList &names, const QString &message, bool isError)
 {
+    if (ticket < 0) { // the task dialog's question (its tickets travel negated)
+        if (m_dialog)
+            m_dialog->showSelectionCount(-ticket, count, names, message, isError);
+        return;
+    }
     if (ticket != m_ticket)
         return; // an answer to an older question
     if (isError) {
@@ -460,6 +496,7 @@ void TransformPage::updateTaskButtons()
     const QModelIndexList rows = m_taskTable->selectionModel()->selectedRows();
     const TransformTaskRow *row = rows.isEmpty() ? nullptr : &m_tasks->taskAt(rows.first().row());
     m_execute->setEnabled(row && !row->lock);
+    m_editTask->setEnabled(row != nullptr);
     m_delete->setEnabled(row && !row->isSystem());
     if (row && row->lock)
         m_execute->setToolTip(tr("Held: %1").arg(TaskListModel::lockText(*row->lock)));
@@ -555,6 +592,61 @@ void TransformPage::appendLog(const TaskLogBatch &batch)
 {
     if (batch.runId == m_liveRun && m_liveRun != 0)
         m_log->appendBatch(batch);
+}
+
+void TransformPage::openTaskDialog(bool editSelected)
+{
+    if (m_dialog) {
+        m_dialog->raise();
+        m_dialog->activateWindow();
+        return;
+    }
+    std::optional<OrgTask> task;
+    if (editSelected) {
+        const QModelIndexList rows = m_taskTable->selectionModel()->selectedRows();
+        if (rows.isEmpty())
+            return;
+        task = m_tasks->taskAt(rows.first().row()).task;
+    }
+    // Completion: every node's name, its tags and packages as dbt's methods spell them.
+    QStringList names, words;
+    for (int i = 0; i < m_models->rowCount(); ++i) {
+        const DbtManifestNode &n = m_models->rowAt(i).node;
+        names << n.name;
+        for (const QString &t : n.tags)
+            words << QStringLiteral("tag:") + t;
+        if (!n.packageName.isEmpty())
+            words << QStringLiteral("package:") + n.packageName;
+    }
+    names.removeDuplicates();
+    words.removeDuplicates();
+    m_dialog = new TaskDialog(TaskCatalog::builtin(), task, m_workspace, names, words, this);
+    m_dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_dialog, &TaskDialog::saveRequested, this, &TransformPage::saveTaskRequested);
+    connect(m_dialog, &TaskDialog::selectionRequested, this,
+            [this](int ticket, const QString &command, const QString &select, const QString &exclude) {
+                Q_EMIT selectionRequested(-ticket, command, select, exclude);
+            });
+    m_dialog->open();
+}
+
+void TransformPage::showTaskSaved(const QString &uuid)
+{
+    if (m_dialog)
+        m_dialog->accept();
+    m_runStatus->setText(tr("Task saved."));
+    if (m_tasks->rowOfUuid(uuid) >= 0)
+        selectTask(uuid);
+    else
+        m_selectWhenListed = uuid;
+}
+
+void TransformPage::showTaskRefused(const QString &message)
+{
+    if (m_dialog)
+        m_dialog->showRefusal(message);
+    else
+        m_runStatus->setText(tr("Not saved: %1").arg(message));
 }
 
 void TransformPage::showNotice(const QString &text)

@@ -2,7 +2,9 @@
 
 #include "domain/runs.h"
 #include "domain/transformview.h"
+#include "taskdialog.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <optional>
@@ -56,6 +58,12 @@ public:
     // The lineage of the selected model, in a tab beside its details; a click on a node selects it.
     [[nodiscard]] LineagePanel *lineagePanel() const { return m_lineage; }
     void showLineage();
+    [[nodiscard]] QPushButton *newTaskButton() const { return m_newTask; }
+    [[nodiscard]] QPushButton *editTaskButton() const { return m_editTask; }
+    // The New / Edit task dialog while it is open (else nullptr).
+    [[nodiscard]] TaskDialog *taskDialog() const { return m_dialog; }
+    // Opens the dialog for a new task, or for the selected one.
+    void openTaskDialog(bool editSelected);
     [[nodiscard]] QString selectedTaskUuid() const;
     void selectTask(const QString &uuid);
 
@@ -70,6 +78,10 @@ public Q_SLOTS:
     void appendLog(const sluice::TaskLogBatch &batch);
     void handleWatchStarted(qint64 runId);
     void showNotice(const QString &text);
+    // The task the dialog asked to save was saved (the dialog closes, the row is selected) / refused
+    // (the dialog stays open with what was typed and says why).
+    void showTaskSaved(const QString &uuid);
+    void showTaskRefused(const QString &message);
     void showWorkspaceSaved();
     void showWorkspaceRefused(const QString &message);
     void showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
@@ -78,6 +90,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void executeRequested(const QString &orgTaskUuid);
     void deleteRequested(const QString &orgTaskUuid);
+    // Create (empty uuid) or edit an org task.
+    void saveTaskRequested(const QString &uuid, const sluice::OrgTaskDraft &draft);
     void refreshRequested();
     void saveWorkspaceRequested(const sluice::DbtWorkspace &workspace);
     void transferRequested();
@@ -108,7 +122,10 @@ private:
     QStackedLayout *m_taskStack, *m_modelStack;
     EmptyState *m_noTasks, *m_noModels;
     QTableView *m_taskTable, *m_modelTable;
-    QPushButton *m_execute, *m_delete;
+    QPushButton *m_execute, *m_delete, *m_newTask, *m_editTask;
+    QPointer<TaskDialog> m_dialog;
+    QString m_selectWhenListed;                // a task just saved: selected when the list shows it
+    std::optional<DbtWorkspace> m_workspace;   // for the dialog's command-line preview
     QLabel *m_runStatus;
     LogView *m_log;
     QLineEdit *m_search, *m_select, *m_exclude;
