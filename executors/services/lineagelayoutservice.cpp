@@ -7,6 +7,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -32,6 +33,73 @@ char *cs(const char *text) { return const_cast<char *>(text); }
 
 // Points are what Graphviz measures in; the view's pixels at zoom 1 are taken as points.
 constexpr double kPointsPerInch = 72.0;
+
+// dot draws an edge that spans k ranks through k-1 invisible nodes; a deep project whose models also
+// read from far upstream (a 300-model chain where each model reads the one before and ones half-way
+// back) makes tens of thousands of them, and dot then takes minutes. Past this many, the layout is made
+// without the edges a longer path already implies (transitive reduction: the order of the ranks stays
+// the same) and those edges are drawn as plain curves between their boxes.
+constexpr qint64 kMaxSpannedRanks = 4000;
+
+// For each edge, whether a longer path from its parent to its child exists (edges must form a DAG).
+std::vector<bool> impliedEdges(int n, const QList<LineageEdge> &edges)
+{
+    auto children = std::vector<std::vector<int>>(size_t(n));
+    std::vector<int> indegree(size_t(n), 0);
+    for (const LineageEdge &e : edges) {
+        children[size_t(e.from)].push_back(e.to);
+        ++indegree[size_t(e.to)];
+    }
+    std::vector<int> order; // topological, Kahn's
+    for (int i = 0; i < n; ++i)
+        if (indegree[size_t(i)] == 0)
+            order.push_back(i);
+    for (size_t k = 0; k < order.size(); ++k)
+        for (int c : children[size_t(order[k])])
+            if (--indegree[size_t(c)] == 0)
+                order.push_back(c);
+    std::vector<bool> implied(size_t(edges.size()), false);
+    if (int(order.size()) != n)
+        return implied; // a cycle (dbt forbids them): nothing is left out
+    // reach[i]: every node reachable from i by a path of at least one edge.
+    std::vector<std::vector<bool>> reach(size_t(n), std::vector<bool>(size_t(n), false));
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+        for (int c : children[size_t(*it)]) {
+            reach[size_t(*it)][size_t(c)] = true;
+            for (int j = 0; j < n; ++j)
+                if (reach[size_t(c)][size_t(j)])
+                    reach[size_t(*it)][size_t(j)] = true;
+        }
+    for (qsizetype k = 0; k < edges.size(); ++k) {
+        const LineageEdge &e = edges.at(k);
+        for (int c : children[size_t(e.from)])
+            if (c != e.to && reach[size_t(c)][size_t(e.to)]) {
+                implied[size_t(k)] = true;
+                break;
+            }
+    }
+    return implied;
+}
+
+// How many ranks the edges span in all, with each node on the rank of its longest path from a root.
+qint64 spannedRanks(int n, const QList<LineageEdge> &edges)
+{
+    std::vector<int> rank(size_t(n), 0);
+    for (int pass = 0; pass < n; ++pass) { // Bellman-Ford style: stops once nothing moves (a DAG: <= n passes)
+        bool moved = false;
+        for (const LineageEdge &e : edges)
+            if (rank[size_t(e.to)] < rank[size_t(e.from)] + 1) {
+                rank[size_t(e.to)] = rank[size_t(e.from)] + 1;
+                moved = true;
+            }
+        if (!moved)
+            break;
+    }
+    qint64 total = 0;
+    for (const LineageEdge &e : edges)
+        total += std::max(0, rank[size_t(e.to)] - rank[size_t(e.from)] - 1);
+    return total;
+}
 
 } // namespace
 
@@ -112,10 +180,14 @@ LineageLayout LineageLayoutService::layOutNow(const LineageLayoutRequest &reques
         agxset(nodes[size_t(i)], width, cs(QByteArray::number(s.width() / kPointsPerInch, 'f', 4).constData()));
         agxset(nodes[size_t(i)], height, cs(QByteArray::number(s.height() / kPointsPerInch, 'f', 4).constData()));
     }
-    std::vector<Agedge_t *> edges;
+    const std::vector<bool> leftOut = spannedRanks(n, request.edges) > kMaxSpannedRanks ? impliedEdges(n, request.edges)
+                                                                                        : std::vector<bool>(size_t(request.edges.size()), false);
+    std::vector<Agedge_t *> edges; // nullptr: left out of the layout, drawn as a plain curve
     edges.reserve(size_t(request.edges.size()));
-    for (const LineageEdge &e : request.edges)
-        edges.push_back(agedge(g, nodes[size_t(e.from)], nodes[size_t(e.to)], nullptr, 1));
+    for (qsizetype k = 0; k < request.edges.size(); ++k) {
+        const LineageEdge &e = request.edges.at(k);
+        edges.push_back(leftOut[size_t(k)] ? nullptr : agedge(g, nodes[size_t(e.from)], nodes[size_t(e.to)], nullptr, 1));
+    }
 
     if (gvLayout(m_gvc, g, "dot") != 0) {
         const QString why = QString::fromUtf8(s_graphvizMessages).trimmed();
@@ -129,8 +201,19 @@ LineageLayout LineageLayoutService::layOutNow(const LineageLayoutRequest &reques
         for (Agnode_t *node : nodes)
             out.nodeCentres << toView(ND_coord(node));
         out.edges.reserve(qsizetype(edges.size()));
-        for (Agedge_t *e : edges) {
+        for (size_t k = 0; k < edges.size(); ++k) {
+            Agedge_t *e = edges[k];
             LineageLayout::Edge path;
+            if (!e) { // from the parent's right side to the child's left, one cubic segment
+                const LineageEdge &le = request.edges.at(qsizetype(k));
+                const QPointF a = out.nodeCentres.at(le.from) + QPointF(request.nodeSizes.at(le.from).width() / 2, 0);
+                const QPointF b = out.nodeCentres.at(le.to) - QPointF(request.nodeSizes.at(le.to).width() / 2, 0);
+                const double bend = std::max(20.0, (b.x() - a.x()) / 3);
+                path.points = {a, a + QPointF(bend, 0), b - QPointF(bend, 0), b};
+                path.arrowTip = b;
+                out.edges << path;
+                continue;
+            }
             bool tip = false;
             if (const splines *spl = ED_spl(e)) {
                 for (int b = 0; b < spl->size; ++b) {

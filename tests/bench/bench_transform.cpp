@@ -1,17 +1,22 @@
 // bench_transform: the Transform page against a large project, measured as a person feels it — the
 // longest time the GUI thread's event loop stalls (budget: one 16 ms frame) while
 //  1. a ~4 MB manifest (manifestgenerator.h) is parsed and its models fill the list, and
-//  2. 100 different selections are typed into the selection box and counted;
+//  2. 100 different selections are typed into the selection box and counted, and
+//  3. the lineage of the whole project (every model, seed and source) is laid out by Graphviz on the
+//     lineage thread and drawn, then that of one model two levels each way;
 // each beside its baseline measured in the same run: the same work done on the GUI thread (what the
-// stall would be without the TransformService's thread). A real window, the real service on its own
-// thread, a real SQLite store. Lineage layout is not built yet and is reported as such.
+// stall would be without the TransformService's and the layout's threads). A real window, the real
+// services on their own threads, a real SQLite store.
 //
 // Usage: bench_transform [MODELS]   (default: as many models as make the manifest about 4 MB)
 #include "dbt/dbtartifacts.h"
 #include "dbt/nodeselection.h"
 #include "itemmodels/modellistmodel.h"
 #include "manifestgenerator.h"
+#include "pages/transform/lineagepanel.h"
+#include "pages/transform/lineageview.h"
 #include "pages/transform/transformpage.h"
+#include "services/lineagelayoutservice.h"
 #include "services/transformservice.h"
 #include "store/database.h"
 #include "store/desktopstore.h"
@@ -19,11 +24,13 @@
 #include "store/workspacestore.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -154,6 +161,17 @@ int main(int argc, char **argv)
     });
     QObject::connect(service, &TransformService::selectionCounted, &page, &TransformPage::showSelectionCount);
     QObject::connect(&page, &TransformPage::selectionRequested, service, &TransformService::countSelection);
+    // The lineage: its layout on a thread of its own, as in the app (desktopservices.cpp).
+    QThread lineageThread;
+    auto *layouts = new LineageLayoutService;
+    layouts->moveToThread(&lineageThread);
+    QObject::connect(&lineageThread, &QThread::finished, layouts, &QObject::deleteLater);
+    LineagePanel *lineage = page.lineagePanel();
+    QObject::connect(lineage, &LineagePanel::layoutRequested, layouts, &LineageLayoutService::layOut);
+    QObject::connect(layouts, &LineageLayoutService::laidOut, lineage, [&](int ticket, const LineageLayout &l) {
+        timed("showLayout (scene built)", [&] { lineage->showLayout(ticket, l); });
+    });
+    lineageThread.start();
     thread.start();
     QMetaObject::invokeMethod(service, &TransformService::start, Qt::QueuedConnection);
     // The window's first show (polish, fonts, first paint) is start-up, not part of what is measured.
@@ -213,7 +231,50 @@ int main(int argc, char **argv)
     }
     row("100 selections typed and counted", double(work.nsecsElapsed()) / 1e6, meter.stop(), baselineLongest);
     std::printf("%-44s %10.1f   (typing pause 250 ms + resolve on the service thread)\n", "  slowest answer after the last keystroke", slowest);
-    std::printf("%-44s %10s\n", "lay out the 300-model lineage", "not built yet");
+
+    // 3. The lineage: the whole project, then one model's two levels each way.
+    page.showLineage();
+    QTest::qWait(100);
+    const auto lineageRow = [&](const char *what, auto &&change) {
+        const int before = lineage->ticket();
+        meter.start();
+        work.start();
+        change();
+        const bool shown = QTest::qWaitFor([&] { return lineage->ticket() != before && lineage->view()->nodeCount() == lineage->graph().nodes.size()
+                                                        && lineage->view()->nodeCount() > 0; }, 60'000);
+        QTest::qWait(50); // the first paint of the new scene
+        const double ms = double(work.nsecsElapsed()) / 1e6, stall = meter.stop();
+        if (!shown) {
+            std::printf("%-44s %10s\n", what, "never shown");
+            return;
+        }
+        // Baseline: the same layout and scene on the GUI thread.
+        LineageLayoutRequest r;
+        for (const LineageNode &n : lineage->graph().nodes)
+            r.nodeSizes << lineage->view()->nodeSize(n);
+        r.edges = lineage->graph().edges;
+        LineageLayoutService here;
+        LineageView scratch;
+        QElapsedTimer t;
+        t.start();
+        const LineageLayout l = here.layOutNow(r);
+        scratch.showGraph(lineage->graph(), l, {}, {});
+        row(what, ms, stall, double(t.nsecsElapsed()) / 1e6);
+        double paintMs = 1e9;
+        for (int i = 0; i < 3; ++i) {
+            QElapsedTimer p;
+            p.start();
+            lineage->view()->viewport()->repaint();
+            paintMs = std::min(paintMs, double(p.nsecsElapsed()) / 1e6);
+        }
+        std::printf("%-44s %10.1f\n", "  one repaint of the lineage view", paintMs);
+        std::printf("%-44s %10lld nodes, %lld edges\n", "", qlonglong(lineage->graph().nodes.size()), qlonglong(lineage->graph().edges.size()));
+    };
+    lineageRow("lay out the whole project's lineage", [&] { lineage->wholeProjectBox()->setChecked(true); });
+    lineageRow("lineage of one model (2 up, 2 down)", [&] {
+        lineage->wholeProjectBox()->setChecked(false);
+        page.modelTable()->selectRow(page.modelModel()->rowCount() / 2);
+    });
     // For scale: one full repaint of the window (what any change that relayouts the page costs).
     double paint = 0;
     for (int i = 0; i < 5; ++i) {
@@ -229,6 +290,8 @@ int main(int argc, char **argv)
     std::printf("\n");
 
     thread.quit();
+    lineageThread.quit();
     thread.wait();
+    lineageThread.wait();
     return 0;
 }
