@@ -160,6 +160,7 @@ void LineageView::clearGraph()
 {
     m_nodes.clear();
     m_edges.clear();
+    m_fitted = m_framed = false;
     scene()->clear();
     scene()->setSceneRect({});
 }
@@ -189,13 +190,19 @@ void LineageView::showGraph(const LineageGraph &graph, const LineageLayout &layo
     s->setItemIndexMethod(QGraphicsScene::BspTreeIndex);
     s->setSceneRect(layout.bounds.adjusted(-20, -20, 20, 20));
     restyle(lastStatus, focus);
+    frameGraph();
+}
 
+void LineageView::frameGraph()
+{
     fit();
-    if (zoom() < kTextZoom && !focus.isEmpty()) {
+    m_framed = true;
+    if (zoom() < kTextZoom && !m_focus.isEmpty()) {
         // The whole graph would be too small to read: show the focused nodes, readable.
+        m_fitted = false;
         setZoom(kReadableZoom);
         QRectF around;
-        for (const QString &id : focus)
+        for (const QString &id : std::as_const(m_focus))
             if (const LineageNodeItem *item = m_nodes.value(id))
                 around = around.united(item->sceneBoundingRect());
         if (!around.isNull())
@@ -205,6 +212,7 @@ void LineageView::showGraph(const LineageGraph &graph, const LineageLayout &layo
 
 void LineageView::restyle(const QHash<QString, QString> &lastStatus, const QSet<QString> &focus)
 {
+    m_focus = focus;
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it)
         it.value()->setStyle(lastStatus.value(it.key()), focus.contains(it.key()));
     for (LineageEdgeItem *e : std::as_const(m_edges))
@@ -227,6 +235,7 @@ void LineageView::setZoom(double z)
 
 void LineageView::zoomBy(double factor)
 {
+    m_fitted = m_framed = false;
     setZoom(zoom() * factor);
 }
 
@@ -239,6 +248,17 @@ void LineageView::fit()
     // As large as fits, but never magnified past 1: a three-node graph stays at its natural size.
     setZoom(std::min({1.0, vp.width() / r.width(), vp.height() / r.height()}));
     centerOn(r.center());
+    m_fitted = true;
+    m_framed = false;
+}
+
+void LineageView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (m_framed)
+        frameGraph();
+    else if (m_fitted)
+        fit();
 }
 
 void LineageView::wheelEvent(QWheelEvent *event)
@@ -249,6 +269,7 @@ void LineageView::wheelEvent(QWheelEvent *event)
         return;
     }
     // Zooms around the point under the cursor (the transformation anchor).
+    m_fitted = m_framed = false;
     const double z = std::clamp(zoom() * std::pow(1.2, steps), kMinZoom, kMaxZoom);
     scale(z / zoom(), z / zoom());
     event->accept();

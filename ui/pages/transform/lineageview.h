@@ -17,7 +17,7 @@ class LineageEdgeItem;
 // nodes outlined in the palette's highlight and their edges drawn stronger; edges as the layout's
 // splines with an arrow head. Zoomed out past the point where names can be read, nodes are drawn as
 // boxes only. The wheel zooms around the cursor, a drag pans, zoomBy()/fit() do what the panel's
-// actions ask. A click (press and release without a drag) on a node emits nodeClicked(uniqueId).
+// actions ask (after a fit, until the user zooms, a resize fits again). A click (press and release without a drag) on a node emits nodeClicked(uniqueId).
 class LineageView : public QGraphicsView
 {
     Q_OBJECT
@@ -54,14 +54,19 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void setZoom(double zoom);
+    void frameGraph();
 
     QHash<QString, LineageNodeItem *> m_nodes;
     QList<LineageEdgeItem *> m_edges;
     QPoint m_pressAt;
     bool m_pressed = false;
+    bool m_fitted = false;   // the last zoom was a fit: a resize fits again
+    bool m_framed = false;   // shown as showGraph() framed it, untouched since: a resize frames it again
+    QSet<QString> m_focus;
 };
 
 // One node's box (exposed for tests: its id, its tone, whether it is focused).
