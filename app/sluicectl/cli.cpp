@@ -51,6 +51,7 @@ const char *kUsage =
     "  workspace show | clone | pull --org SLUG\n"
     "  dbt exec --org SLUG -- DBT-ARGS... | dbt models (--org SLUG | --manifest PATH)\n"
     "  dbt select (--org SLUG | --manifest PATH) [--select EXPR]... [--exclude EXPR]... [--resource-type T]...\n"
+    "  dbt install --org SLUG --version V --adapter A [--venv DIR] [--find-links DIR] [--no-index]\n"
     "             [--command ls|run|test|build|seed|snapshot|compile|docs-generate] [--indirect-selection MODE]\n"
     "  airbyte server set --url URL [--auth none|basic|client] [--user U] | airbyte server list\n"
     "  airbyte health | airbyte connections --org SLUG | airbyte sync CONNECTION_ID [--wait]\n"

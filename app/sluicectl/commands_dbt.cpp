@@ -4,8 +4,10 @@
 // the warehouse secret from the keychain (org/<slug>/warehouse) and hands it to dbt only through the
 // child's environment; every line shown is scrubbed of it.
 #include "cli.h"
+#include "interrupt.h"
 
 #include "dbt/dbtartifacts.h"
+#include "dbt/dbtinstaller.h"
 #include "dbt/dbtoperation.h"
 #include "dbt/nodeselection.h"
 #include "dbt/profileswriter.h"
@@ -301,6 +303,76 @@ CommandResult selectNodes(Context &ctx, const QStringList &words)
     return {};
 }
 
+// dbt install: a virtualenv with dbt-<adapter>==<version> for the org's workspace, set as its dbt
+// (the window's Install dbt does the same through TransformService).
+CommandResult installDbt(Context &ctx, const QStringList &words)
+{
+    const QString usage = QStringLiteral("usage: sluicectl dbt install --org SLUG --version V --adapter A [--venv DIR] [--find-links DIR] "
+                                         "[--no-index]   (adapters: %1)")
+                              .arg(DbtInstaller::knownAdapters().join(QStringLiteral(", ")));
+    auto cmd = forOrg(ctx, words,
+                      {{QStringLiteral("version"), QStringLiteral("adapter"), QStringLiteral("venv"), QStringLiteral("find-links")},
+                       {QStringLiteral("no-index")}},
+                      QStringLiteral("dbt install"), usage);
+    if (!cmd)
+        return fail(cmd.error());
+    const Args &args = cmd->args;
+    if (!args.has(QStringLiteral("version")) || !args.has(QStringLiteral("adapter")))
+        return fail(Error::invalid(usage));
+    if (auto ws = WorkspaceStore(*cmd->db, ctx.actor()).get(cmd->org.id); !ws)
+        return fail(ws.error().kind == Error::Kind::NotFound
+                        ? Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it first with `sluicectl workspace set --org %1`")
+                                              .arg(cmd->org.slug))
+                        : ws.error());
+    DbtInstallSpec spec = dbtInstallSpecFor(cmd->org.slug, args.value(QStringLiteral("version")), args.value(QStringLiteral("adapter")));
+    if (args.has(QStringLiteral("venv")))
+        spec.venvDir = QFileInfo(args.value(QStringLiteral("venv"))).absoluteFilePath();
+    spec.findLinks = args.value(QStringLiteral("find-links"));
+    spec.noIndex = args.has(QStringLiteral("no-index"));
+    if (auto ok = DbtInstaller::validate(spec); !ok)
+        return fail(ok.error());
+
+    // Progress on stderr (stdout carries the result), pip's lines only with --verbose-like needs: the
+    // step and percent as they change, and pip's ERROR lines as they come.
+    DbtInstaller installer(spec);
+    int shown = -1;
+    QObject::connect(&installer, &DbtInstaller::progressChanged, &installer, [&](const DbtInstallProgress &p) {
+        if (p.percent == shown)
+            return;
+        shown = p.percent;
+        std::fprintf(stderr, "[%3d%%] %s: %s\n", p.percent, qPrintable(toString(p.step)), qPrintable(p.detail));
+    });
+    QObject::connect(&installer, &DbtInstaller::logLine, &installer, [](const OutputLine &line) {
+        if (line.text.startsWith(QLatin1String("ERROR")))
+            std::fprintf(stderr, "%s\n", qPrintable(line.text));
+    });
+    DbtInstallResult result;
+    QEventLoop loop;
+    QObject::connect(&installer, &DbtInstaller::finished, &loop, [&](const DbtInstallResult &r) {
+        result = r;
+        loop.quit();
+    });
+    InterruptGuard interrupt([&](int) {
+        std::fprintf(stderr, "sluicectl: cancelling the install\n");
+        installer.cancel();
+    });
+    installer.start();
+    loop.exec();
+    if (result.outcome != Outcome::Success)
+        return fail(Error::invalid(QStringLiteral("dbt was not installed (%1): %2").arg(toString(result.step), result.errorText)));
+    if (auto stored = recordDbtInstall(*cmd->db, ctx.actor(), cmd->org.id, result, spec.adapter); !stored)
+        return fail(stored.error());
+    if (ctx.json())
+        ctx.print(QJsonObject{{QStringLiteral("dbt"), result.dbtExecutable},
+                              {QStringLiteral("version"), result.dbtVersion},
+                              {QStringLiteral("adapter"), spec.adapter},
+                              {QStringLiteral("venv"), spec.venvDir}});
+    else
+        ctx.out() << "Installed dbt " << result.dbtVersion << " with " << spec.adapter << " at " << result.dbtExecutable
+                  << "; it is org " << cmd->org.slug << "'s dbt now.\n";
+    return {};
+}
+
 } // namespace
 
 CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words)
@@ -311,7 +383,9 @@ CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words
         return listModels(ctx, words);
     if (verb == QLatin1String("select"))
         return selectNodes(ctx, words);
-    return fail(Error::invalid(QStringLiteral("unknown command `dbt %1`; use dbt exec, dbt models or dbt select").arg(verb)));
+    if (verb == QLatin1String("install"))
+        return installDbt(ctx, words);
+    return fail(Error::invalid(QStringLiteral("unknown command `dbt %1`; use dbt exec, dbt models, dbt select or dbt install").arg(verb)));
 }
 
 } // namespace sluice::cli

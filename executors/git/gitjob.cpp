@@ -41,6 +41,14 @@ GitJobResult runOperation(const GitJobSpec &spec, const GitTransferControl &cont
     Op op = spec.operation;
     if (op == Op::CloneOrPull)
         op = hasCheckout(spec.path) ? Op::Pull : Op::Clone;
+    if (op == Op::ListBranches) {
+        auto branches = GitWorkspace::remoteBranches(spec.url, control);
+        if (!branches)
+            return failed(branches.error());
+        r.branches = *branches;
+        r.outcome = Outcome::Success;
+        return r;
+    }
     if (op == Op::Clone) {
         auto ws = GitWorkspace::clone(spec.url, spec.branch, spec.path, control);
         if (!ws)
@@ -77,6 +85,7 @@ GitJobResult runOperation(const GitJobSpec &spec, const GitTransferControl &cont
         break;
     }
     case Op::CurrentCommit:
+    case Op::ListBranches:
     case Op::Clone:
     case Op::CloneOrPull:
         break;

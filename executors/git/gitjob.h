@@ -5,6 +5,8 @@
 
 #include <QObject>
 
+#include <QStringList>
+
 #include <memory>
 
 namespace sluice {
@@ -19,6 +21,7 @@ struct GitJobSpec
         Pull,           // fetch + switch to branch if needed + fast-forward
         CloneOrPull,    // Clone when path holds no checkout yet, else Pull
         CurrentCommit,  // read HEAD (no network)
+        ListBranches,   // the branches url offers (no checkout needed)
     };
     Operation operation = Operation::CloneOrPull;
     QString url;
@@ -38,6 +41,7 @@ struct GitJobResult
     GitCommitInfo after;        // HEAD after (every successful operation)
     bool cloned = false;        // a clone happened (Clone, or CloneOrPull with no checkout)
     bool fastForwarded = false; // the branch moved (Pull)
+    QStringList branches;       // ListBranches: the remote's branches, its default first
 };
 
 // Runs one git operation on a worker thread with its own libgit2 handles, so the caller's thread

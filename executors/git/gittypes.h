@@ -47,6 +47,8 @@ struct GitCommitInfo
     QString sha;
     QString summary;
     QString branch;
+    QString author;          // the author's name
+    qint64 authorTime = 0;   // when it was authored, ms since the epoch (0: unknown)
     [[nodiscard]] bool isValid() const { return !sha.isEmpty(); }
 };
 

@@ -471,9 +471,66 @@ GitResult<GitCommitInfo> GitWorkspace::currentCommit() const
     GitCommitInfo info;
     info.sha = oidText(git_commit_id(commit.get()));
     info.summary = QString::fromUtf8(git_commit_summary(commit.get()));
+    if (const git_signature *who = git_commit_author(commit.get())) {
+        info.author = QString::fromUtf8(who->name);
+        info.authorTime = qint64(who->when.time) * 1000;
+    }
     if (git_reference_is_branch(head.get()))
         info.branch = QString::fromUtf8(git_reference_shorthand(head.get()));
     return info;
+}
+
+GitResult<std::optional<GitWorkspace::Divergence>> GitWorkspace::divergenceFromOrigin(const QString &branch) const
+{
+    git_repository *repo = m_impl->repo.get();
+    const QByteArray name = branch.toUtf8();
+    git::Reference local, upstream;
+    if (git_reference_lookup(local.out(), repo, QByteArray("refs/heads/" + name).constData()) < 0
+        || git_reference_lookup(upstream.out(), repo, QByteArray("refs/remotes/origin/" + name).constData()) < 0) {
+        git_error_clear();
+        return std::optional<Divergence>();
+    }
+    size_t ahead = 0, behind = 0;
+    if (int rc = git_graph_ahead_behind(&ahead, &behind, repo, git_reference_target(local.get()), git_reference_target(upstream.get())); rc < 0)
+        return std::unexpected(git::lastError(rc, QStringLiteral("cannot compare %1 with origin/%1").arg(branch)));
+    return std::optional<Divergence>(Divergence{int(ahead), int(behind)});
+}
+
+GitResult<QStringList> GitWorkspace::remoteBranches(const QString &url, const GitTransferControl &control)
+{
+    ensureLibgit2();
+    if (!QUrl(url).password().isEmpty())
+        return gitFail(GitError::Kind::Invalid,
+                       QStringLiteral("the git URL carries a password; remove it from the URL and store the token in the keychain instead"));
+    CallbackState s(control);
+    git::Remote remote;
+    if (int rc = git_remote_create_detached(remote.out(), url.toUtf8().constData()); rc < 0)
+        return std::unexpected(git::lastError(rc, QStringLiteral("%1 is not a git URL Sluice can read").arg(url)));
+    git_remote_callbacks callbacks;
+    git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
+    callbacks.credentials = credentialsCallback;
+    callbacks.payload = &s;
+    git_error_clear();
+    if (int rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr); rc < 0)
+        return std::unexpected(failure(rc, QStringLiteral("cannot list the branches of %1").arg(url), s));
+    const git_remote_head **heads = nullptr;
+    size_t count = 0;
+    if (int rc = git_remote_ls(&heads, &count, remote.get()); rc < 0)
+        return std::unexpected(failure(rc, QStringLiteral("cannot list the branches of %1").arg(url), s));
+    QStringList branches;
+    QString defaultBranch;
+    for (size_t i = 0; i < count; ++i) {
+        const QString ref = QString::fromUtf8(heads[i]->name);
+        if (ref == QLatin1String("HEAD") && heads[i]->symref_target)
+            defaultBranch = QString::fromUtf8(heads[i]->symref_target).mid(int(qstrlen("refs/heads/")));
+        else if (ref.startsWith(QLatin1String("refs/heads/")))
+            branches << ref.mid(int(qstrlen("refs/heads/")));
+    }
+    git_remote_disconnect(remote.get());
+    branches.sort();
+    if (branches.removeOne(defaultBranch))
+        branches.prepend(defaultBranch);
+    return branches;
 }
 
 } // namespace sluice

@@ -2,7 +2,10 @@
 
 #include "gittypes.h"
 
+#include <QStringList>
+
 #include <memory>
+#include <optional>
 
 namespace sluice {
 
@@ -43,6 +46,14 @@ public:
     // Diverged → Kind::Diverged, local changes in the way → Kind::Dirty; both leave everything as it was.
     [[nodiscard]] GitResult<GitPullSummary> pullFastForward(const QString &branch, const GitTransferControl &control);
     [[nodiscard]] GitResult<GitCommitInfo> currentCommit() const;
+    // How far the local `branch` is from origin/<branch> as of the last fetch (no network): commits
+    // only the local branch has, commits only origin has. Empty when either branch is missing.
+    struct Divergence { int ahead = 0; int behind = 0; };
+    [[nodiscard]] GitResult<std::optional<Divergence>> divergenceFromOrigin(const QString &branch) const;
+
+    // The branches `url` offers (refs/heads/*, sorted, the remote's default first), asked of the
+    // server without cloning anything; the token as for clone().
+    [[nodiscard]] static GitResult<QStringList> remoteBranches(const QString &url, const GitTransferControl &control);
 
     [[nodiscard]] QString path() const;
 

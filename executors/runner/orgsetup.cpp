@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include <QStandardPaths>
+
 namespace sluice {
 
 SecretLookup keychainSecrets()
@@ -162,6 +164,52 @@ QCoro::Task<Result<GitToken>> gitTokenFor(QString orgSlug, QString url, SecretLo
     }
     const QString token = **stored;
     co_return GitToken{[token]() -> Result<QString> { return token; }};
+}
+
+QStringList findDbtProjects(const QString &checkout, int depth)
+{
+    QStringList found;
+    QList<std::pair<QString, int>> queue{{QString(), 0}};
+    const QDir root(checkout);
+    while (!queue.isEmpty()) {
+        const auto [rel, level] = queue.takeFirst();
+        const QDir dir(rel.isEmpty() ? checkout : root.filePath(rel));
+        if (dir.exists(QStringLiteral("dbt_project.yml")))
+            found << rel;
+        if (level >= depth)
+            continue;
+        static const QStringList skipped{QStringLiteral("target"), QStringLiteral("dbt_packages"), QStringLiteral("dbt_modules"),
+                                         QStringLiteral("logs"), QStringLiteral("node_modules")};
+        QStringList subdirs = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name);
+        for (const QString &sub : subdirs)
+            if (!sub.startsWith(QLatin1Char('.')) && !skipped.contains(sub))
+                queue.append({rel.isEmpty() ? sub : rel + QLatin1Char('/') + sub, level + 1});
+    }
+    return found;
+}
+
+DbtInstallSpec dbtInstallSpecFor(const QString &orgSlug, const QString &version, const QString &adapter)
+{
+    DbtInstallSpec spec;
+    spec.venvDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                   + QStringLiteral("/venvs/%1/dbt-%2-%3").arg(orgSlug, adapter, version);
+    spec.adapter = adapter;
+    spec.dbtVersion = version;
+    return spec;
+}
+
+Result<void> recordDbtInstall(Database &db, const QString &actor, qint64 orgId, const DbtInstallResult &result, const QString &adapter)
+{
+    WorkspaceStore store(db, actor);
+    auto ws = store.get(orgId);
+    if (!ws)
+        return fail(ws.error());
+    ws->dbtExecutable = result.dbtExecutable;
+    ws->dbtVersion = result.dbtVersion;
+    ws->dbtAdapter = adapter;
+    if (auto saved = store.set(orgId, *ws); !saved)
+        return fail(saved.error());
+    return {};
 }
 
 } // namespace sluice

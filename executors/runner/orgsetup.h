@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dbt/dbtinstaller.h"
+
 #include "catalog/taskcatalog.h"
 #include "core/error.h"
 #include "dbt/dbtoperation.h"
@@ -34,6 +36,18 @@ using SecretLookup = std::function<QCoro::Task<Result<std::optional<QString>>>(c
 
 // The dbt project's directory: the workspace's checkout joined with its project dir.
 [[nodiscard]] QString dbtProjectDir(const DbtWorkspace &workspace);
+
+// The folders under `checkout` that hold a dbt_project.yml, relative to it ("" for the root itself),
+// at most `depth` levels down; dbt's own folders (target, dbt_packages, logs), hidden folders and
+// node_modules are not looked into. Sorted, shallowest first.
+[[nodiscard]] QStringList findDbtProjects(const QString &checkout, int depth = 3);
+
+// The install of dbt-<adapter>==<version> for an org: a virtualenv of its own in Sluice's data
+// folder (venvs/<org>/dbt-<adapter>-<version>), pip's own configuration deciding where from.
+[[nodiscard]] DbtInstallSpec dbtInstallSpecFor(const QString &orgSlug, const QString &version, const QString &adapter);
+// Sets the installed dbt (executable, version, adapter) on the org's workspace, audited.
+[[nodiscard]] Result<void> recordDbtInstall(Database &db, const QString &actor, qint64 orgId, const DbtInstallResult &result,
+                                            const QString &adapter);
 // The profile and target the org's dbt runs with (the workspace's, else "sluice" and "prod").
 [[nodiscard]] QString dbtProfileName(const DbtWorkspace &workspace);
 [[nodiscard]] QString dbtTargetName(const DbtWorkspace &workspace);

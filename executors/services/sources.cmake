@@ -4,4 +4,5 @@ target_sources(sluice_executors PRIVATE
     services/catalogservice.cpp services/catalogservice.h
     services/lineagelayoutservice.cpp services/lineagelayoutservice.h
     services/runservice.cpp services/runservice.h
-    services/transformservice.cpp services/transformservice.h)
+    services/transformservice.cpp services/transformservice.h
+    services/transformworkspace.cpp)

@@ -14,7 +14,9 @@
 #include "store/orgtaskstore.h"
 #include "store/runstore.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QLocale>
 #include <QStandardPaths>
 #include <QFileInfo>
 
@@ -124,15 +126,28 @@ void TransformService::readOverview()
     }
     if (m_workspace && QDir(m_workspace->checkoutPath).exists(QStringLiteral(".git"))) {
         if (auto repo = GitWorkspace::open(m_workspace->checkoutPath)) {
-            if (auto head = repo->currentCommit(); head && head->isValid())
-                o.currentCommit = tr("%1 %2 (%3)").arg(head->sha.left(12), head->summary, head->branch);
+            if (auto head = repo->currentCommit(); head && head->isValid()) {
+                const QString when = head->authorTime ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(head->authorTime), QLocale::ShortFormat)
+                                                      : QString();
+                o.currentCommit = tr("%1 %2 — %3, %4 (%5)").arg(head->sha.left(12), head->summary, head->author, when, head->branch);
+            }
+            if (auto d = repo->divergenceFromOrigin(m_workspace->branch); d && d->has_value()) {
+                o.behindOrigin = (*d)->behind;
+                o.aheadOfOrigin = (*d)->ahead;
+            }
         }
+        o.projectDirCandidates = findDbtProjects(m_workspace->checkoutPath);
     }
     auto dbt = DbtOperation::findDbt(m_workspace ? m_workspace->dbtExecutable : QString());
-    if (dbt)
+    if (dbt) {
         o.dbtFound = *dbt;
-    else
+        if (const auto known = m_dbtVersions.constFind(*dbt); known != m_dbtVersions.cend())
+            o.dbtVersion = known.value();
+        else
+            probeDbtVersion(*dbt);
+    } else {
         o.dbtProblem = dbt.error().message;
+    }
     if (m_workspace) {
         o.manifestPath = dbtProjectDir(*m_workspace) + QStringLiteral("/target/manifest.json");
         loadManifest(o.manifestPath);
@@ -297,113 +312,6 @@ void TransformService::deleteTask(const QString &uuid)
     }
     Q_EMIT taskDeleted(uuid);
     readTasks();
-}
-
-void TransformService::saveWorkspace(const DbtWorkspace &workspace)
-{
-    if (!m_db || !m_orgId) {
-        Q_EMIT workspaceRefused(tr("the store is not open yet (or no org is chosen); try again in a moment"));
-        return;
-    }
-    DbtWorkspace ws = workspace;
-    ws.orgId = m_orgId;
-    if (m_workspace) { // what the page does not edit stays as it was
-        ws.dbtVersion = m_workspace->dbtVersion;
-        ws.dbtAdapter = m_workspace->dbtAdapter;
-        ws.profileName = m_workspace->profileName;
-        if (ws.targetName.isEmpty())
-            ws.targetName = m_workspace->targetName;
-        if (ws.defaultSchema.isEmpty())
-            ws.defaultSchema = m_workspace->defaultSchema;
-    }
-    if (ws.checkoutPath.isEmpty())
-        ws.checkoutPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/workspaces/") + m_orgSlug;
-    auto saved = WorkspaceStore(*m_db, m_actor).set(m_orgId, ws);
-    if (!saved) {
-        Q_EMIT workspaceRefused(saved.error().message);
-        return;
-    }
-    Q_EMIT workspaceSaved();
-    readOverview();
-    readTasks();
-    readModels();
-}
-
-void TransformService::transferWorkspace()
-{
-    if (m_transferring)
-        return;
-    if (!m_db || !m_orgId) {
-        Q_EMIT transferFinished(false, tr("the store is not open yet (or no org is chosen); try again in a moment"));
-        return;
-    }
-    [[maybe_unused]] auto task = runTransfer(); // detached: ends with transferFinished
-}
-
-void TransformService::cancelTransfer()
-{
-    m_cancelRequested = true;
-    if (m_git)
-        m_git->cancel();
-}
-
-QCoro::Task<void> TransformService::runTransfer()
-{
-    m_transferring = true;
-    m_cancelRequested = false;
-    const QString slug = m_orgSlug;
-    auto ws = WorkspaceStore(*m_db, m_actor).get(m_orgId);
-    if (!ws || ws->gitUrl.isEmpty()) {
-        m_transferring = false;
-        Q_EMIT transferFinished(false, tr("Set the project's git URL and branch first, then Save."));
-        co_return;
-    }
-    auto token = co_await gitTokenFor(slug, ws->gitUrl, keychainSecrets());
-    if (!token) {
-        m_transferring = false;
-        Q_EMIT transferFinished(false, token.error().message);
-        co_return;
-    }
-    if (m_cancelRequested) { // cancelled while the keychain was asked
-        m_transferring = false;
-        Q_EMIT transferFinished(false, tr("Cancelled before anything was fetched."));
-        co_return;
-    }
-    GitJobSpec spec;
-    spec.operation = GitJobSpec::Operation::CloneOrPull;
-    spec.url = ws->gitUrl;
-    spec.branch = ws->branch;
-    spec.path = ws->checkoutPath;
-    spec.token = token->provider;
-    spec.tokenHint = gitTokenHint(slug);
-    spec.tokenUser = gitTokenUser(ws->gitUrl);
-    QDir().mkpath(QFileInfo(spec.path).absolutePath());
-    auto *job = new GitJob(spec, this);
-    m_git = job;
-    connect(job, &GitJob::progress, this, [this](const GitProgress &p) {
-        if (p.phase == GitProgress::Phase::Transfer)
-            Q_EMIT transferProgress(tr("Receiving objects"), p.receivedObjects, p.totalObjects, p.receivedBytes);
-        else
-            Q_EMIT transferProgress(tr("Checking out files"), p.checkoutDone, p.checkoutTotal, p.receivedBytes);
-    });
-    connect(job, &GitJob::finished, this, [this, job, spec](const GitJobResult &r) {
-        job->deleteLater();
-        m_transferring = false;
-        if (r.outcome == Outcome::Canceled) {
-            Q_EMIT transferFinished(false, tr("Cancelled; nothing was changed that a pull will not finish."));
-        } else if (r.outcome != Outcome::Success) {
-            Q_EMIT transferFinished(false, GitError{r.errorKind, r.errorText}.toError().message);
-        } else if (r.cloned) {
-            Q_EMIT transferFinished(true, tr("Cloned %1 (%2) at %3 %4").arg(spec.url, r.after.branch, r.after.sha.left(12), r.after.summary));
-        } else if (r.fastForwarded) {
-            Q_EMIT transferFinished(true, tr("Pulled %1: %2..%3 %4").arg(r.after.branch, r.before.sha.left(12), r.after.sha.left(12), r.after.summary));
-        } else {
-            Q_EMIT transferFinished(true, tr("Already up to date at %1 %2").arg(r.after.sha.left(12), r.after.summary));
-        }
-        readOverview();
-        readModels();
-    });
-    job->start();
 }
 
 } // namespace sluice

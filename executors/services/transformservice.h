@@ -1,12 +1,14 @@
 #pragma once
 
 #include "domain/transformview.h"
+#include "git/gitjob.h"
 #include "store/dburl.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <QCoro/QCoroTask>
 
@@ -17,6 +19,7 @@ namespace sluice {
 class ChangeWatcher;
 class Database;
 class DbtNodeSelector;
+class DbtInstaller;
 class GitJob;
 
 // The Transform page's side of the store and of the dbt project, on a thread of its own with its own
@@ -41,6 +44,15 @@ class GitJob;
 // - saveTask(uuid, draft): creates the org task (empty uuid) or edits it, through OrgTaskStore
 //   (validated against the catalog, audited); taskSaved(uuid) or taskRefused(message), worded for
 //   the dialog that asked (which stays open with what was typed).
+// - fetchWorkspace(): fetches origin into the checkout (nothing else changes); the overview then says
+//   how many commits the branch is behind origin.
+// - listBranches(url): the branches the remote offers (the keychain's token as for a clone);
+//   branchesListed(url, branches, why not).
+// - saveGitToken(token): stores the org's git token in the keychain (empty: removes it);
+//   tokenSaved(ok, what happened). The token goes nowhere else.
+// - installDbt(version, adapter): a virtualenv with dbt-<adapter>==<version> through DbtInstaller
+//   (installProgress, installLog, then installFinished); on success the workspace's dbt executable,
+//   version and adapter are set (audited). cancelInstall() stops it.
 // - deleteTask(uuid): through OrgTaskStore (refused while a pipeline uses it, and for system tasks);
 //   taskDeleted or refused(message).
 // A store that cannot be read gives problem(message); the next change or refresh tries again.
@@ -62,7 +74,12 @@ public Q_SLOTS:
     void deleteTask(const QString &uuid);
     void saveWorkspace(const sluice::DbtWorkspace &workspace);
     void transferWorkspace();
+    void fetchWorkspace();
     void cancelTransfer();
+    void listBranches(const QString &url);
+    void saveGitToken(const QString &token);
+    void installDbt(const QString &version, const QString &adapter);
+    void cancelInstall();
 
 Q_SIGNALS:
     void overviewShown(const sluice::TransformOverview &overview);
@@ -77,6 +94,11 @@ Q_SIGNALS:
     // Clone or pull: phase is "Receiving objects" or "Checking out files".
     void transferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
     void transferFinished(bool ok, const QString &message);
+    void branchesListed(const QString &url, const QStringList &branches, const QString &message);
+    void tokenSaved(bool ok, const QString &message);
+    void installProgress(int percent, const QString &text);
+    void installLog(const QString &line);
+    void installFinished(bool ok, const QString &message);
     void refused(const QString &message);
     void problem(const QString &message);
 
@@ -86,7 +108,12 @@ private:
     void readTasks();
     void readModels();
     void loadManifest(const QString &path);
-    QCoro::Task<void> runTransfer();
+    QCoro::Task<void> runTransfer(GitJobSpec::Operation operation);
+    QCoro::Task<void> runListBranches(QString url);
+    QCoro::Task<void> runSaveToken(QString token);
+    // Runs `dbt --version` once per executable (off the overview's path); the overview is sent
+    // again when it answers.
+    void probeDbtVersion(const QString &executable);
 
     DbUrl m_url;
     QString m_actor;
@@ -101,6 +128,9 @@ private:
     std::unique_ptr<DbtNodeSelector> m_selector;
     QHash<QString, QString> m_lastStatuses;
     QPointer<GitJob> m_git;
+    QHash<QString, QString> m_dbtVersions;   // executable → dbt-core version ("" when it did not say)
+    QSet<QString> m_probing;
+    QPointer<DbtInstaller> m_installer;
     bool m_transferring = false;
     bool m_cancelRequested = false;
 };

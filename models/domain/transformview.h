@@ -39,7 +39,11 @@ struct TransformOverview {
     QString orgSlug;
     std::optional<DbtWorkspace> workspace;
     QString workspaceProblem;            // no workspace set / no checkout yet: what to do
-    QString currentCommit;               // "1a2b3c4d5e6f Fix orders (main)" when there is a checkout
+    QString currentCommit;               // "1a2b3c4d5e6f Fix orders — Alice, 2 Dec 2026 14:03 (main)" with a checkout
+    int behindOrigin = -1;               // commits origin/<branch> has that the checkout lacks (last fetch); -1: unknown
+    int aheadOfOrigin = 0;               // local commits origin lacks
+    QStringList projectDirCandidates;    // folders of the checkout holding dbt_project.yml ("" is the root)
+    QString dbtVersion;                  // dbt-core's version as `dbt --version` says; empty: not known (yet)
     QString dbtFound;                    // "dbt at /usr/bin/dbt" or empty
     QString dbtProblem;                  // no dbt executable: the fix
     QString manifestPath;

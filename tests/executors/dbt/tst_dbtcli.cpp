@@ -1,5 +1,6 @@
 // `sluicectl warehouse set|show` and `sluicectl dbt exec|models|select`, run as the real binary against a
 // SQLite database, a real keychain (tests/support/with-keyring.sh) and the dbt double.
+#include "wheels/fakedbtwheels.h"
 #include "secrets/secretstore.h"
 
 #include <QCoro/QCoroTask>
@@ -33,7 +34,7 @@ private:
     QString m_db, m_checkout, m_argvFile;
     QStringList m_leaks; // commands whose output showed the secret
 
-    Run ctl(const QStringList &args, const QString &scenario = QStringLiteral("ok"), const QByteArray &input = {})
+    Run ctl(const QStringList &args, const QString &scenario = QStringLiteral("ok"), const QByteArray &input = {}, int timeoutMs = 60000)
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("SLUICE_DBT_DOUBLE_SCENARIO"), scenario);
@@ -47,7 +48,7 @@ private:
             return run;
         p.write(input);
         p.closeWriteChannel();
-        if (!p.waitForFinished(60000)) {
+        if (!p.waitForFinished(timeoutMs)) {
             p.kill();
             p.waitForFinished();
             return run;
@@ -321,6 +322,39 @@ private Q_SLOTS:
         r = ctl({QStringLiteral("dbt"), QStringLiteral("select"), QStringLiteral("--select"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QLatin1String("usage")));
+    }
+
+    // dbt install: a virtualenv with dbt-<adapter>==<version> (fake wheels, offline) set as the org's dbt.
+    void installSetsTheWorkspacesDbt()
+    {
+        const QString wheels = m_dir.filePath(QStringLiteral("wheels"));
+        auto built = testsupport::buildFakeDbtWheels(wheels);
+        QVERIFY2(built, qPrintable(built ? QString() : built.error()));
+        const QString venv = m_dir.filePath(QStringLiteral("venv"));
+        qputenv("PIP_CONFIG_FILE", "/dev/null");
+        Run r = ctl({QStringLiteral("dbt"), QStringLiteral("install"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--version"),
+                     QStringLiteral("1.8.2"), QStringLiteral("--adapter"), QStringLiteral("oracle"), QStringLiteral("--venv"), venv});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("oracle")), qPrintable(r.err));
+        r = ctl({QStringLiteral("dbt"), QStringLiteral("install"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--adapter"), QStringLiteral("postgres")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("usage")), qPrintable(r.err));
+
+        r = ctl({QStringLiteral("--json"), QStringLiteral("dbt"), QStringLiteral("install"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--version"),
+                 QStringLiteral("1.8.2"), QStringLiteral("--adapter"), QStringLiteral("postgres"), QStringLiteral("--venv"), venv, QStringLiteral("--find-links"),
+                 wheels, QStringLiteral("--no-index")},
+                QStringLiteral("ok"), {}, 180'000);
+        qunsetenv("PIP_CONFIG_FILE");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QStringLiteral("dbt")).toString(), venv + QStringLiteral("/bin/dbt"));
+        QCOMPARE(o.value(QStringLiteral("version")).toString(), QStringLiteral("1.8.9"));
+        QVERIFY2(r.err.contains(QLatin1String("100%")), qPrintable(r.err));   // progress as it went
+        r = ctl({QStringLiteral("--json"), QStringLiteral("workspace"), QStringLiteral("show"), QStringLiteral("--org"), QStringLiteral("acme")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject ws = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY2(r.out.contains(venv + QStringLiteral("/bin/dbt")), qPrintable(r.out));
+        Q_UNUSED(ws);
     }
 };
 

@@ -253,6 +253,51 @@ private Q_SLOTS:
         QCOMPARE(filesContaining(path, kToken.toUtf8()), QStringList());
     }
 
+    // The remote's branches, without a clone, over a path and over HTTP with the token (the default
+    // branch first); the commit's author and time; how far behind origin a checkout is after a fetch.
+    void remoteBranchesAuthorAndBehind()
+    {
+        const QString remote = newRemote(QStringLiteral("branches"));
+        auto local = GitWorkspace::remoteBranches(remote, {});
+        QVERIFY2(local, qPrintable(local ? QString() : local.error().message));
+        QCOMPARE(*local, (QStringList{QStringLiteral("main"), QStringLiteral("dev")}));
+        std::atomic<int> calls = 0;
+        auto http = GitWorkspace::remoteBranches(m_http->server()->urlFor(QStringLiteral("branches.git")), withToken(kToken, &calls));
+        QVERIFY2(http, qPrintable(http ? QString() : http.error().message));
+        QCOMPARE(*http, *local);
+        QCOMPARE(calls.load(), 1);
+        auto refused = GitWorkspace::remoteBranches(m_http->server()->urlFor(QStringLiteral("branches.git")), withToken(QStringLiteral("wrong")));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, GitError::Kind::Auth);
+        auto missing = GitWorkspace::remoteBranches(m_tmp.path() + QStringLiteral("/no-such-repo.git"), {});
+        QVERIFY(!missing);
+
+        const QString path = checkoutPath(QStringLiteral("branches"));
+        auto ws = GitWorkspace::clone(remote, QStringLiteral("main"), path, {});
+        QVERIFY2(ws.has_value(), qPrintable(ws ? QString() : ws.error().message));
+        auto head = ws->currentCommit();
+        QVERIFY(head);
+        QCOMPARE(head->author, gitIn(m_repos->seedPath(QStringLiteral("branches")), {QStringLiteral("log"), QStringLiteral("-1"), QStringLiteral("--format=%an"), QStringLiteral("main")}));
+        QCOMPARE(head->authorTime / 1000, gitIn(m_repos->seedPath(QStringLiteral("branches")), {QStringLiteral("log"), QStringLiteral("-1"), QStringLiteral("--format=%at"), QStringLiteral("main")}).toLongLong());
+        auto even = ws->divergenceFromOrigin(QStringLiteral("main"));
+        QVERIFY(even && even->has_value());
+        QCOMPARE((*even)->behind, 0);
+        QCOMPARE((*even)->ahead, 0);
+        QString error;
+        for (int i = 0; i < 2; ++i)
+            QVERIFY2(!m_repos->commitAndPush(QStringLiteral("branches"), QStringLiteral("models/a.sql"), QByteArray("select ") + QByteArray::number(i + 2) + "\n",
+                                             QStringLiteral("Change %1").arg(i), &error).isEmpty(), qPrintable(error));
+        auto stale = ws->divergenceFromOrigin(QStringLiteral("main"));
+        QCOMPARE((*stale)->behind, 0);   // not fetched yet: nothing known
+        QVERIFY(ws->fetch({}));
+        auto behind = ws->divergenceFromOrigin(QStringLiteral("main"));
+        QVERIFY(behind && behind->has_value());
+        QCOMPARE((*behind)->behind, 2);
+        QCOMPARE((*behind)->ahead, 0);
+        auto none = ws->divergenceFromOrigin(QStringLiteral("no-such-branch"));
+        QVERIFY(none && !none->has_value());
+    }
+
     void divergedIsRefusedAndKeepsLocalCommit()
     {
         const QString remote = newRemote(QStringLiteral("diverged"));
