@@ -1,6 +1,8 @@
 #include "services/transformservice.h"
 
+#include "core/clock.h"
 #include "dbt/dbtartifacts.h"
+#include "dbt/modelbuilders.h"
 #include "dbt/dbtoperation.h"
 #include "dbt/nodeselection.h"
 #include "git/gitjob.h"
@@ -12,6 +14,7 @@
 #include "store/lockstore.h"
 #include "store/orgstore.h"
 #include "store/orgtaskstore.h"
+#include "store/pipelinestore.h"
 #include "store/runstore.h"
 
 #include <QDateTime>
@@ -96,7 +99,7 @@ void TransformService::onChanged(const QSet<QString> &tables)
         readOverview();
     if (touches({"org_task", "lock_lease", "lock_task", "run", "task_run", "dbt_workspace"}))
         readTasks();
-    if (touches({"run", "task_run", "dbt_workspace"}))
+    if (touches({"run", "task_run", "dbt_workspace", "pipeline", "pipeline_task", "org_task"}))
         readModels();
 }
 
@@ -232,6 +235,15 @@ void TransformService::readModels()
     for (auto it = last->cbegin(); it != last->cend(); ++it)
         m_lastStatuses.insert(it.key(), it->status);
     QList<TransformModelRow> rows;
+    QHash<QString, QList<ModelBuilder>> builders;
+    if (m_selector) {
+        auto pipelines = PipelineStore(*m_db, m_actor).list(m_orgId);
+        if (!pipelines)
+            Q_EMIT problem(tr("Cannot read the pipelines that build the models: %1").arg(pipelines.error().message));
+        else
+            builders = pipelinesBuildingNodes(*m_selector, *pipelines, TaskCatalog::builtin(), nowMs(), m_lastStatuses,
+                                              m_workspace ? dbtProjectDir(*m_workspace) : QString());
+    }
     if (m_selector) {
         const DbtManifest &m = m_selector->manifest();
         qint64 i = 0;
@@ -244,6 +256,7 @@ void TransformService::readModels()
             r.node = n;
             if (auto it = last->constFind(n.uniqueId); it != last->cend())
                 r.last = *it;
+            r.builtBy = builders.value(n.uniqueId);
             rows.append(std::move(r));
         }
     }

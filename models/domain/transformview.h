@@ -4,6 +4,7 @@
 // across threads by queued signals).
 
 #include "dbt/manifest.h"
+#include "dbt/modelbuilders.h"
 #include "domain/entities.h"
 #include "domain/runs.h"
 #include "store/lockstore.h"
@@ -31,6 +32,7 @@ struct TransformModelRow {
     qint64 id = 0;                       // the row's position in the manifest (stable for one manifest)
     DbtManifestNode node;
     std::optional<LastNodeResult> last;
+    QList<ModelBuilder> builtBy;         // the pipelines whose dbt tasks build it
 };
 
 // The org's dbt side: its workspace and, for each missing piece, what is missing and the fix.

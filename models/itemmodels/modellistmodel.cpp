@@ -79,11 +79,37 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
             if (role == kSortRole)
                 return *r.last->executionTime;
             return tr("%1 s").arg(*r.last->executionTime, 0, 'f', 2);
+        case BuiltBy: {
+            if (role == kSortRole)
+                return int(r.builtBy.size());
+            return builtByText(r.builtBy);
+        }
         }
     }
+    if (role == kFlagRole)
+        return builtByTwoActivePipelines(r.builtBy);
+    if (role == Qt::ToolTipRole && index.column() == BuiltBy && builtByTwoActivePipelines(r.builtBy))
+        return tr("More than one active pipeline builds this model: it may be built twice, or by two runs at once.");
     if (role == Qt::ToolTipRole && index.column() == Name)
         return n.description.isEmpty() ? n.uniqueId : n.uniqueId + QLatin1Char('\n') + n.description;
     return {};
+}
+
+QString ModelListModel::builtByText(const QList<ModelBuilder> &builders)
+{
+    if (builders.isEmpty())
+        return tr("no pipeline");
+    QStringList parts;
+    for (const ModelBuilder &b : builders) {
+        if (!b.active)
+            parts << tr("%1 (inactive)").arg(b.pipelineName);
+        else if (b.nextRunMs)
+            parts << tr("%1 (next %2)").arg(b.pipelineName, QDateTime::fromMSecsSinceEpoch(*b.nextRunMs).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        else
+            parts << tr("%1 (manual)").arg(b.pipelineName);
+    }
+    const QString text = parts.join(QStringLiteral(", "));
+    return builtByTwoActivePipelines(builders) ? tr("⚠ %1").arg(text) : text;
 }
 
 QVariant ModelListModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -99,6 +125,7 @@ QVariant ModelListModel::headerData(int section, Qt::Orientation orientation, in
     case LastStatus: return tr("Last status");
     case LastRun: return tr("Last run");
     case Duration: return tr("Duration");
+    case BuiltBy: return tr("Built by");
     }
     return {};
 }

@@ -14,13 +14,18 @@ class ModelListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, ResourceType, Materialized, Tags, Path, LastStatus, LastRun, Duration, ColumnCount };
+    enum Column { Name, ResourceType, Materialized, Tags, Path, LastStatus, LastRun, Duration, BuiltBy, ColumnCount };
+    // BuiltBy: the pipelines that build the node and the next run; two active ones are flagged
+    // (kFlagRole true, and the text says so).
+    static constexpr int kFlagRole = Qt::UserRole + 3;
     static constexpr int kSortRole = Qt::UserRole + 1;
     static constexpr int kUniqueIdRole = Qt::UserRole + 2;
 
     using QAbstractTableModel::QAbstractTableModel;
 
     void setRows(QList<TransformModelRow> rows);
+    // "nightly (next 2026-12-03 03:00), adhoc (manual)", flagged with ⚠ when two active pipelines build it.
+    [[nodiscard]] static QString builtByText(const QList<ModelBuilder> &builders);
     [[nodiscard]] const TransformModelRow &rowAt(int row) const { return m_rows.at(row); }
     [[nodiscard]] int rowOfUniqueId(const QString &uniqueId) const;
 
