@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
+#include "pages/transform/docsbar.h"
 #include "pages/transform/lineagepanel.h"
 #include "pages/transform/transformpage.h"
 
@@ -10,7 +11,8 @@ namespace sluice {
 
 DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent)
     : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, options.runs)),
-      m_transform(new TransformService(url, options.runs.actor)), m_lineage(new LineageLayoutService)
+      m_transform(new TransformService(url, options.runs.actor)), m_docs(new DocsService(url, options.runs.actor)),
+      m_lineage(new LineageLayoutService)
 {
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_runsThread.setObjectName(QStringLiteral("runs"));
@@ -21,6 +23,8 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(&m_catalogThread, &QThread::finished, m_catalog, &QObject::deleteLater);
     connect(&m_runsThread, &QThread::finished, m_runs, &QObject::deleteLater);
     connect(&m_transformThread, &QThread::finished, m_transform, &QObject::deleteLater);
+    m_docs->moveToThread(&m_transformThread);
+    connect(&m_transformThread, &QThread::finished, m_docs, &QObject::deleteLater);
     m_lineageThread.setObjectName(QStringLiteral("lineage"));
     m_lineage->moveToThread(&m_lineageThread);
     connect(&m_lineageThread, &QThread::finished, m_lineage, &QObject::deleteLater);
@@ -39,6 +43,7 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
             return;
         QMetaObject::invokeMethod(m_runs, &RunService::start, Qt::QueuedConnection);
         QMetaObject::invokeMethod(m_transform, &TransformService::start, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_docs, &DocsService::start, Qt::QueuedConnection);
     });
 
     // The Transform page ↔ its service; Execute goes to the runs service (the run and its log).
@@ -69,6 +74,21 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(m_runs, &RunService::logLinesAppended, tp, &TransformPage::appendLog);
     connect(m_runs, &RunService::watchStarted, tp, &TransformPage::handleWatchStarted);
     connect(m_runs, &RunService::runRefused, tp, &TransformPage::showNotice);
+    // Its docs: Generate finds the docs task, which the page runs as Execute does; Open gives the URL.
+    DocsBar *db = tp->docsBar();
+    DocsService *ds = m_docs;
+    connect(&window, &MainWindow::orgChosen, ds, &DocsService::showOrg);
+    connect(&window, &MainWindow::refreshRequested, ds, &DocsService::refresh);
+    connect(ts, &TransformService::workspaceSaved, ds, &DocsService::refresh);
+    connect(ts, &TransformService::transferFinished, ds, &DocsService::refresh);
+    connect(db, &DocsBar::generateRequested, ds, &DocsService::generate);
+    connect(db, &DocsBar::openRequested, ds, &DocsService::open);
+    connect(db, &DocsBar::refreshRequested, ds, &DocsService::refresh);
+    connect(ds, &DocsService::docsShown, db, &DocsBar::showState);
+    connect(ds, &DocsService::docsTaskReady, tp, &TransformPage::runDocsTask);
+    connect(ds, &DocsService::docsReady, db, &DocsBar::openUrl);
+    connect(ds, &DocsService::docsRefused, db, &DocsBar::showRefusal);
+    connect(ds, &DocsService::problem, &window, &MainWindow::showProblem);
     // Its lineage graph ↔ the one Graphviz thread.
     connect(tp->lineagePanel(), &LineagePanel::layoutRequested, m_lineage, &LineageLayoutService::layOut);
     connect(m_lineage, &LineageLayoutService::laidOut, tp->lineagePanel(), &LineagePanel::showLayout);

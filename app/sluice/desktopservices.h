@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/catalogservice.h"
+#include "services/docsservice.h"
 #include "services/lineagelayoutservice.h"
 #include "services/runservice.h"
 #include "services/transformservice.h"
@@ -23,7 +24,8 @@ struct DesktopServicesOptions
 // - the CatalogService opens the store (the embedded default is created and seeded) and lists orgs and
 //   pipelines — again when the window asks (refreshRequested: F5, back to the front);
 // - the TransformService, started once the store is open: the chosen org's dbt project, tasks (with
-//   live locks) and models for the Transform page, and the selections it counts;
+//   live locks) and models for the Transform page, and the selections it counts; beside it on its
+//   thread the DocsService (Generate docs / Open docs, and the loopback docs servers, which stop with it);
 // - the RunService, started once the store is open: Orchestrate's Run now / Queue for an agent, the
 //   Runs page's selection, cancel and refresh, and back the run list, the watched run, its log lines,
 //   refusals and problems;
@@ -60,6 +62,7 @@ private:
     CatalogService *m_catalog;   // lives in m_catalogThread; deleted there when it finishes
     RunService *m_runs;          // lives in m_runsThread; deleted there when it finishes
     TransformService *m_transform; // lives in m_transformThread; deleted there when it finishes
+    DocsService *m_docs;           // lives in m_transformThread too; deleted there when it finishes
     LineageLayoutService *m_lineage; // lives in m_lineageThread; deleted there when it finishes
     bool m_runsStarted = false;
     bool m_stopping = false;

@@ -8,3 +8,5 @@ target_sources(sluice_executors PRIVATE
     dbt/dbtoperation.h dbt/dbtoperation.cpp
 )
 target_sources(sluice_executors PRIVATE dbt/dbtinstaller.h dbt/dbtinstaller.cpp)
+# The docs site: --static by version, which file to open, and the loopback server over target/.
+target_sources(sluice_executors PRIVATE dbt/dbtdocs.h dbt/dbtdocs.cpp dbt/docsserver.h dbt/docsserver.cpp)

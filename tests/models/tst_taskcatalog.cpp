@@ -64,7 +64,8 @@ private Q_SLOTS:
                                            << none << QStringList{"select", "exclude"};
         QTest::newRow("dbt-build")         << "dbt-build"         << TaskType::Dbt     << "build"         << 8  << false << false << false << false << false << false
                                            << QStringList{"full-refresh"} << QStringList{"select", "exclude"};
-        QTest::newRow("dbt-docs-generate") << "dbt-docs-generate" << TaskType::Dbt     << "docs generate" << 9  << false << false << false << false << false << false << none << none;
+        QTest::newRow("dbt-docs-generate") << "dbt-docs-generate" << TaskType::Dbt     << "docs generate" << 9  << false << false << false << false << false << false
+                                           << QStringList{"static"} << none;
         QTest::newRow("dbt-compile")       << "dbt-compile"       << TaskType::Dbt     << "compile"       << -1 << false << false << false << false << false << false << none << none;
         QTest::newRow("airbyte-sync")      << "airbyte-sync"      << TaskType::Airbyte << "sync"          << -1 << false << false << false << false << true  << false << none << none;
         QTest::newRow("airbyte-reset")     << "airbyte-reset"     << TaskType::Airbyte << "reset"         << -1 << false << false << false << false << true  << false << none << none;

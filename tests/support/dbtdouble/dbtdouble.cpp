@@ -15,6 +15,12 @@
 // stderr byte for byte, copies the recorded target/ artifacts into <project-dir>/target/, and exits with
 // the recorded code. No match: the recorded CLI-misuse answer (exit 2, dbt's usage error on stderr).
 // It never writes text of its own except a diagnostic for its own misconfiguration (exit 97).
+//
+// `docs generate` also does what dbt does beside its recorded output (the recordings keep target/'s JSON
+// files only): on success it writes target/index.html — a small stand-in for dbt-docs's page that, like
+// it, fetches manifest.json and catalog.json and holds dbt's two inline-data markers — and with
+// `--static` (dbt 1.7+; the double is 1.8.9) target/static_index.html, that page with the markers
+// replaced by the manifest and the catalog, as dbt's GenerateTask writes it.
 
 #include <QCoreApplication>
 #include <QDir>
@@ -162,6 +168,35 @@ int replay(const QString &base, const QString &artifacts, const QString &project
     return rc;
 }
 
+// dbt-docs's index.html fetches these two files, or, in static_index.html, has them inline.
+const QByteArray kDocsIndex = QByteArrayLiteral(
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>dbt Docs</title></head>\n"
+    "<body><div id=\"app\">dbt Docs (stand-in written by the dbt double)</div>\n<script>\n"
+    "var inlined = {manifest: \"MANIFEST.JSON INLINE DATA\", catalog: \"CATALOG.JSON INLINE DATA\"};\n"
+    "function load(name, file) { return typeof inlined[name] === 'object' ? Promise.resolve(inlined[name])\n"
+    "                                   : fetch(file).then(function (r) { return r.json(); }); }\n"
+    "Promise.all([load('manifest', 'manifest.json'), load('catalog', 'catalog.json')]);\n"
+    "</script></body></html>\n");
+
+void writeDocs(const QString &projectDir, bool staticSite)
+{
+    const QString target = QDir(projectDir).absoluteFilePath(QStringLiteral("target"));
+    QFile index(target + QStringLiteral("/index.html"));
+    if (!index.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        die(QStringLiteral("cannot write ") + index.fileName());
+    index.write(kDocsIndex);
+    index.close();
+    if (!staticSite)
+        return;
+    QByteArray page = kDocsIndex;
+    page.replace("\"MANIFEST.JSON INLINE DATA\"", readFile(target + QStringLiteral("/manifest.json")));
+    page.replace("\"CATALOG.JSON INLINE DATA\"", readFile(target + QStringLiteral("/catalog.json")));
+    QFile out(target + QStringLiteral("/static_index.html"));
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        die(QStringLiteral("cannot write ") + out.fileName());
+    out.write(page);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -182,7 +217,9 @@ int main(int argc, char **argv)
     if (!QFileInfo(fixtures + scenario).isDir())
         die(QStringLiteral("no recorded scenario \"%1\" in %2").arg(scenario, fixtures));
 
-    const Command command = normalise(args);
+    Command command = normalise(args);
+    const bool docs = command.words.mid(0, 2) == QStringList{QStringLiteral("docs"), QStringLiteral("generate")};
+    const bool staticDocs = docs && command.words.removeAll(QStringLiteral("--static")) > 0;
     if (qEnvironmentVariable("SLUICE_DBT_DOUBLE_CHECK_PROFILE") == QLatin1String("1"))
         checkProfile(command.profilesDir);
     const QString projectDir = command.projectDir.isEmpty() ? QDir::currentPath() : command.projectDir;
@@ -202,7 +239,10 @@ int main(int argc, char **argv)
             continue;
         const QString name = QFileInfo(cmdFile).completeBaseName();
         const QString artifacts = recordings + QStringLiteral("/artifacts/%1/json/%2").arg(scenario, name);
-        return replay(cmdFile.chopped(4), artifacts, projectDir);
+        const int rc = replay(cmdFile.chopped(4), artifacts, projectDir);
+        if (docs && rc == 0)
+            writeDocs(projectDir, staticDocs);
+        return rc;
     }
     return replay(cli + QStringLiteral("badcmd"), {}, projectDir);
 }

@@ -1,5 +1,6 @@
 #include "transformpage.h"
 
+#include "docsbar.h"
 #include "itemmodels/modellistmodel.h"
 #include "lineagepanel.h"
 #include "taskdialog.h"
@@ -76,6 +77,8 @@ TransformPage::TransformPage(QWidget *parent)
     m_tabs->setAccessibleName(tr("Tasks and models"));
     m_tabs->addTab(buildTasks(), tr("&Tasks"));
     m_tabs->addTab(buildModels(), tr("&Models"));
+    m_docs = new DocsBar(this); // beside the tabs: seen from both (Generate's log shows in Tasks)
+    m_tabs->setCornerWidget(m_docs);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(buildProject());
     layout->addWidget(m_tabs, 1);
@@ -382,6 +385,9 @@ void TransformPage::showOverview(const TransformOverview &o)
         m_log->clearLog();
         m_liveRun = 0;
         m_runStatus->setText(tr("Execute a task to see its log here."));
+        m_docsAwaiting = false;
+        m_docsRun = 0;
+        m_docs->setGenerating(false);
     }
     // What the user typed and has not saved stays; otherwise the fields show what is stored.
     if (!m_edited) {
@@ -568,6 +574,8 @@ void TransformPage::showRunStarted(qint64 runId)
     if (!m_awaitingRun)
         return;
     m_awaitingRun = false;
+    if (std::exchange(m_docsAwaiting, false))
+        m_docsRun = runId;
     m_liveRun = runId;
     m_log->clearLog();
     m_runStatus->setText(tr("Run %1: running").arg(runId));
@@ -577,6 +585,10 @@ void TransformPage::showRun(const RunRecord &run, qint64)
 {
     if (run.run.id != m_liveRun)
         return;
+    if (run.run.id == m_docsRun && isFinished(run.run.status)) {
+        m_docsRun = 0;
+        m_docs->generationEnded();
+    }
     m_runStatus->setText(run.statusReason.isEmpty() ? tr("Run %1: %2").arg(run.run.id).arg(toWords(run.run.status))
                                                 : tr("Run %1: %2 — %3").arg(run.run.id).arg(toWords(run.run.status), run.statusReason));
 }
@@ -652,6 +664,8 @@ void TransformPage::showTaskRefused(const QString &message)
 void TransformPage::showNotice(const QString &text)
 {
     m_awaitingRun = false;
+    if (std::exchange(m_docsAwaiting, false)) // the docs run was refused (its task is locked)
+        m_docs->showMessage(text);
     m_runStatus->setText(text);
 }
 
@@ -685,6 +699,24 @@ void TransformPage::showTransferFinished(bool ok, const QString &message)
     m_cancelTransfer->hide();
     m_transferBar->hide();
     m_transferText->setText(ok ? message : tr("Failed: %1").arg(message));
+}
+
+void TransformPage::runDocsTask(qint64 orgId, const QString &uuid)
+{
+    if (orgId != m_orgId) { // asked for another org, before a switch
+        m_docs->setGenerating(false);
+        return;
+    }
+    // As Execute runs a task, in the Tasks tab, where its log shows live.
+    m_tabs->setCurrentIndex(0);
+    if (m_tasks->rowOfUuid(uuid) >= 0)
+        selectTask(uuid);
+    else
+        m_selectWhenListed = uuid;
+    m_awaitingRun = true;
+    m_docsAwaiting = true;
+    m_runStatus->setText(tr("Starting dbt docs generate…"));
+    Q_EMIT executeRequested(uuid);
 }
 
 } // namespace sluice

@@ -23,6 +23,7 @@ class QTimer;
 
 namespace sluice {
 
+class DocsBar;
 class EmptyState;
 class LineagePanel;
 class LogView;
@@ -58,6 +59,8 @@ public:
     // The lineage of the selected model, in a tab beside its details; a click on a node selects it.
     [[nodiscard]] LineagePanel *lineagePanel() const { return m_lineage; }
     void showLineage();
+    // Generate docs / Open docs, beside the tabs (their intents go to the DocsService).
+    [[nodiscard]] DocsBar *docsBar() const { return m_docs; }
     [[nodiscard]] QPushButton *newTaskButton() const { return m_newTask; }
     [[nodiscard]] QPushButton *editTaskButton() const { return m_editTask; }
     // The New / Edit task dialog while it is open (else nullptr).
@@ -86,6 +89,8 @@ public Q_SLOTS:
     void showWorkspaceRefused(const QString &message);
     void showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
     void showTransferFinished(bool ok, const QString &message);
+    // The docs task Generate asked for is ready: it runs as Execute runs a task (its log below).
+    void runDocsTask(qint64 orgId, const QString &uuid);
 
 Q_SIGNALS:
     void executeRequested(const QString &orgTaskUuid);
@@ -138,6 +143,9 @@ private:
     int m_ticket = 0;
     qint64 m_liveRun = 0;
     bool m_awaitingRun = false;
+    DocsBar *m_docs;
+    bool m_docsAwaiting = false;   // the run asked for is the docs task's
+    qint64 m_docsRun = 0;          // the docs task's run while it runs here
     std::optional<QList<TransformModelRow>> m_pendingModels;
 };
 
