@@ -5,6 +5,7 @@
 #include "pages/runs/runspage.h"
 #include "pages/transform/docsbar.h"
 #include "pages/transform/lineagepanel.h"
+#include "pages/transform/projectcard.h"
 #include "pages/transform/transformpage.h"
 
 namespace sluice {
@@ -56,14 +57,25 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(tp, &TransformPage::saveTaskRequested, ts, &TransformService::saveTask);
     connect(ts, &TransformService::taskSaved, tp, &TransformPage::showTaskSaved);
     connect(ts, &TransformService::taskRefused, tp, &TransformPage::showTaskRefused);
-    connect(tp, &TransformPage::saveWorkspaceRequested, ts, &TransformService::saveWorkspace);
-    connect(tp, &TransformPage::transferRequested, ts, &TransformService::transferWorkspace);
-    connect(tp, &TransformPage::cancelTransferRequested, ts, &TransformService::cancelTransfer);
-    connect(ts, &TransformService::workspaceSaved, tp, &TransformPage::showWorkspaceSaved);
-    connect(ts, &TransformService::workspaceRefused, tp, &TransformPage::showWorkspaceRefused);
-    connect(ts, &TransformService::transferProgress, tp, &TransformPage::showTransferProgress);
-    connect(ts, &TransformService::transferFinished, tp, &TransformPage::showTransferFinished);
     connect(ts, &TransformService::overviewShown, tp, &TransformPage::showOverview);
+    ProjectCard *card = tp->projectCard();
+    connect(card, &ProjectCard::saveRequested, ts, &TransformService::saveWorkspace);
+    connect(card, &ProjectCard::transferRequested, ts, &TransformService::transferWorkspace);
+    connect(card, &ProjectCard::fetchRequested, ts, &TransformService::fetchWorkspace);
+    connect(card, &ProjectCard::cancelTransferRequested, ts, &TransformService::cancelTransfer);
+    connect(card, &ProjectCard::branchesRequested, ts, &TransformService::listBranches);
+    connect(card, &ProjectCard::tokenSaveRequested, ts, &TransformService::saveGitToken);
+    connect(card, &ProjectCard::installRequested, ts, &TransformService::installDbt);
+    connect(card, &ProjectCard::cancelInstallRequested, ts, &TransformService::cancelInstall);
+    connect(ts, &TransformService::workspaceSaved, card, &ProjectCard::showSaved);
+    connect(ts, &TransformService::workspaceRefused, card, &ProjectCard::showRefused);
+    connect(ts, &TransformService::transferProgress, card, &ProjectCard::showTransferProgress);
+    connect(ts, &TransformService::transferFinished, card, &ProjectCard::showTransferFinished);
+    connect(ts, &TransformService::branchesListed, card, &ProjectCard::showBranches);
+    connect(ts, &TransformService::tokenSaved, card, &ProjectCard::showTokenSaved);
+    connect(ts, &TransformService::installProgress, card, &ProjectCard::showInstallProgress);
+    connect(ts, &TransformService::installLog, card, &ProjectCard::appendInstallLog);
+    connect(ts, &TransformService::installFinished, card, &ProjectCard::showInstallFinished);
     connect(ts, &TransformService::tasksShown, tp, &TransformPage::showTasks);
     connect(ts, &TransformService::modelsShown, tp, &TransformPage::showModels);
     connect(ts, &TransformService::selectionCounted, tp, &TransformPage::showSelectionCount);

@@ -163,6 +163,10 @@ void TransformService::readOverview()
                                     .arg(o.orgSlug);
         }
     }
+    // Not asked of the keychain here: QtKeychain is not safe to use from several threads at once (see
+    // docs/ARCHITECTURE.md); only what this window stored is known.
+    if (const auto it = m_tokenStored.constFind(o.orgSlug); it != m_tokenStored.cend())
+        o.tokenStored = it.value();
     if (o.manifestProblem.isEmpty() && !m_manifestError.isEmpty())
         o.manifestProblem = m_selector ? tr("%1 (showing the last manifest that could be read)").arg(m_manifestError) : m_manifestError;
     Q_EMIT overviewShown(o);

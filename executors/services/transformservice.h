@@ -130,6 +130,7 @@ private:
     QPointer<GitJob> m_git;
     QHash<QString, QString> m_dbtVersions;   // executable → dbt-core version ("" when it did not say)
     QSet<QString> m_probing;
+    QHash<QString, bool> m_tokenStored;   // org slug → a token stored from this window (else not known)
     QPointer<DbtInstaller> m_installer;
     bool m_transferring = false;
     bool m_cancelRequested = false;

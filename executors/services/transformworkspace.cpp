@@ -189,6 +189,7 @@ QCoro::Task<void> TransformService::runSaveToken(QString token)
                                      : done.error().message);
         co_return;
     }
+    m_tokenStored.insert(m_orgSlug, !token.isEmpty());
     Q_EMIT tokenSaved(true, token.isEmpty() ? tr("The git token was removed from the keychain.")
                                             : tr("The git token is stored in the keychain (%1).").arg(key));
 }

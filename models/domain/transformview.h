@@ -46,6 +46,7 @@ struct TransformOverview {
     int aheadOfOrigin = 0;               // local commits origin lacks
     QStringList projectDirCandidates;    // folders of the checkout holding dbt_project.yml ("" is the root)
     QString dbtVersion;                  // dbt-core's version as `dbt --version` says; empty: not known (yet)
+    std::optional<bool> tokenStored;     // whether the keychain holds the org's git token; empty: not known
     QString dbtFound;                    // "dbt at /usr/bin/dbt" or empty
     QString dbtProblem;                  // no dbt executable: the fix
     QString manifestPath;

@@ -11,9 +11,11 @@
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "mainwindow.h"
+#include "pages/transform/projectcard.h"
 #include "pages/transform/selectorfield.h"
 #include "pages/transform/taskdialog.h"
 #include "pages/transform/transformpage.h"
+#include "secrets/secretstore.h"
 #include "store/lockstore.h"
 #include "store/orgtaskstore.h"
 #include "store/runstore.h"
@@ -24,6 +26,9 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoro/QCoroTask>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QCompleter>
 #include <QPlainTextEdit>
 #include <QDir>
@@ -205,6 +210,88 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page->transferButton()->isEnabled(), 5'000);
         page->transferButton()->click();
         QTRY_VERIFY2_WITH_TIMEOUT(page->transferText()->text().startsWith(QLatin1String("Already up to date")), qPrintable(page->transferText()->text()), 30'000);
+
+        ProjectCard *card = page->projectCard();
+        // The commit names its author; the checkout's dbt project is offered as the project folder.
+        QVERIFY2(card->commitText()->text().contains(QLatin1String("Ada")), qPrintable(card->commitText()->text()));
+        QCOMPARE(card->projectDirField()->findText(QStringLiteral("jaffle")), 0);
+        QVERIFY2(card->behindText()->text().contains(QLatin1String("up to date")), qPrintable(card->behindText()->text()));
+
+        // The remote's branches, asked of it: main and a new one.
+        QVERIFY(git(work, {QStringLiteral("push"), bare, QStringLiteral("main:feature/orders")}));
+        card->branchesButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(card->branchField()->count(), 2, 10'000);
+        QCOMPARE(card->branchField()->itemText(0), QStringLiteral("main"));   // the remote's default first
+        QCOMPARE(card->branchField()->itemText(1), QStringLiteral("feature/orders"));
+        QCOMPARE(card->branchField()->currentText(), QStringLiteral("main"));
+
+        // Two new commits on origin: Fetch says how far behind the checkout is, and Pull brings them in.
+        for (const QString &m : {QStringLiteral("Orders model"), QStringLiteral("Customers model")}) {
+            QFile f(work + QStringLiteral("/jaffle/") + m + QStringLiteral(".sql"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("select 1\n");
+            f.close();
+            QVERIFY(git(work, {QStringLiteral("add"), QStringLiteral(".")}));
+            QVERIFY(git(work, {QStringLiteral("commit"), QStringLiteral("-m"), m}));
+        }
+        QVERIFY(git(work, {QStringLiteral("push"), bare, QStringLiteral("main")}));
+        QTRY_VERIFY(card->fetchButton()->isEnabled());
+        card->fetchButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->behindText()->text().contains(QLatin1String("2 commits behind origin")), qPrintable(card->behindText()->text()), 15'000);
+        QVERIFY2(card->commitText()->text().contains(QLatin1String("First models")), qPrintable(card->commitText()->text()));   // nothing changed yet
+        QTRY_VERIFY(page->transferButton()->isEnabled());
+        page->transferButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->commitText()->text().contains(QLatin1String("Customers model")), qPrintable(card->commitText()->text()), 15'000);
+        QTRY_VERIFY2_WITH_TIMEOUT(card->behindText()->text().contains(QLatin1String("up to date")), qPrintable(card->behindText()->text()), 5'000);
+
+        // A dbt executable chosen by path: its version, as `dbt --version` tells it.
+        const QString dbt = m_fixture.tempDir().filePath(QStringLiteral("bin/dbt"));
+        QVERIFY(QDir().mkpath(QFileInfo(dbt).absolutePath()));
+        QFile script(dbt);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\necho 'Core:'\necho '  - installed: 1.8.9'\necho '  - latest:    1.9.1 - Update available!'\n");
+        script.close();
+        QVERIFY(script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        card->dbtField()->setText(dbt);
+        Q_EMIT card->dbtField()->textEdited(dbt);
+        card->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->dbtText()->text() == QStringLiteral("dbt 1.8.9 at %1").arg(dbt), qPrintable(card->dbtText()->text()), 10'000);
+    }
+
+    // The git token is typed once and goes to the keychain only: the field empties, the keychain holds
+    // it under the org's key, the store does not; an empty field removes it.
+    void gitTokenGoesToTheKeychainOnly()
+    {
+        const QString token = QStringLiteral("glpat-canary-%1").arg(QDateTime::currentMSecsSinceEpoch());
+        MainWindow window;
+        window.show();
+        window.showPage(MainWindow::Transform);
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        ProjectCard *card = window.transformPage()->projectCard();
+        QTRY_COMPARE_WITH_TIMEOUT(card->transferButton()->text(), QStringLiteral("C&lone"), 15'000); // the overview came
+        QVERIFY(!card->storeTokenButton()->isEnabled());
+        QCOMPARE(card->tokenField()->echoMode(), QLineEdit::Password);
+        QTest::keyClicks(card->tokenField(), token);
+        QVERIFY(card->storeTokenButton()->isEnabled());
+        card->storeTokenButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("stored in the keychain")), qPrintable(card->tokenText()->text()), 15'000);
+        QVERIFY(card->tokenField()->text().isEmpty());
+        const QString key = SecretStore::gitTokenKey(m_org.slug);
+        auto stored = QCoro::waitFor(SecretStore().get(key));
+        QVERIFY2(stored && stored->has_value(), qPrintable(stored ? QStringLiteral("no value") : stored.error().message));
+        QCOMPARE(**stored, token);
+        if (m_db->url().isSqlite()) {
+            QFile file(m_db->url().path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY(!file.readAll().contains(token.toUtf8()));
+        }
+        // An empty field removes it.
+        Q_EMIT card->tokenField()->textEdited(QString());
+        card->storeTokenButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("removed")), qPrintable(card->tokenText()->text()), 15'000);
+        auto gone = QCoro::waitFor(SecretStore().get(key));
+        QVERIFY(gone && !gone->has_value());
     }
 
     void tasksLocksSelectionAndExecute()

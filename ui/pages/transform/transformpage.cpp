@@ -2,13 +2,18 @@
 
 #include "docsbar.h"
 #include "itemmodels/modellistmodel.h"
+#include "runner/orgsetup.h"
 #include "lineagepanel.h"
+#include "projectcard.h"
 #include "taskdialog.h"
 #include "itemmodels/tasklistmodel.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QLocale>
+#include <QFileInfo>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -51,14 +56,6 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     return t;
 }
 
-QLabel *valueLabel(QWidget *parent)
-{
-    auto *l = new QLabel(parent);
-    l->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    l->setWordWrap(true);
-    return l;
-}
-
 } // namespace
 
 TransformPage::TransformPage(QWidget *parent)
@@ -80,7 +77,8 @@ TransformPage::TransformPage(QWidget *parent)
     m_docs = new DocsBar(this); // beside the tabs: seen from both (Generate's log shows in Tasks)
     m_tabs->setCornerWidget(m_docs);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(buildProject());
+    m_card = new ProjectCard(this);
+    layout->addWidget(m_card);
     layout->addWidget(m_tabs, 1);
 
     auto *refresh = new QAction(tr("Refresh"), this);
@@ -88,101 +86,6 @@ TransformPage::TransformPage(QWidget *parent)
     refresh->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refresh, &QAction::triggered, this, &TransformPage::refreshRequested);
     addAction(refresh);
-}
-
-QWidget *TransformPage::buildProject()
-{
-    auto *box = new QGroupBox(tr("dbt project"), this);
-    box->setAccessibleName(tr("dbt project"));
-    auto *form = new QFormLayout;
-    const auto field = [box](const QString &placeholder) {
-        auto *e = new QLineEdit(box);
-        e->setPlaceholderText(placeholder);
-        return e;
-    };
-    m_gitUrl = field(tr("https://github.com/acme/dbt-project.git"));
-    m_branch = field(tr("main"));
-    m_projectDir = field(tr("the folder holding dbt_project.yml; empty: the repository's root"));
-    m_checkout = field(tr("where the clone lives on this machine; empty: Sluice's data folder"));
-    m_dbtPath = field(tr("empty: dbt found on PATH"));
-    m_commit = valueLabel(box);
-    m_dbt = valueLabel(box);
-    m_manifest = valueLabel(box);
-    const QList<std::pair<QString, QWidget *>> rows{{tr("&Git URL:"), m_gitUrl},      {tr("&Branch:"), m_branch},
-                                                   {tr("Project &folder:"), m_projectDir}, {tr("Chec&kout:"), m_checkout},
-                                                   {tr("dbt e&xecutable:"), m_dbtPath},  {tr("Current commit:"), m_commit},
-                                                   {tr("dbt:"), m_dbt},                 {tr("Manifest:"), m_manifest}};
-    for (const auto &[title, value] : rows) {
-        auto *label = new QLabel(title, box);
-        label->setBuddy(value);
-        value->setAccessibleName(QString(title).remove(QLatin1Char(':')).remove(QLatin1Char('&')));
-        form->addRow(label, value);
-    }
-    for (QLineEdit *e : {m_gitUrl, m_branch, m_projectDir, m_checkout, m_dbtPath})
-        connect(e, &QLineEdit::textEdited, this, [this] {
-            m_edited = true;
-            m_save->setEnabled(true);
-        });
-    m_projectHint = new QLabel(box);
-    m_projectHint->setWordWrap(true);
-    m_projectHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_projectHint->setAccessibleName(tr("What is missing"));
-    m_projectHint->setForegroundRole(QPalette::Link);
-    m_projectHint->hide();
-
-    m_save = new QPushButton(tr("&Save"), box);
-    m_save->setToolTip(tr("Save the project's settings (Ctrl+S); every change is recorded in the history"));
-    m_save->setEnabled(false);
-    m_transfer = new QPushButton(tr("C&lone / Pull"), box);
-    m_transfer->setToolTip(tr("Clone the repository, or pull the branch when there is a checkout (fast-forward only)"));
-    m_cancelTransfer = new QPushButton(tr("Cancel"), box);
-    m_cancelTransfer->hide();
-    m_transferBar = new QProgressBar(box);
-    m_transferBar->setAccessibleName(tr("Clone or pull progress"));
-    m_transferBar->hide();
-    m_transferText = new QLabel(box);
-    m_transferText->setWordWrap(true);
-    m_transferText->setAccessibleName(tr("Clone or pull result"));
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_transferText, 1);
-    buttons->addWidget(m_transferBar, 1);
-    buttons->addWidget(m_cancelTransfer);
-    buttons->addWidget(m_transfer);
-    buttons->addWidget(m_save);
-    auto *v = new QVBoxLayout(box);
-    v->addLayout(form);
-    v->addWidget(m_projectHint);
-    v->addLayout(buttons);
-    for (QLabel *l : {m_commit, m_dbt, m_manifest})
-        l->setText(tr("loading…"));
-
-    auto *save = new QAction(tr("Save"), box);
-    save->setShortcut(QKeySequence::Save);
-    save->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(save, &QAction::triggered, m_save, &QPushButton::click);
-    box->addAction(save);
-    connect(m_save, &QPushButton::clicked, this, [this] {
-        if (!m_save->isEnabled())
-            return;
-        DbtWorkspace ws;
-        ws.gitUrl = m_gitUrl->text().trimmed();
-        ws.branch = m_branch->text().trimmed().isEmpty() ? QStringLiteral("main") : m_branch->text().trimmed();
-        ws.projectDir = m_projectDir->text().trimmed();
-        ws.checkoutPath = m_checkout->text().trimmed();
-        ws.dbtExecutable = m_dbtPath->text().trimmed();
-        m_transferText->setText(tr("Saving…"));
-        Q_EMIT saveWorkspaceRequested(ws);
-    });
-    connect(m_transfer, &QPushButton::clicked, this, [this] {
-        m_transfer->setEnabled(false);
-        m_cancelTransfer->show();
-        m_transferBar->setRange(0, 0);
-        m_transferBar->show();
-        m_transferText->setText(tr("Connecting…"));
-        Q_EMIT transferRequested();
-    });
-    connect(m_cancelTransfer, &QPushButton::clicked, this, &TransformPage::cancelTransferRequested);
-    return box;
 }
 
 QWidget *TransformPage::buildTasks()
@@ -358,6 +261,14 @@ QWidget *TransformPage::buildModels()
     return page;
 }
 
+QLineEdit *TransformPage::gitUrlField() const { return m_card->gitUrlField(); }
+QComboBox *TransformPage::branchField() const { return m_card->branchField(); }
+QComboBox *TransformPage::projectDirField() const { return m_card->projectDirField(); }
+QLineEdit *TransformPage::checkoutField() const { return m_card->checkoutField(); }
+QPushButton *TransformPage::saveButton() const { return m_card->saveButton(); }
+QPushButton *TransformPage::transferButton() const { return m_card->transferButton(); }
+QLabel *TransformPage::transferText() const { return m_card->transferText(); }
+
 QString TransformPage::selectedTaskUuid() const
 {
     const QModelIndexList rows = m_taskTable->selectionModel()->selectedRows();
@@ -373,15 +284,11 @@ void TransformPage::selectTask(const QString &uuid)
 
 void TransformPage::showOverview(const TransformOverview &o)
 {
-    const QString none = tr("(not set)");
     m_workspace = o.workspace;
     if (o.orgId != m_orgId) {
         m_orgId = o.orgId;
         if (m_dialog) // a task of another org is not saved into this one
             m_dialog->reject();
-        m_edited = false; // what was typed for another org is not saved into this one
-        m_save->setEnabled(false);
-        m_transferText->clear();
         m_log->clearLog();
         m_liveRun = 0;
         m_runStatus->setText(tr("Execute a task to see its log here."));
@@ -389,25 +296,7 @@ void TransformPage::showOverview(const TransformOverview &o)
         m_docsRun = 0;
         m_docs->setGenerating(false);
     }
-    // What the user typed and has not saved stays; otherwise the fields show what is stored.
-    if (!m_edited) {
-        m_gitUrl->setText(o.workspace ? o.workspace->gitUrl : QString());
-        m_branch->setText(o.workspace ? o.workspace->branch : QString());
-        m_projectDir->setText(o.workspace ? o.workspace->projectDir : QString());
-        m_checkout->setText(o.workspace ? o.workspace->checkoutPath : QString());
-        m_dbtPath->setText(o.workspace ? o.workspace->dbtExecutable : QString());
-    }
-    m_commit->setText(o.currentCommit.isEmpty() ? tr("no checkout yet") : o.currentCommit);
-    m_dbt->setText(o.dbtFound.isEmpty() ? tr("not found") : o.dbtFound);
-    m_manifest->setText(!o.manifestSummary.isEmpty() ? tr("%1 — %2").arg(o.manifestSummary, o.manifestPath)
-                                                     : (o.manifestPath.isEmpty() ? none : tr("none yet")));
-    m_transfer->setText(o.currentCommit.isEmpty() ? tr("C&lone") : tr("Pu&ll"));
-    QStringList hints;
-    for (const QString &h : {o.workspaceProblem, o.dbtProblem, o.manifestProblem})
-        if (!h.isEmpty())
-            hints << h;
-    m_projectHint->setText(hints.join(QLatin1Char('\n')));
-    m_projectHint->setVisible(!hints.isEmpty());
+    m_card->showOverview(o);
     m_noModels->setText(tr("No models to show"), o.manifestProblem.isEmpty() ? (o.workspaceProblem.isEmpty() ? tr("The manifest lists no models.") : o.workspaceProblem)
                                                                            : o.manifestProblem);
 }
@@ -533,6 +422,29 @@ void TransformPage::updateModelDetail()
                 .arg(n.originalFilePath.toHtmlEscaped(), n.materialization.toHtmlEscaped(), n.relationName.toHtmlEscaped());
     if (r.last)
         html += tr("<p><b>Last status:</b> %1</p>").arg(r.last->status.toHtmlEscaped());
+    if (m_workspace && (n.resourceType == QLatin1String("model") || n.resourceType == QLatin1String("snapshot")
+                        || n.resourceType == QLatin1String("analysis"))) {
+        // Where dbt compile writes it: target/compiled/<package>/<original file path>.
+        const QString compiled = dbtProjectDir(*m_workspace) + QStringLiteral("/target/compiled/%1/%2").arg(n.packageName, n.originalFilePath);
+        html += QFileInfo::exists(compiled) ? tr("<p><b>Compiled SQL:</b> <code>%1</code></p>").arg(compiled.toHtmlEscaped())
+                                            : tr("<p><b>Compiled SQL:</b> not compiled yet (a dbt compile or run writes <code>%1</code>)</p>")
+                                                  .arg(compiled.toHtmlEscaped());
+    }
+    html += tr("<p><b>Built by</b></p>");
+    if (r.builtBy.isEmpty()) {
+        html += tr("<p>No pipeline's dbt task builds it.</p>");
+    } else {
+        if (builtByTwoActivePipelines(r.builtBy))
+            html += tr("<p>⚠ More than one active pipeline builds it: it may be built twice, or by two runs at once.</p>");
+        html += QStringLiteral("<ul>");
+        for (const ModelBuilder &b : r.builtBy) {
+            const QString when = !b.active ? tr("inactive")
+                                 : b.nextRunMs ? tr("next run %1").arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(*b.nextRunMs), QLocale::ShortFormat))
+                                               : tr("run by hand");
+            html += tr("<li>%1 — %2, through %3</li>").arg(b.pipelineName.toHtmlEscaped(), when, b.taskLabel.toHtmlEscaped());
+        }
+        html += QStringLiteral("</ul>");
+    }
     if (!n.columns.isEmpty()) {
         html += tr("<p><b>Columns</b></p><ul>");
         for (const DbtColumn &c : n.columns)
@@ -667,38 +579,6 @@ void TransformPage::showNotice(const QString &text)
     if (std::exchange(m_docsAwaiting, false)) // the docs run was refused (its task is locked)
         m_docs->showMessage(text);
     m_runStatus->setText(text);
-}
-
-void TransformPage::showWorkspaceSaved()
-{
-    m_edited = false;
-    m_save->setEnabled(false);
-    m_transferText->setText(tr("Saved."));
-}
-
-void TransformPage::showWorkspaceRefused(const QString &message)
-{
-    // The fields keep what was typed; the reason shows beside the buttons.
-    m_transferText->setText(tr("Not saved: %1").arg(message));
-    if (message.contains(QLatin1String("URL"), Qt::CaseInsensitive) || message.contains(QLatin1String("url")))
-        m_gitUrl->setFocus();
-}
-
-void TransformPage::showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes)
-{
-    if (total > 0) {
-        m_transferBar->setRange(0, 1000);
-        m_transferBar->setValue(int(done * 1000 / total));
-    }
-    m_transferText->setText(tr("%1: %2 of %3, %4 MiB").arg(phase).arg(done).arg(total).arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1));
-}
-
-void TransformPage::showTransferFinished(bool ok, const QString &message)
-{
-    m_transfer->setEnabled(true);
-    m_cancelTransfer->hide();
-    m_transferBar->hide();
-    m_transferText->setText(ok ? message : tr("Failed: %1").arg(message));
 }
 
 void TransformPage::runDocsTask(qint64 orgId, const QString &uuid)

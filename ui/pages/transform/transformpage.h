@@ -28,6 +28,7 @@ class EmptyState;
 class LineagePanel;
 class LogView;
 class ModelListModel;
+class ProjectCard;
 class TaskListModel;
 
 // The dbt side of one org: its project (git URL, branch, folder, checkout, dbt, manifest — each
@@ -49,13 +50,15 @@ public:
     [[nodiscard]] QLineEdit *selectionField() const { return m_select; }
     [[nodiscard]] QLabel *selectionCount() const { return m_count; }
     [[nodiscard]] LogView *log() const { return m_log; }
-    [[nodiscard]] QLineEdit *gitUrlField() const { return m_gitUrl; }
-    [[nodiscard]] QLineEdit *branchField() const { return m_branch; }
-    [[nodiscard]] QLineEdit *projectDirField() const { return m_projectDir; }
-    [[nodiscard]] QLineEdit *checkoutField() const { return m_checkout; }
-    [[nodiscard]] QPushButton *saveButton() const { return m_save; }
-    [[nodiscard]] QPushButton *transferButton() const { return m_transfer; }
-    [[nodiscard]] QLabel *transferText() const { return m_transferText; }
+    // The dbt project's card (its fields, Save, Fetch, Clone / Pull, token, dbt install).
+    [[nodiscard]] ProjectCard *projectCard() const { return m_card; }
+    [[nodiscard]] QLineEdit *gitUrlField() const;
+    [[nodiscard]] QComboBox *branchField() const;
+    [[nodiscard]] QComboBox *projectDirField() const;
+    [[nodiscard]] QLineEdit *checkoutField() const;
+    [[nodiscard]] QPushButton *saveButton() const;
+    [[nodiscard]] QPushButton *transferButton() const;
+    [[nodiscard]] QLabel *transferText() const;
     // The lineage of the selected model, in a tab beside its details; a click on a node selects it.
     [[nodiscard]] LineagePanel *lineagePanel() const { return m_lineage; }
     void showLineage();
@@ -85,10 +88,6 @@ public Q_SLOTS:
     // (the dialog stays open with what was typed and says why).
     void showTaskSaved(const QString &uuid);
     void showTaskRefused(const QString &message);
-    void showWorkspaceSaved();
-    void showWorkspaceRefused(const QString &message);
-    void showTransferProgress(const QString &phase, qint64 done, qint64 total, qint64 bytes);
-    void showTransferFinished(bool ok, const QString &message);
     // The docs task Generate asked for is ready: it runs as Execute runs a task (its log below).
     void runDocsTask(qint64 orgId, const QString &uuid);
 
@@ -98,14 +97,10 @@ Q_SIGNALS:
     // Create (empty uuid) or edit an org task.
     void saveTaskRequested(const QString &uuid, const sluice::OrgTaskDraft &draft);
     void refreshRequested();
-    void saveWorkspaceRequested(const sluice::DbtWorkspace &workspace);
-    void transferRequested();
-    void cancelTransferRequested();
     // The selection box changed (after a short pause in typing); `ticket` comes back with the count.
     void selectionRequested(int ticket, const QString &command, const QString &select, const QString &exclude);
 
 private:
-    QWidget *buildProject();
     QWidget *buildTasks();
     QWidget *buildModels();
     void updateTaskButtons();
@@ -115,11 +110,7 @@ private:
     void selectModel(const QString &uniqueId);
 
     qint64 m_orgId = 0;
-    QLineEdit *m_gitUrl, *m_branch, *m_projectDir, *m_checkout, *m_dbtPath;
-    QLabel *m_commit, *m_dbt, *m_manifest, *m_projectHint, *m_transferText;
-    QPushButton *m_save, *m_transfer, *m_cancelTransfer;
-    QProgressBar *m_transferBar;
-    bool m_edited = false;      // the user changed the project's fields and has not saved them
+    ProjectCard *m_card;
     TaskListModel *m_tasks;
     ModelListModel *m_models;
     QSortFilterProxyModel *m_modelProxy;
