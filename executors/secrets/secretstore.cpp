@@ -1,6 +1,7 @@
 #include "secretstore.h"
 
 #include <QCoro/QCoroSignal>
+#include <QCoro/QCoroTimer>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
@@ -117,8 +118,13 @@ QCoro::Task<bool> finish(JobPtr<J> &job, std::chrono::milliseconds timeout)
 {
     job->start(); // queued by QtKeychain: `finished` cannot fire before the co_await below connects
     const auto done = co_await qCoro(job.get(), &QKeychain::Job::finished, timeout);
-    if (done.has_value())
+    if (done.has_value()) {
+        // Resumed inside the job's `finished` emission: QtKeychain still uses the job when the emission
+        // returns (its executor disconnects it and starts the next job). Leave the emission before the
+        // caller may destroy the job or start another one.
+        co_await QCoro::sleepFor(std::chrono::milliseconds(0));
         co_return true;
+    }
     job->setAutoDelete(true);
     static_cast<void>(job.release());
     co_return false;

@@ -182,7 +182,12 @@ void TransformService::saveGitToken(const QString &token)
 QCoro::Task<void> TransformService::runSaveToken(QString token)
 {
     const QString key = SecretStore::gitTokenKey(m_orgSlug);
-    auto done = token.isEmpty() ? co_await SecretStore().remove(key) : co_await SecretStore().set(key, token);
+    // (g++ 12 miscompiles co_await inside a conditional expression: one statement each.)
+    Result<void> done;
+    if (token.isEmpty())
+        done = co_await SecretStore().remove(key);
+    else
+        done = co_await SecretStore().set(key, token);
     if (!done) {
         Q_EMIT tokenSaved(false, SecretStore::isUnavailable(done.error())
                                      ? tr("The keychain is not available, so the token was not stored: %1").arg(done.error().message)

@@ -8,6 +8,7 @@
 #include "testhelpers.h"
 
 #include "desktopservices.h"
+#include "desktoptestoptions.h"
 #include "mainwindow.h"
 #include "pages/transform/docsbar.h"
 #include "pages/transform/transformpage.h"
@@ -71,18 +72,7 @@ class tst_TransformDocs : public QObject
     QString m_checkout;
     int m_checkouts = 0;
 
-    static DesktopServicesOptions options()
-    {
-        DesktopServicesOptions d;
-        d.catalog.actor = kActor;
-        d.runs.actor = kActor;
-        d.runs.pollInterval = std::chrono::milliseconds(100);
-        d.runs.listInterval = std::chrono::milliseconds(200);
-        d.runs.liveFlush = std::chrono::milliseconds(20);
-        d.runs.runner.secrets = std::nullopt;
-        d.runs.runner.log.flushInterval = std::chrono::milliseconds(50);
-        return d;
-    }
+    static DesktopServicesOptions options() { return test::desktopTestOptions(kActor); }
 
     // A checkout (a new folder each time) with the recorded jaffle_shop manifest, dbt as given, and a
     // duckdb warehouse (no secret needed).
