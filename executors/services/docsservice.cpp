@@ -28,9 +28,7 @@ void DocsService::start()
 {
     if (m_db)
         return;
-    Database::Options opts;
-    opts.createIfMissing = false;
-    auto db = Database::open(m_url, opts);
+    auto db = Database::openExisting(m_url);
     if (!db) {
         Q_EMIT problem(tr("Cannot open the store for the dbt docs: %1").arg(db.error().message));
         return;

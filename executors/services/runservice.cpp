@@ -63,9 +63,7 @@ void RunService::start()
 {
     if (m_db)
         return;
-    Database::Options opts;
-    opts.createIfMissing = false;
-    auto db = Database::open(m_url, opts);
+    auto db = Database::openExisting(m_url);
     if (!db) {
         say(db.error(), tr("Cannot open the store for runs"));
         return;

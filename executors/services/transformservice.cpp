@@ -46,9 +46,7 @@ void TransformService::start()
 {
     if (m_db)
         return;
-    Database::Options opts;
-    opts.createIfMissing = false;
-    auto db = Database::open(m_url, opts);
+    auto db = Database::openExisting(m_url);
     if (!db) {
         Q_EMIT problem(tr("Cannot open the store for the Transform page: %1").arg(db.error().message));
         return;

@@ -64,6 +64,13 @@ public:
     // a PostgreSQL server must answer. Nothing is created in the database here.
     [[nodiscard]] static Result<std::unique_ptr<Database>> open(const DbUrl &url, const Options &options);
     [[nodiscard]] static Result<std::unique_ptr<Database>> open(const DbUrl &url) { return open(url, Options{}); }
+    // A store that must already exist (a service's own connection beside the app's): never created here.
+    [[nodiscard]] static Result<std::unique_ptr<Database>> openExisting(const DbUrl &url)
+    {
+        Options options;
+        options.createIfMissing = false;
+        return open(url, options);
+    }
 
     ~Database();
     Database(const Database &) = delete;

@@ -173,6 +173,13 @@ private Q_SLOTS:
         TransformPage *page = window.transformPage();
         QTRY_COMPARE_WITH_TIMEOUT(page->transferButton()->text(), QStringLiteral("C&lone"), 15'000); // the overview came
 
+        // Clone before anything is set: refused with the fix; Fetch stays off (there is no checkout).
+        QVERIFY(!page->projectCard()->fetchButton()->isEnabled());
+        page->transferButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(page->transferText()->text().contains(QLatin1String("git URL")), qPrintable(page->transferText()->text()), 5'000);
+        QVERIFY(page->transferButton()->isEnabled());
+        QVERIFY(!page->projectCard()->fetchButton()->isEnabled());
+
         // A URL with a password in it is refused; the fields keep what was typed.
         QTest::keyClicks(page->gitUrlField(), QStringLiteral("https://ada:hunter2@git.example/acme.git"));
         page->saveButton()->click();

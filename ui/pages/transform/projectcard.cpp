@@ -328,6 +328,7 @@ void ProjectCard::showOverview(const TransformOverview &o)
     else
         m_behind->setText(o.behindOrigin == 1 ? tr("1 commit behind origin: Pull brings it in")
                                               : tr("%1 commits behind origin: Pull brings them in").arg(o.behindOrigin));
+    m_hasCheckout = checkout;
     m_fetch->setEnabled(checkout && m_transfer->isEnabled());
     if (o.dbtFound.isEmpty())
         m_dbt->setText(tr("not found"));
@@ -376,7 +377,7 @@ void ProjectCard::showTransferProgress(const QString &phase, qint64 done, qint64
 void ProjectCard::showTransferFinished(bool ok, const QString &message)
 {
     m_transfer->setEnabled(true);
-    m_fetch->setEnabled(!m_commit->text().isEmpty());
+    m_fetch->setEnabled(m_hasCheckout);
     m_cancelTransfer->hide();
     m_transferBar->hide();
     m_transferText->setText(ok ? message : tr("Failed: %1").arg(message));

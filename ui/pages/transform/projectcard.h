@@ -90,6 +90,7 @@ private:
     QLabel *m_installText;
     QPlainTextEdit *m_installLog;
     bool m_edited = false;   // the user changed the project's fields and has not saved them
+    bool m_hasCheckout = false;   // the last overview found a checkout (Fetch needs one)
 };
 
 } // namespace sluice
