@@ -1,13 +1,17 @@
 #include "secretstore.h"
 
+#include <QCoro/QCoroFuture>
 #include <QCoro/QCoroSignal>
 #include <QCoro/QCoroTimer>
+#include <QCoreApplication>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QLoggingCategory>
+#include <QPromise>
 #include <QRegularExpression>
+#include <QThread>
 
 #include <qt6keychain/keychain.h>
 
@@ -138,6 +142,63 @@ Error timedOut(std::chrono::milliseconds timeout, const QString &what)
                                .arg(what));
 }
 
+
+// The one thread of the process on which QtKeychain is used. QtKeychain (its job queue and its
+// libsecret callbacks) is not made for several threads of one process, and a desktop app reaches the
+// keychain from more than one service thread; every operation therefore runs here. Started on
+// first use; stopped when the QCoreApplication is destroyed (a job still running then is abandoned,
+// which a process that is exiting can afford).
+QObject *keychainContext()
+{
+    static QObject *context = [] {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("keychain"));
+        auto *object = new QObject;
+        object->moveToThread(thread);
+        QObject::connect(thread, &QThread::finished, object, &QObject::deleteLater, Qt::DirectConnection);
+        thread->start();
+        qAddPostRoutine([] {
+            QThread *t = keychainContext()->thread();
+            t->quit();
+            if (t->wait(QDeadlineTimer(std::chrono::seconds(5))))
+                delete t;
+        });
+        return object;
+    }();
+    return context;
+}
+
+// Runs `op` to its end and hands its result to `promise`. Started detached: its frame lives until it
+// returns, though the Task it gives is dropped at once (and it owns `op` and the Task `op` made).
+template<class T>
+QCoro::Task<void> fulfil(std::function<QCoro::Task<Result<T>>()> op, std::shared_ptr<QPromise<Result<T>>> promise)
+{
+    Result<T> result = co_await op();
+    promise->addResult(std::move(result));
+    promise->finish();
+}
+
+// Runs `op` (a coroutine made on and for the keychain thread) there, and gives its result to the
+// calling thread, which needs a running event loop. On the keychain thread itself it just runs.
+template<class T>
+QCoro::Task<Result<T>> onKeychainThread(std::function<QCoro::Task<Result<T>>()> op)
+{
+    QObject *context = keychainContext();
+    if (QThread::currentThread() == context->thread())
+        co_return co_await op();
+    auto promise = std::make_shared<QPromise<Result<T>>>();
+    QFuture<Result<T>> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(context, [promise, op = std::move(op)] { static_cast<void>(fulfil<T>(op, promise)); },
+                              Qt::QueuedConnection);
+    co_return co_await future;
+}
+
+// The operations themselves, run on the keychain thread; they own everything they use.
+QCoro::Task<Result<std::optional<QString>>> getHere(QString service, std::chrono::milliseconds timeout, QString key);
+QCoro::Task<Result<void>> setHere(QString service, std::chrono::milliseconds timeout, QString key, QString value);
+QCoro::Task<Result<void>> removeHere(QString service, std::chrono::milliseconds timeout, QString key);
+
 } // namespace
 
 SecretStore::SecretStore(QString service) : m_service(std::move(service))
@@ -187,10 +248,16 @@ bool SecretStore::isUnavailable(const Error &error)
 
 QCoro::Task<Result<std::optional<QString>>> SecretStore::get(QString key) const
 {
-    if (auto ok = validateKey(key); !ok)
+    // Not a coroutine: g++ 12 destroys a lambda temporary inside a co_await expression twice.
+    return onKeychainThread<std::optional<QString>>([service = m_service, timeout = m_timeout, key = std::move(key)] { return getHere(service, timeout, key); });
+}
+
+namespace {
+
+QCoro::Task<Result<std::optional<QString>>> getHere(QString service, std::chrono::milliseconds timeout, QString key)
+{
+    if (auto ok = SecretStore::validateKey(key); !ok)
         co_return fail(ok.error());
-    const QString service = m_service;
-    const auto timeout = m_timeout;
     if (auto ok = co_await ensureReachable(timeout); !ok)
         co_return fail(ok.error());
     auto job = makeJob<QKeychain::ReadPasswordJob>(service, key);
@@ -204,14 +271,22 @@ QCoro::Task<Result<std::optional<QString>>> SecretStore::get(QString key) const
     co_return std::optional<QString>{job->textData()};
 }
 
+} // namespace
+
 QCoro::Task<Result<void>> SecretStore::set(QString key, QString value) const
 {
-    if (auto ok = validateKey(key); !ok)
+    // Not a coroutine: g++ 12 destroys a lambda temporary inside a co_await expression twice.
+    return onKeychainThread<void>([service = m_service, timeout = m_timeout, key = std::move(key), value = std::move(value)] { return setHere(service, timeout, key, value); });
+}
+
+namespace {
+
+QCoro::Task<Result<void>> setHere(QString service, std::chrono::milliseconds timeout, QString key, QString value)
+{
+    if (auto ok = SecretStore::validateKey(key); !ok)
         co_return fail(ok.error());
     if (value.isEmpty())
         co_return fail(Error::invalid(QStringLiteral("refusing to store an empty secret for %1; to remove it, delete the key").arg(key)));
-    const QString service = m_service;
-    const auto timeout = m_timeout;
     if (auto ok = co_await ensureReachable(timeout); !ok)
         co_return fail(ok.error());
     auto job = makeJob<QKeychain::WritePasswordJob>(service, key);
@@ -225,12 +300,20 @@ QCoro::Task<Result<void>> SecretStore::set(QString key, QString value) const
     co_return Result<void>{};
 }
 
+} // namespace
+
 QCoro::Task<Result<void>> SecretStore::remove(QString key) const
 {
-    if (auto ok = validateKey(key); !ok)
+    // Not a coroutine: g++ 12 destroys a lambda temporary inside a co_await expression twice.
+    return onKeychainThread<void>([service = m_service, timeout = m_timeout, key = std::move(key)] { return removeHere(service, timeout, key); });
+}
+
+namespace {
+
+QCoro::Task<Result<void>> removeHere(QString service, std::chrono::milliseconds timeout, QString key)
+{
+    if (auto ok = SecretStore::validateKey(key); !ok)
         co_return fail(ok.error());
-    const QString service = m_service;
-    const auto timeout = m_timeout;
     if (auto ok = co_await ensureReachable(timeout); !ok)
         co_return fail(ok.error());
     auto job = makeJob<QKeychain::DeletePasswordJob>(service, key);
@@ -241,6 +324,14 @@ QCoro::Task<Result<void>> SecretStore::remove(QString key) const
         co_return fail(toError(*job, what));
     qCDebug(lcSecrets) << "deleted" << key;
     co_return Result<void>{};
+}
+
+} // namespace
+
+QCoro::Task<Result<void>> SecretStore::probe() const
+{
+    // Not a coroutine: g++ 12 destroys a lambda temporary inside a co_await expression twice.
+    return onKeychainThread<void>([timeout = m_timeout] { return ensureReachable(timeout); });
 }
 
 QCoro::Task<Result<bool>> SecretStore::check(QString key) const

@@ -18,8 +18,9 @@ namespace sluice {
 //   notify/<channel>      e.g. notify/acme-slack or notify/acme/slack
 //
 // Every operation is a coroutine that never blocks the thread it runs on; the thread needs a running
-// event loop (QtKeychain and D-Bus answer through it). QtKeychain runs one job at a time per process,
-// so operations queue behind each other.
+// event loop. Whichever thread asks, every operation of the process runs on one thread of its own
+// (QtKeychain is not made for several threads of one process), one job at a time, so operations
+// queue behind each other.
 //
 // Guarantees:
 // - Values live only in the keychain: the insecure plain-file fallback of QtKeychain is switched off
@@ -59,6 +60,9 @@ public:
     [[nodiscard]] QCoro::Task<Result<void>> remove(QString key) const;
     // Whether a value is stored under `key`.
     [[nodiscard]] QCoro::Task<Result<bool>> check(QString key) const;
+    // Ok when a keychain answers on the session bus; otherwise the "no keychain" Error
+    // (isUnavailable()). Reads nothing from the keychain, so it never prompts.
+    [[nodiscard]] QCoro::Task<Result<void>> probe() const;
 
     // Ok when `key` follows the grammar above; otherwise an Invalid error that says what is allowed.
     [[nodiscard]] static Result<void> validateKey(const QString &key);

@@ -76,6 +76,7 @@ void TransformService::refresh()
 {
     if (!m_db || !m_orgId)
         return;
+    m_keychainAsked.clear(); // F5 asks the keychain again (it may have been started since)
     readOverview();
     readTasks();
     readModels();
@@ -161,10 +162,13 @@ void TransformService::readOverview()
                                     .arg(o.orgSlug);
         }
     }
-    // Not asked of the keychain here: QtKeychain is not safe to use from several threads at once (see
-    // docs/ARCHITECTURE.md); only what this window stored is known.
+    if (!m_keychainAsked.contains(o.orgSlug)) {
+        m_keychainAsked.insert(o.orgSlug);
+        [[maybe_unused]] auto asking = askKeychain(o.orgSlug);
+    }
     if (const auto it = m_tokenStored.constFind(o.orgSlug); it != m_tokenStored.cend())
         o.tokenStored = it.value();
+    o.keychainProblem = m_keychainProblem;
     if (o.manifestProblem.isEmpty() && !m_manifestError.isEmpty())
         o.manifestProblem = m_selector ? tr("%1 (showing the last manifest that could be read)").arg(m_manifestError) : m_manifestError;
     Q_EMIT overviewShown(o);

@@ -49,7 +49,9 @@ class GitJob;
 // - listBranches(url): the branches the remote offers (the keychain's token as for a clone);
 //   branchesListed(url, branches, why not).
 // - saveGitToken(token): stores the org's git token in the keychain (empty: removes it);
-//   tokenSaved(ok, what happened). The token goes nowhere else.
+//   tokenSaved(ok, what happened). The token goes nowhere else. Whether the keychain is reachable
+//   and holds a token is asked once per org and refresh (the overview's tokenStored and
+//   keychainProblem).
 // - installDbt(version, adapter): a virtualenv with dbt-<adapter>==<version> through DbtInstaller
 //   (installProgress, installLog, then installFinished); on success the workspace's dbt executable,
 //   version and adapter are set (audited). cancelInstall() stops it.
@@ -111,9 +113,14 @@ private:
     QCoro::Task<void> runTransfer(GitJobSpec::Operation operation);
     QCoro::Task<void> runListBranches(QString url);
     QCoro::Task<void> runSaveToken(QString token);
+    // Asks the keychain whether it is there and holds the org's git token; the overview is sent again.
+    QCoro::Task<void> askKeychain(QString orgSlug);
     // Runs `dbt --version` once per executable (off the overview's path); the overview is sent
     // again when it answers.
     void probeDbtVersion(const QString &executable);
+    // Records on the workspace (audited) the version its dbt executable gave, when it changed: what
+    // the runner and docs go by (e.g. `docs generate --static` from 1.7).
+    void rememberDbtVersion(const QString &executable, const QString &version);
 
     DbUrl m_url;
     QString m_actor;
@@ -130,7 +137,9 @@ private:
     QPointer<GitJob> m_git;
     QHash<QString, QString> m_dbtVersions;   // executable → dbt-core version ("" when it did not say)
     QSet<QString> m_probing;
-    QHash<QString, bool> m_tokenStored;   // org slug → a token stored from this window (else not known)
+    QHash<QString, bool> m_tokenStored;   // org slug → whether the keychain holds its git token (when known)
+    QSet<QString> m_keychainAsked;        // org slugs asked since the last refresh
+    QString m_keychainProblem;            // the keychain's last failure, worded for the card; empty: it answered
     QPointer<DbtInstaller> m_installer;
     bool m_transferring = false;
     bool m_cancelRequested = false;

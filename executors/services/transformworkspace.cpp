@@ -3,6 +3,7 @@
 #include "services/transformservice.h"
 
 #include "dbt/dbtinstaller.h"
+#include "dbt/dbtoperation.h"
 #include "git/gitjob.h"
 #include "runner/orgsetup.h"
 #include "secrets/secretstore.h"
@@ -199,6 +200,27 @@ QCoro::Task<void> TransformService::runSaveToken(QString token)
                                             : tr("The git token is stored in the keychain (%1).").arg(key));
 }
 
+QCoro::Task<void> TransformService::askKeychain(QString orgSlug)
+{
+    const SecretStore keychain;
+    Result<void> reachable = co_await keychain.probe();
+    QString problem;
+    if (!reachable) {
+        problem = tr("No system keychain: the git token (and, later, warehouse passwords) cannot be stored, and Sluice "
+                     "keeps secrets nowhere else. Fix: start gnome-keyring or KWallet (log in to a desktop session), "
+                     "then press F5. (%1)").arg(reachable.error().message);
+    } else {
+        Result<bool> stored = co_await keychain.check(SecretStore::gitTokenKey(orgSlug));
+        if (stored)
+            m_tokenStored.insert(orgSlug, *stored);
+        else
+            problem = tr("The keychain did not answer whether a git token is stored: %1").arg(stored.error().message);
+    }
+    m_keychainProblem = problem;
+    if (orgSlug == m_orgSlug)
+        readOverview();
+}
+
 void TransformService::probeDbtVersion(const QString &executable)
 {
     if (executable.isEmpty() || m_dbtVersions.contains(executable) || m_probing.contains(executable))
@@ -212,6 +234,7 @@ void TransformService::probeDbtVersion(const QString &executable)
         m_probing.remove(executable);
         m_dbtVersions.insert(executable, version);
         p->deleteLater();
+        rememberDbtVersion(executable, version);
         readOverview();
     };
     connect(p, &QProcess::finished, this, [p, done] {
@@ -225,6 +248,21 @@ void TransformService::probeDbtVersion(const QString &executable)
     });
     p->start();
     QTimer::singleShot(15'000, p, [p] { p->kill(); }); // a dbt that hangs is not waited for
+}
+
+void TransformService::rememberDbtVersion(const QString &executable, const QString &version)
+{
+    if (!m_db || !m_orgId || !m_workspace || version.isEmpty() || m_workspace->dbtVersion == version)
+        return;
+    const auto used = DbtOperation::findDbt(m_workspace->dbtExecutable);
+    if (!used || *used != executable)
+        return;
+    DbtWorkspace ws = *m_workspace;
+    ws.dbtVersion = version;
+    if (auto saved = WorkspaceStore(*m_db, m_actor).set(m_orgId, ws); !saved)
+        Q_EMIT problem(tr("Cannot record the workspace's dbt version (%1): %2").arg(version, saved.error().message));
+    else
+        m_workspace = *saved;
 }
 
 void TransformService::installDbt(const QString &version, const QString &adapter)

@@ -47,6 +47,7 @@ struct TransformOverview {
     QStringList projectDirCandidates;    // folders of the checkout holding dbt_project.yml ("" is the root)
     QString dbtVersion;                  // dbt-core's version as `dbt --version` says; empty: not known (yet)
     std::optional<bool> tokenStored;     // whether the keychain holds the org's git token; empty: not known
+    QString keychainProblem;             // no keychain reachable (or it failed): what that means and the fix
     QString dbtFound;                    // "dbt at /usr/bin/dbt" or empty
     QString dbtProblem;                  // no dbt executable: the fix
     QString manifestPath;

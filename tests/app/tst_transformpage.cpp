@@ -253,6 +253,8 @@ private Q_SLOTS:
         Q_EMIT card->dbtField()->textEdited(dbt);
         card->saveButton()->click();
         QTRY_VERIFY2_WITH_TIMEOUT(card->dbtText()->text() == QStringLiteral("dbt 1.8.9 at %1").arg(dbt), qPrintable(card->dbtText()->text()), 10'000);
+        // ... recorded on the workspace, which the runner and docs go by.
+        QTRY_COMPARE_WITH_TIMEOUT(WorkspaceStore(*m_db, kActor).get(m_org.id).value_or(DbtWorkspace{}).dbtVersion, QStringLiteral("1.8.9"), 5'000);
     }
 
     // The git token is typed once and goes to the keychain only: the field empties, the keychain holds
@@ -275,7 +277,7 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("stored in the keychain")), qPrintable(card->tokenText()->text()), 15'000);
         QVERIFY(card->tokenField()->text().isEmpty());
         const QString key = SecretStore::gitTokenKey(m_org.slug);
-        // Asked by another process (sluicectl): QtKeychain is not to be used from two threads of one.
+        // Asked by another process (sluicectl), as any other client of the keychain would.
         const auto inKeychain = [this, &key] {
             QProcess p;
             p.start(QStringLiteral(SLUICECTL_PATH), {QStringLiteral("--db"), m_db->url().toString(), QStringLiteral("secrets"), QStringLiteral("check"), key});
@@ -292,6 +294,35 @@ private Q_SLOTS:
         card->storeTokenButton()->click();
         QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("removed")), qPrintable(card->tokenText()->text()), 15'000);
         QCOMPARE(inKeychain(), 1);
+    }
+
+    // A token stored by another process (sluicectl, from stdin) is known to the card when it opens,
+    // and F5 asks again after it is removed there.
+    void aTokenStoredElsewhereIsKnown()
+    {
+        const QString key = SecretStore::gitTokenKey(m_org.slug);
+        const auto sluicectl = [this](const QStringList &args, const QByteArray &input) {
+            QProcess p;
+            p.start(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_db->url().toString()} + args);
+            p.write(input);
+            p.closeWriteChannel();
+            return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        };
+        QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("set"), key}, QByteArrayLiteral("ghp_elsewhere\n")), 0);
+        MainWindow window;
+        window.show();
+        window.showPage(MainWindow::Transform);
+        DesktopServices services(window, m_db->url(), options());
+        services.start();
+        ProjectCard *card = window.transformPage()->projectCard();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("A git token is stored in the keychain")),
+                                  qPrintable(card->tokenText()->text()), 15'000);
+        QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("delete"), key}, {}), 0);
+        const auto actions = window.transformPage()->findChildren<QAction *>();
+        const auto refresh = std::find_if(actions.cbegin(), actions.cend(), [](QAction *a) { return a->shortcut() == QKeySequence(QKeySequence::Refresh); });
+        QVERIFY(refresh != actions.cend());
+        (*refresh)->trigger();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("No git token stored")), qPrintable(card->tokenText()->text()), 15'000);
     }
 
     void tasksLocksSelectionAndExecute()

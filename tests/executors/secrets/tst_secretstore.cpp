@@ -7,6 +7,9 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
+#include <QThread>
+
+#include <atomic>
 
 using namespace sluice;
 
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void emptyValueRefused();
     void keyBuilders();
     void storedInTheSecretServiceNotInAFile();
+    void manyThreadsAtOnce();
 
 private:
     SecretStore m_store{QStringLiteral("sluice-test")};
@@ -216,6 +220,36 @@ void TstSecretStore::storedInTheSecretServiceNotInAFile()
     }
     QVERIFY(files > 0); // the keyring's own (encrypted) file is there: the search looked somewhere
     QVERIFY(await(m_store.remove(key)).has_value());
+}
+
+// Threads of one process asking at once (as a desktop app's service threads do): every operation
+// answers its own thread correctly, and none crashes QtKeychain, which is not made for several threads.
+void TstSecretStore::manyThreadsAtOnce()
+{
+    constexpr int kThreads = 4;
+    constexpr int kRounds = 5;
+    std::atomic<int> good{0};
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back(QThread::create([this, t, &good] {
+            for (int r = 0; r < kRounds; ++r) {
+                const QString key = QStringLiteral("notify/thread-%1").arg(t);
+                const QString value = QStringLiteral("value %1/%2").arg(t).arg(r);
+                if (!await(m_store.set(key, value)))
+                    return;
+                const auto got = await(m_store.get(key));
+                if (!got || !got->has_value() || **got != value)
+                    return;
+                if (!await(m_store.remove(key)))
+                    return;
+                good.fetch_add(1);
+            }
+        }));
+        threads.back()->start();
+    }
+    for (auto &thread : threads)
+        QVERIFY(thread->wait(QDeadlineTimer(std::chrono::seconds(60))));
+    QCOMPARE(good.load(), kThreads * kRounds);
 }
 
 QTEST_GUILESS_MAIN(TstSecretStore)

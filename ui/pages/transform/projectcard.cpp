@@ -343,7 +343,9 @@ void ProjectCard::showOverview(const TransformOverview &o)
     if (m_token->text().isEmpty() && m_storeToken->isEnabled() == false && o.tokenStored)
         m_tokenText->setText(*o.tokenStored ? tr("A git token is stored in the keychain; type a new one to replace it.")
                                             : tr("No git token stored (public repositories need none)."));
-    for (const QString &h : {o.workspaceProblem, o.dbtProblem, o.manifestProblem})
+    else if (m_token->text().isEmpty() && !m_storeToken->isEnabled() && !o.keychainProblem.isEmpty())
+        m_tokenText->setText(tr("A token cannot be stored while there is no keychain (see above)."));
+    for (const QString &h : {o.workspaceProblem, o.dbtProblem, o.keychainProblem, o.manifestProblem})
         if (!h.isEmpty())
             hints << h;
     m_projectHint->setText(hints.join(QLatin1Char('\n')));
