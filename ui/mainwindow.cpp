@@ -50,6 +50,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_nav->setStyleSheet(QStringLiteral("QListWidget { background: palette(window); font-size: 11pt; }"
                                         "QListWidget::item { padding: 9px 14px; }"));
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // A screen reader (AT-SPI's Selection) selects an item without making it current: the page
+    // follows the selection too, and the current row follows it so that both agree.
+    connect(m_nav, &QListWidget::itemSelectionChanged, this, [this] {
+        const QList<QListWidgetItem *> chosen = m_nav->selectedItems();
+        if (chosen.size() == 1 && m_nav->row(chosen.first()) != m_nav->currentRow())
+            m_nav->setCurrentRow(m_nav->row(chosen.first()));
+    });
     m_nav->setCurrentRow(Orchestrate);
 
     m_nav->setAccessibleName(tr("Pages"));

@@ -80,6 +80,16 @@ class tst_TransformPage : public QObject
         QVERIFY(WorkspaceStore(*m_db, kActor).set(m_org.id, ws));
     }
 
+    // sluicectl on this store with `input` on its stdin: its exit code (-1 when it did not end).
+    int sluicectl(const QStringList &args, const QByteArray &input = {}) const
+    {
+        QProcess p;
+        p.start(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_db->url().toString()} + args);
+        p.write(input);
+        p.closeWriteChannel();
+        return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
     static QString cell(QAbstractItemModel *m, int row, int column) { return m->index(row, column).data().toString(); }
 
 private Q_SLOTS:
@@ -278,11 +288,7 @@ private Q_SLOTS:
         QVERIFY(card->tokenField()->text().isEmpty());
         const QString key = SecretStore::gitTokenKey(m_org.slug);
         // Asked by another process (sluicectl), as any other client of the keychain would.
-        const auto inKeychain = [this, &key] {
-            QProcess p;
-            p.start(QStringLiteral(SLUICECTL_PATH), {QStringLiteral("--db"), m_db->url().toString(), QStringLiteral("secrets"), QStringLiteral("check"), key});
-            return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        };
+        const auto inKeychain = [this, &key] { return sluicectl({QStringLiteral("secrets"), QStringLiteral("check"), key}); };
         QCOMPARE(inKeychain(), 0);
         if (m_db->url().isSqlite()) {
             QFile file(m_db->url().path);
@@ -301,13 +307,6 @@ private Q_SLOTS:
     void aTokenStoredElsewhereIsKnown()
     {
         const QString key = SecretStore::gitTokenKey(m_org.slug);
-        const auto sluicectl = [this](const QStringList &args, const QByteArray &input) {
-            QProcess p;
-            p.start(QStringLiteral(SLUICECTL_PATH), QStringList{QStringLiteral("--db"), m_db->url().toString()} + args);
-            p.write(input);
-            p.closeWriteChannel();
-            return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        };
         QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("set"), key}, QByteArrayLiteral("ghp_elsewhere\n")), 0);
         MainWindow window;
         window.show();
@@ -317,7 +316,7 @@ private Q_SLOTS:
         ProjectCard *card = window.transformPage()->projectCard();
         QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("A git token is stored in the keychain")),
                                   qPrintable(card->tokenText()->text()), 15'000);
-        QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("delete"), key}, {}), 0);
+        QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("delete"), key}), 0);
         const auto actions = window.transformPage()->findChildren<QAction *>();
         const auto refresh = std::find_if(actions.cbegin(), actions.cend(), [](QAction *a) { return a->shortcut() == QKeySequence(QKeySequence::Refresh); });
         QVERIFY(refresh != actions.cend());

@@ -9,12 +9,13 @@
 #include "widgets/logview.h"
 
 #include <QAbstractItemModelTester>
+#include <QAccessible>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QListWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
@@ -86,6 +87,19 @@ private Q_SLOTS:
             QTest::keyClick(&w, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
             QCOMPARE(pages->currentIndex(), i);
             QCOMPARE(nav->currentRow(), i);
+        }
+        // A screen reader picks a page the way AT-SPI does: it toggles the list item's selection through
+        // the item's accessible action, which selects without making the item current.
+        QAccessibleInterface *list = QAccessible::queryAccessibleInterface(nav);
+        QVERIFY(list);
+        QCOMPARE(list->text(QAccessible::Name), QStringLiteral("Pages"));
+        for (const int page : {int(MainWindow::Runs), int(MainWindow::Ingest), int(MainWindow::Transform)}) {
+            QAccessibleInterface *item = list->child(page);
+            QVERIFY(item && item->actionInterface());
+            QVERIFY(item->actionInterface()->actionNames().contains(QAccessibleActionInterface::toggleAction()));
+            item->actionInterface()->doAction(QAccessibleActionInterface::toggleAction());
+            QCOMPARE(pages->currentIndex(), page);
+            QCOMPARE(nav->currentRow(), page);
         }
     }
 

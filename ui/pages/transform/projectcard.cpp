@@ -76,26 +76,27 @@ ProjectCard::ProjectCard(QWidget *parent) : QGroupBox(tr("dbt project"), parent)
     m_manifest = valueLabel(this, tr("Manifest"));
     m_tokenText = valueLabel(this, tr("Git token"));
 
-    const auto withButtons = [this](QWidget *field, std::initializer_list<QWidget *> buttons) {
-        auto *row = new QWidget(this);
-        auto *h = new QHBoxLayout(row);
+    // A layout, not a row widget: the field stays a sibling of its label, which is how Qt's accessibility
+    // bridge finds a buddy label (a combo box on Linux is otherwise announced by its value alone).
+    const auto withButtons = [](QWidget *field, std::initializer_list<QWidget *> buttons) {
+        auto *h = new QHBoxLayout;
         h->setContentsMargins(0, 0, 0, 0);
         h->addWidget(field, 1);
         for (QWidget *b : buttons)
             h->addWidget(b);
-        return row;
+        return h;
     };
     struct Row {
         QString title;
         QWidget *focus;
-        QWidget *shown;
+        QLayout *shown;
     };
-    const QList<Row> left{{tr("&Git URL:"), m_gitUrl, m_gitUrl},
+    const QList<Row> left{{tr("&Git URL:"), m_gitUrl, withButtons(m_gitUrl, {})},
                           {tr("&Branch:"), m_branch, withButtons(m_branch, {m_listBranches})},
-                          {tr("Project &folder:"), m_projectDir, m_projectDir},
-                          {tr("Chec&kout:"), m_checkout, m_checkout}};
-    const QList<Row> right{{tr("Tar&get:"), m_target, m_target},
-                           {tr("Default sc&hema:"), m_schema, m_schema},
+                          {tr("Project &folder:"), m_projectDir, withButtons(m_projectDir, {})},
+                          {tr("Chec&kout:"), m_checkout, withButtons(m_checkout, {})}};
+    const QList<Row> right{{tr("Tar&get:"), m_target, withButtons(m_target, {})},
+                           {tr("Default sc&hema:"), m_schema, withButtons(m_schema, {})},
                            {tr("dbt e&xecutable:"), m_dbtPath, withButtons(m_dbtPath, {browse, m_install})},
                            {tr("Git toke&n:"), m_token, withButtons(m_token, {m_storeToken})}};
     auto *grid = new QGridLayout;
@@ -105,7 +106,7 @@ ProjectCard::ProjectCard(QWidget *parent) : QGroupBox(tr("dbt project"), parent)
             label->setBuddy(rows.at(i).focus);
             rows.at(i).focus->setAccessibleName(QString(rows.at(i).title).remove(QLatin1Char(':')).remove(QLatin1Char('&')));
             grid->addWidget(label, i, column);
-            grid->addWidget(rows.at(i).shown, i, column + 1);
+            grid->addLayout(rows.at(i).shown, i, column + 1);
         }
     };
     place(left, 0);
