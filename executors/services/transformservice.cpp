@@ -272,7 +272,7 @@ void TransformService::readModels()
 void TransformService::countSelection(int ticket, const QString &command, const QString &select, const QString &exclude)
 {
     if (!m_selector) {
-        Q_EMIT selectionCounted(ticket, -1, {}, tr("No manifest yet to count against; run a dbt task once."), true);
+        Q_EMIT selectionCounted(ticket, -1, {}, {}, tr("No manifest yet to count against; run a dbt task once."), true);
         return;
     }
     DbtSelectionRequest r;
@@ -286,13 +286,14 @@ void TransformService::countSelection(int ticket, const QString &command, const 
         r.projectDir = dbtProjectDir(*m_workspace);
     auto selected = m_selector->select(r);
     if (!selected) {
-        Q_EMIT selectionCounted(ticket, -1, {}, selected.error().message, true);
+        Q_EMIT selectionCounted(ticket, -1, {}, {}, selected.error().message, true);
         return;
     }
     QStringList names;
     for (const QString &id : selected->uniqueIds.mid(0, kSampleNames))
         names << m_selector->node(id)->name;
-    Q_EMIT selectionCounted(ticket, int(selected->uniqueIds.size()), names, selected->warnings.join(QLatin1Char('\n')), false);
+    Q_EMIT selectionCounted(ticket, int(selected->uniqueIds.size()), names, selected->uniqueIds, selected->warnings.join(QLatin1Char('\n')),
+                            false);
 }
 
 void TransformService::saveTask(const QString &uuid, const OrgTaskDraft &draft)

@@ -33,8 +33,9 @@ class GitJob;
 //   runs or the workspace, the affected lists are read again and sent (rows are matched by id, so
 //   views update them in place). The manifest is parsed again only when its file changed.
 // - countSelection(ticket, command, select, exclude): the nodes `dbt <command> --select … --exclude …`
-//   would take, resolved by DbtNodeSelector; selectionCounted(ticket, …) with the count and the first
-//   names, or the reason it cannot be resolved (bad expression; no manifest yet).
+//   would take, resolved by DbtNodeSelector; selectionCounted(ticket, …) with the count, the first
+//   names and every unique id taken (sorted, as dbt ls lists them), or the reason it cannot be resolved
+//   (bad expression; no manifest yet).
 // - saveWorkspace(workspace): through WorkspaceStore (audited; a URL with credentials or a missing
 //   field is refused: workspaceRefused(message)), then workspaceSaved and the overview again.
 // - transferWorkspace(): clones the workspace's repository when there is no checkout, else pulls it
@@ -87,7 +88,8 @@ Q_SIGNALS:
     void overviewShown(const sluice::TransformOverview &overview);
     void tasksShown(qint64 orgId, const QList<sluice::TransformTaskRow> &tasks, qint64 nowMs);
     void modelsShown(qint64 orgId, const QList<sluice::TransformModelRow> &models);
-    void selectionCounted(int ticket, int count, const QStringList &names, const QString &message, bool isError);
+    void selectionCounted(int ticket, int count, const QStringList &names, const QStringList &uniqueIds, const QString &message,
+                          bool isError);
     void taskSaved(const QString &uuid);
     void taskRefused(const QString &message);
     void taskDeleted(const QString &uuid);

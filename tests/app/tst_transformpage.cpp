@@ -12,6 +12,7 @@
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "mainwindow.h"
+#include "pages/transform/lineagepanel.h"
 #include "pages/transform/projectcard.h"
 #include "pages/transform/selectorfield.h"
 #include "pages/transform/taskdialog.h"
@@ -32,6 +33,7 @@
 #include <QFileInfo>
 #include <QCompleter>
 #include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -383,11 +385,30 @@ private Q_SLOTS:
         // The selection box counts as dbt would; a bad expression is refused at the field.
         page->selectionField()->setText(QStringLiteral("+customers"));
         QTRY_VERIFY_WITH_TIMEOUT(page->selectionCount()->text().contains(QLatin1String("4 nodes")), 5'000);
+        // What it takes becomes the lineage's focus (dbt ls --select +customers --resource-type model on
+        // jaffle_shop lists these four), with what reads them; a row chosen in the list takes it back.
+        QTRY_VERIFY(page->showSelectionButton()->isEnabled());
+        page->modelTable()->selectRow(0);
+        page->showSelectionButton()->click();
+        const QStringList taken{QStringLiteral("model.jaffle_shop.customers"), QStringLiteral("model.jaffle_shop.stg_customers"),
+                                QStringLiteral("model.jaffle_shop.stg_orders"), QStringLiteral("model.jaffle_shop.stg_payments")};
+        QCOMPARE(page->lineagePanel()->focusIds(), taken);
+        QVERIFY(page->lineagePanel()->isVisible());
+        QVERIFY(page->modelTable()->selectionModel()->selectedRows().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(page->lineagePanel()->graph().nodes.size() >= taken.size(), 10'000);
+        page->modelTable()->selectRow(0);
+        QCOMPARE(page->lineagePanel()->focusIds().size(), 1);
         page->selectionField()->setText(QStringLiteral("colour:red"));
         QTRY_VERIFY_WITH_TIMEOUT(page->selectionCount()->text().contains(QLatin1String("'colour' is not a valid method name")), 5'000);
         QVERIFY(page->selectionField()->toolTip().contains(QLatin1String("colour")));
+        QVERIFY(!page->showSelectionButton()->isEnabled()); // nothing to show for an expression that does not resolve
 
-        // Execute a task alone: its log shows below, live, and the run ends successful.
+        // Execute a task alone: its log shows below, live, and the run ends successful. Show in lineage
+        // brought the Models tab up; the analyst goes back to Tasks.
+        auto *tabs = page->findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        QVERIFY(!page->taskTable()->isVisible());
+        tabs->setCurrentIndex(0);
         page->selectTask(shell.uuid);
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));

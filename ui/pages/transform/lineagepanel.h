@@ -34,6 +34,7 @@ public:
     void setModels(const QList<TransformModelRow> &rows);
     // The nodes the graph is about (the model selected in the list); empty: the empty state.
     void setFocusIds(const QStringList &uniqueIds);
+    [[nodiscard]] const QStringList &focusIds() const { return m_focus; }
 
     [[nodiscard]] LineageView *view() const { return m_view; }
     [[nodiscard]] QSpinBox *upstreamBox() const { return m_up; }

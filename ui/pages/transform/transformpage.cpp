@@ -204,6 +204,18 @@ QWidget *TransformPage::buildModels()
     m_count->setWordWrap(true);
     m_count->setAccessibleName(tr("Selected nodes"));
     m_count->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_showSelection = new QPushButton(tr("Show in lineage"), page);
+    m_showSelection->setToolTip(tr("Show what the selection takes in the lineage, with what it reads from and what reads it (Ctrl+L)"));
+    m_showSelection->setEnabled(false);
+    auto *showSelection = new QAction(tr("Show the selection in the lineage"), this);
+    showSelection->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    showSelection->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    page->addAction(showSelection);
+    connect(showSelection, &QAction::triggered, this, [this] {
+        if (m_showSelection->isEnabled())
+            showSelectionInLineage();
+    });
+    connect(m_showSelection, &QPushButton::clicked, this, &TransformPage::showSelectionInLineage);
 
     auto *filterLabel = new QLabel(tr("&Filter:"), page);
     filterLabel->setBuddy(m_search);
@@ -222,7 +234,10 @@ QWidget *TransformPage::buildModels()
     selRow->addWidget(excludeLabel);
     selRow->addWidget(m_exclude, 1);
     grid->addRow(selectLabel, selRow);
-    grid->addRow(QString(), m_count);
+    auto *countRow = new QHBoxLayout;
+    countRow->addWidget(m_count, 1);
+    countRow->addWidget(m_showSelection, 0, Qt::AlignTop);
+    grid->addRow(QString(), countRow);
 
     m_modelTable = makeTable(m_modelProxy, tr("Models"), page);
     m_modelTable->setSortingEnabled(true);
@@ -362,7 +377,8 @@ void TransformPage::requestCount()
     Q_EMIT selectionRequested(++m_ticket, m_command->currentText(), m_select->text(), m_exclude->text());
 }
 
-void TransformPage::showSelectionCount(int ticket, int count, const QStringList &names, const QString &message, bool isError)
+void TransformPage::showSelectionCount(int ticket, int count, const QStringList &names, const QStringList &uniqueIds,
+                                       const QString &message, bool isError)
 {
     if (ticket < 0) { // the task dialog's question (its tickets travel negated)
         if (m_dialog)
@@ -371,6 +387,12 @@ void TransformPage::showSelectionCount(int ticket, int count, const QStringList 
     }
     if (ticket != m_ticket)
         return; // an answer to an older question
+    m_selectedIds.clear();
+    if (!isError)
+        for (const QString &id : uniqueIds)
+            if (m_models->rowOfUniqueId(id) >= 0) // tests and hooks are not lineage nodes
+                m_selectedIds << id;
+    m_showSelection->setEnabled(!m_selectedIds.isEmpty());
     if (isError) {
         m_count->setText(tr("Cannot resolve: %1").arg(message));
         m_select->setToolTip(message);
@@ -408,8 +430,7 @@ void TransformPage::updateModelDetail()
         return;
     }
     const int row = m_models->rowOfUniqueId(m_modelProxy->data(rows.first(), ModelListModel::kUniqueIdRole).toString());
-    // The lineage follows the selected model (the selection box's nodes are not its focus: the service
-    // answers a count with sample names only).
+    // The lineage follows the selected model (Show in lineage makes the selection box's nodes its focus).
     m_lineage->setFocusIds(row < 0 ? QStringList() : QStringList{m_models->rowAt(row).node.uniqueId});
     if (row < 0)
         return;
@@ -458,6 +479,15 @@ void TransformPage::updateModelDetail()
         html += QStringLiteral("</ul>");
     }
     m_detail->setHtml(html);
+}
+
+void TransformPage::showSelectionInLineage()
+{
+    if (m_selectedIds.isEmpty())
+        return;
+    m_modelTable->clearSelection(); // the lineage's focus is the selection's now, not a row's
+    m_lineage->setFocusIds(m_selectedIds);
+    showLineage();
 }
 
 void TransformPage::showLineage()

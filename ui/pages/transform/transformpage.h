@@ -49,6 +49,10 @@ public:
     [[nodiscard]] QTableView *modelTable() const { return m_modelTable; }
     [[nodiscard]] QLineEdit *selectionField() const { return m_select; }
     [[nodiscard]] QLabel *selectionCount() const { return m_count; }
+    // Shows the nodes the selection box takes (their models, seeds, snapshots and sources) as the
+    // lineage's focus (Ctrl+L); enabled while the box resolves to at least one of them.
+    [[nodiscard]] QPushButton *showSelectionButton() const { return m_showSelection; }
+    void showSelectionInLineage();
     [[nodiscard]] LogView *log() const { return m_log; }
     // The dbt project's card (its fields, Save, Fetch, Clone / Pull, token, dbt install).
     [[nodiscard]] ProjectCard *projectCard() const { return m_card; }
@@ -77,7 +81,8 @@ public Q_SLOTS:
     void showOverview(const sluice::TransformOverview &overview);
     void showTasks(qint64 orgId, const QList<sluice::TransformTaskRow> &tasks, qint64 nowMs);
     void showModels(qint64 orgId, const QList<sluice::TransformModelRow> &models);
-    void showSelectionCount(int ticket, int count, const QStringList &names, const QString &message, bool isError);
+    void showSelectionCount(int ticket, int count, const QStringList &names, const QStringList &uniqueIds, const QString &message,
+                            bool isError);
     // A task run this page asked for started (its log shows below) / changed / sent lines.
     void showRunStarted(qint64 runId);
     void showRun(const sluice::RunRecord &run, qint64 nowMs);
@@ -127,6 +132,8 @@ private:
     QLineEdit *m_search, *m_select, *m_exclude;
     QComboBox *m_command;
     QLabel *m_count;
+    QPushButton *m_showSelection;
+    QStringList m_selectedIds; // what the selection box resolved to last, as lineage nodes
     QTextBrowser *m_detail;
     QTabWidget *m_detailTabs;
     LineagePanel *m_lineage;
