@@ -6,12 +6,16 @@
 //     lineage thread and drawn, then that of one model two levels each way;
 // each beside its baseline measured in the same run: the same work done on the GUI thread (what the
 // stall would be without the TransformService's and the layout's threads). A real window, the real
-// services on their own threads, a real SQLite store.
+// services on their own threads, a real SQLite store. Stalls are measured by bench::StallMeter
+// (guistall.h): the longest pass of the event loop (judged) and the longest late timer tick (felt,
+// the machine's noise included); every wait runs a real event loop, never QTest::qWait, which sleeps
+// 10 ms between its passes.
 //
 // Usage: bench_transform [MODELS]   (default: as many models as make the manifest about 4 MB)
 #include "dbt/dbtartifacts.h"
 #include "dbt/nodeselection.h"
 #include "itemmodels/modellistmodel.h"
+#include "guistall.h"
 #include "manifestgenerator.h"
 #include "pages/transform/lineagepanel.h"
 #include "pages/transform/lineageview.h"
@@ -39,42 +43,11 @@
 #include <cstdio>
 
 using namespace sluice;
+using sluice::bench::StallMeter;
+using sluice::bench::runFor;
+using sluice::bench::runUntil;
 
 namespace {
-
-// The longest gap between two turns of the GUI thread's event loop while it runs.
-class StallMeter : public QObject
-{
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-            const double now = double(m_clock.nsecsElapsed()) / 1e6;
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_longest = 0;
-        m_clock.start();
-        m_last = 0;
-        m_timer.start();
-    }
-    double stop()
-    {
-        m_timer.stop();
-        const double now = double(m_clock.nsecsElapsed()) / 1e6;
-        return std::max(m_longest, now - m_last);
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    double m_last = 0, m_longest = 0;
-};
 
 QStringList selectors()
 {
@@ -90,9 +63,9 @@ QStringList selectors()
     return out;
 }
 
-void row(const char *what, double workMs, double stallMs, double baselineStallMs)
+void row(const char *what, double workMs, StallMeter::Stalls stalls, double baselineStallMs)
 {
-    std::printf("%-44s %10.1f %12.1f %14.1f %8s\n", what, workMs, stallMs, baselineStallMs, stallMs <= 16.0 ? "ok" : "OVER");
+    std::printf("%-44s %10.1f %12.1f %10.1f %14.1f %8s\n", what, workMs, stalls.busy, stalls.gap, baselineStallMs, stalls.busy <= 16.0 ? "ok" : "OVER");
 }
 
 } // namespace
@@ -100,7 +73,7 @@ void row(const char *what, double workMs, double stallMs, double baselineStallMs
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
-    QApplication app(argc, argv);
+    bench::MeteredApplication app(argc, argv);
     QTemporaryDir dir;
     const QString templ = QStringLiteral(SLUICE_SOURCE_DIR "/../shared/fixtures/dbt/public-fivetran-hubspot/manifest.json");
     const QString checkout = dir.filePath(QStringLiteral("checkout"));
@@ -176,16 +149,17 @@ int main(int argc, char **argv)
     QMetaObject::invokeMethod(service, &TransformService::start, Qt::QueuedConnection);
     // The window's first show (polish, fonts, first paint) is start-up, not part of what is measured.
     (void)QTest::qWaitForWindowExposed(&page);
-    QTest::qWait(300);
+    runFor(300);
 
     std::printf("bench_transform: %d models, manifest %.1f MB, GUI stall budget 16 ms (one frame)\n\n", models, double(bytes) / (1024.0 * 1024.0));
-    std::printf("%-44s %10s %12s %14s %8s\n", "phase", "work ms", "stall ms", "GUI-thread ms", "budget");
-    std::printf("%-44s %10s %12s %14s %8s\n", "", "", "(measured)", "(baseline)", "");
+    std::printf("%-44s %10s %12s %10s %14s %8s\n", "phase", "work ms", "stall ms", "gap ms", "GUI-thread ms", "budget");
+    std::printf("%-44s %10s %12s %10s %14s %8s\n", "", "", "(busy turn)", "(felt)", "(baseline)", "");
 
     StallMeter meter;
     meter.start();
-    QTest::qWait(1000);
-    std::printf("%-44s %10.1f %12.1f %14s %8s\n", "idle event loop for 1 s (noise floor)", 1000.0, meter.stop(), "-", "");
+    runFor(1000);
+    const StallMeter::Stalls idle = meter.stop();
+    std::printf("%-44s %10.1f %12.1f %10.1f %14s %8s\n", "idle event loop for 1 s (noise floor)", 1000.0, idle.busy, idle.gap, "-", "");
 
     // 1. Parse and fill: through the service, against parsing on the GUI thread.
     QElapsedTimer work;
@@ -196,11 +170,11 @@ int main(int argc, char **argv)
     meter.start();
     work.start();
     QMetaObject::invokeMethod(service, [service, orgId] { service->showOrg(orgId); }, Qt::QueuedConnection);
-    if (!QTest::qWaitFor([&] { return page.modelModel()->rowCount() > 0; }, 120'000)) {
+    if (!runUntil([&] { return page.modelModel()->rowCount() > 0; }, 120'000)) {
         std::fprintf(stderr, "bench_transform: the models never came\n");
         return 1;
     }
-    QTest::qWait(50); // the view's layout after the rows
+    runFor(50); // the view's layout after the rows
     const double fillMs = double(work.nsecsElapsed()) / 1e6;
     row("parse the manifest, fill the models list", fillMs, meter.stop(), baselineParse);
 
@@ -225,7 +199,7 @@ int main(int argc, char **argv)
         t.start();
         const QString before = page.selectionCount()->text();
         page.selectionField()->setText(e);
-        if (!QTest::qWaitFor([&] { return page.selectionCount()->text() != before && !page.selectionCount()->text().isEmpty(); }, 10'000))
+        if (!runUntil([&] { return page.selectionCount()->text() != before && !page.selectionCount()->text().isEmpty(); }, 10'000))
             break;
         slowest = std::max(slowest, double(t.nsecsElapsed()) / 1e6);
     }
@@ -234,16 +208,17 @@ int main(int argc, char **argv)
 
     // 3. The lineage: the whole project, then one model's two levels each way.
     page.showLineage();
-    QTest::qWait(100);
+    runFor(100);
     const auto lineageRow = [&](const char *what, auto &&change) {
         const int before = lineage->ticket();
         meter.start();
         work.start();
         change();
-        const bool shown = QTest::qWaitFor([&] { return lineage->ticket() != before && lineage->view()->nodeCount() == lineage->graph().nodes.size()
+        const bool shown = runUntil([&] { return lineage->ticket() != before && lineage->view()->nodeCount() == lineage->graph().nodes.size()
                                                         && lineage->view()->nodeCount() > 0; }, 60'000);
-        QTest::qWait(50); // the first paint of the new scene
-        const double ms = double(work.nsecsElapsed()) / 1e6, stall = meter.stop();
+        runFor(50); // the first paint of the new scene
+        const double ms = double(work.nsecsElapsed()) / 1e6;
+        const StallMeter::Stalls stall = meter.stop();
         if (!shown) {
             std::printf("%-44s %10s\n", what, "never shown");
             return;
