@@ -6,6 +6,7 @@
 #include "pipelineseed.h"
 #include "storefixture.h"
 #include "testhelpers.h"
+#include "wheels/fakedbtwheels.h"
 
 #include "desktopservices.h"
 #include "desktoptestoptions.h"
@@ -33,6 +34,8 @@
 #include <QFileInfo>
 #include <QCompleter>
 #include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QScopeGuard>
 #include <QTabWidget>
 #include <QDir>
 #include <QElapsedTimer>
@@ -91,6 +94,18 @@ class tst_TransformPage : public QObject
         p.closeWriteChannel();
         return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
+
+    // The window on a store, showing the Transform page, its services started.
+    struct TransformWindow {
+        MainWindow window;
+        DesktopServices services;
+        explicit TransformWindow(const DbUrl &url) : services(window, url, options())
+        {
+            window.show();
+            window.showPage(MainWindow::Transform);
+            services.start();
+        }
+    };
 
     static QString cell(QAbstractItemModel *m, int row, int column) { return m->index(row, column).data().toString(); }
 
@@ -177,11 +192,8 @@ private Q_SLOTS:
         QVERIFY(git(work, {QStringLiteral("commit"), QStringLiteral("-m"), QStringLiteral("First models")}));
         QVERIFY(git(work, {QStringLiteral("push"), bare, QStringLiteral("main")}));
 
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         TransformPage *page = window.transformPage();
         QTRY_COMPARE_WITH_TIMEOUT(page->transferButton()->text(), QStringLiteral("C&lone"), 15'000); // the overview came
 
@@ -271,14 +283,83 @@ private Q_SLOTS:
 
     // The git token is typed once and goes to the keychain only: the field empties, the keychain holds
     // it under the org's key, the store does not; an empty field removes it.
+    // Install dbt from the card: a virtualenv with dbt-postgres (fake wheels, offline: pip's own
+    // configuration, here its environment, says where packages come from), with progress, its log and
+    // Cancel; the result is the project's dbt, stored on the workspace.
+    void installDbtFromTheCard()
+    {
+        const QString wheels = m_fixture.tempDir().filePath(QStringLiteral("wheels"));
+        auto built = testsupport::buildFakeDbtWheels(wheels);
+        QVERIFY2(built, qPrintable(built ? QString() : built.error()));
+        const QString data = m_fixture.tempDir().filePath(QStringLiteral("xdg-data"));
+        qputenv("XDG_DATA_HOME", data.toUtf8());
+        qputenv("PIP_CONFIG_FILE", "/dev/null");
+        qputenv("PIP_NO_INDEX", "1");
+        qputenv("PIP_FIND_LINKS", wheels.toUtf8());
+        const auto restore = qScopeGuard([] {
+            for (const char *name : {"XDG_DATA_HOME", "PIP_CONFIG_FILE", "PIP_NO_INDEX", "PIP_FIND_LINKS"})
+                qunsetenv(name);
+        });
+        setUpWorkspace();
+
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
+        ProjectCard *card = window.transformPage()->projectCard();
+        QTRY_COMPARE_WITH_TIMEOUT(card->gitUrlField()->text(), QStringLiteral("https://git.example/acme/jaffle.git"), 15'000);
+        QVERIFY(card->dbtField()->text().isEmpty());
+
+        card->installButton()->click();
+        QVERIFY(card->startInstallButton()->isVisible());
+        card->installAdapterField()->setCurrentText(QStringLiteral("postgres"));
+        QCOMPARE(card->installAdapterField()->currentText(), QStringLiteral("postgres"));
+
+        // Cancel while the virtualenv is being made: nothing is stored, Install is offered again.
+        card->installVersionField()->setEditText(QStringLiteral("1.8.2"));
+        card->startInstallButton()->click();
+        QVERIFY(!card->startInstallButton()->isEnabled());
+        QVERIFY(card->cancelInstallButton()->isVisible());
+        card->cancelInstallButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(card->installText()->text().startsWith(QLatin1String("Not installed")), qPrintable(card->installText()->text()), 30'000);
+        QVERIFY2(card->installText()->text().contains(QLatin1String("anceled")), qPrintable(card->installText()->text()));
+        QVERIFY(card->startInstallButton()->isEnabled());
+        QVERIFY(!card->cancelInstallButton()->isVisible());
+        QVERIFY(WorkspaceStore(*m_db, kActor).get(m_org.id)->dbtExecutable.isEmpty());
+
+        // A version no wheel has: pip's own words, and still nothing stored.
+        card->installVersionField()->setEditText(QStringLiteral("0.0.1"));
+        card->startInstallButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(card->startInstallButton()->isEnabled(), 120'000);
+        QVERIFY2(card->installText()->text().startsWith(QLatin1String("Not installed")), qPrintable(card->installText()->text()));
+        QVERIFY2(card->installText()->text().contains(QLatin1String("0.0.1")), qPrintable(card->installText()->text()));
+        QVERIFY(WorkspaceStore(*m_db, kActor).get(m_org.id)->dbtExecutable.isEmpty());
+
+        // The real install: progress to 100, pip's lines in the log, the path in the field and the store.
+        card->installVersionField()->setEditText(QStringLiteral("1.8.2"));
+        QSignalSpy progress(card->installProgressBar(), &QProgressBar::valueChanged);
+        card->startInstallButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(card->startInstallButton()->isEnabled(), 180'000);
+        QVERIFY2(card->installText()->text().contains(QLatin1String("is installed at")), qPrintable(card->installText()->text()));
+        QCOMPARE(card->installProgressBar()->value(), 100);
+        QVERIFY(progress.size() >= 3); // it moved on the way, not only at the end
+        QVERIFY2(card->installLogView()->toPlainText().contains(QLatin1String("Successfully installed dbt-core-1.8.9 dbt-postgres-1.8.2")),
+                 qPrintable(card->installLogView()->toPlainText()));
+        const auto ws = WorkspaceStore(*m_db, kActor).get(m_org.id);
+        QVERIFY(ws);
+        QVERIFY2(ws->dbtExecutable.startsWith(data + QStringLiteral("/")) && ws->dbtExecutable.endsWith(QLatin1String("/dbt-postgres-1.8.2/bin/dbt")),
+                 qPrintable(ws->dbtExecutable));
+        QCOMPARE(ws->dbtVersion, QStringLiteral("1.8.9"));
+        QCOMPARE(ws->dbtAdapter, QStringLiteral("postgres"));
+        QTRY_COMPARE_WITH_TIMEOUT(card->dbtField()->text(), ws->dbtExecutable, 5'000);
+        QSignalSpy finished(&services, &DesktopServices::finished);
+        Q_EMIT window.quitRequested();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15'000);
+    }
+
     void gitTokenGoesToTheKeychainOnly()
     {
         const QString token = QStringLiteral("glpat-canary-%1").arg(QDateTime::currentMSecsSinceEpoch());
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         ProjectCard *card = window.transformPage()->projectCard();
         QTRY_COMPARE_WITH_TIMEOUT(card->transferButton()->text(), QStringLiteral("C&lone"), 15'000); // the overview came
         QVERIFY(!card->storeTokenButton()->isEnabled());
@@ -310,11 +391,8 @@ private Q_SLOTS:
     {
         const QString key = SecretStore::gitTokenKey(m_org.slug);
         QCOMPARE(sluicectl({QStringLiteral("secrets"), QStringLiteral("set"), key}, QByteArrayLiteral("ghp_elsewhere\n")), 0);
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         ProjectCard *card = window.transformPage()->projectCard();
         QTRY_VERIFY2_WITH_TIMEOUT(card->tokenText()->text().contains(QLatin1String("A git token is stored in the keychain")),
                                   qPrintable(card->tokenText()->text()), 15'000);
@@ -337,11 +415,8 @@ private Q_SLOTS:
         QVERIFY2(dbtRun, qPrintable(sluice::test::why(dbtRun)));
         const OrgTask shell = test::seedShellTask(*m_db, m_org.id, QStringLiteral("sh -c 'echo hello from the task'"), kActor);
 
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         TransformPage *page = window.transformPage();
         QAbstractItemModelTester taskTester(page->taskModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester modelTester(page->modelModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -433,11 +508,8 @@ private Q_SLOTS:
     void taskDialogMarksProblemsAtTheirFields()
     {
         setUpWorkspace();
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         TransformPage *page = window.transformPage();
         QTRY_COMPARE_WITH_TIMEOUT(page->modelModel()->rowCount(), 8, 15'000);
         window.activateWindow();
@@ -521,11 +593,8 @@ private Q_SLOTS:
         qputenv("SLUICE_DBT_DOUBLE_SCENARIO", "ok");
         qputenv("SLUICE_DBT_DOUBLE_LINE_DELAY_MS", "40");
 
-        MainWindow window;
-        window.show();
-        window.showPage(MainWindow::Transform);
-        DesktopServices services(window, m_db->url(), options());
-        services.start();
+        TransformWindow opened(m_db->url());
+        auto &[window, services] = opened;
         TransformPage *page = window.transformPage();
         QTRY_COMPARE_WITH_TIMEOUT(page->modelModel()->rowCount(), 8, 15'000);
         QCOMPARE(page->taskModel()->rowCount(), 0);

@@ -49,6 +49,9 @@ public:
     [[nodiscard]] QComboBox *installVersionField() const { return m_installVersion; }
     [[nodiscard]] QComboBox *installAdapterField() const { return m_installAdapter; }
     [[nodiscard]] QPushButton *startInstallButton() const { return m_startInstall; }
+    [[nodiscard]] QPushButton *cancelInstallButton() const { return m_cancelInstall; }
+    [[nodiscard]] QProgressBar *installProgressBar() const { return m_installBar; }
+    [[nodiscard]] QPlainTextEdit *installLogView() const { return m_installLog; }
 
 public Q_SLOTS:
     void showOverview(const sluice::TransformOverview &overview);
