@@ -4,6 +4,7 @@
 #include "dbt/dbtoperation.h"
 #include "dbt/docsserver.h"
 #include "runner/orgsetup.h"
+#include "services/dbtfinder.h"
 #include "store/database.h"
 #include "store/orgtaskstore.h"
 #include "store/workspacestore.h"
@@ -71,7 +72,7 @@ std::optional<DocsService::Reading> DocsService::read()
     r.state.staticSite = dbtSupportsStaticDocs(ws->dbtVersion);
     if (!QFileInfo(projectDir).isDir())
         r.state.generateProblem = tr("No checkout of the project yet: Clone it first.");
-    else if (auto dbt = DbtOperation::findDbt(ws->dbtExecutable); !dbt)
+    else if (auto dbt = findDbtForWindow(ws->dbtExecutable); !dbt)
         r.state.generateProblem = dbt.error().message;
     const DocsSite site = locateDocs(r.targetDir);
     if (site.kind == DocsSite::Kind::None)

@@ -2,6 +2,7 @@
 # own with its own connection; the window talks to them through queued signals only.
 target_sources(sluice_executors PRIVATE
     services/catalogservice.cpp services/catalogservice.h
+    services/dbtfinder.cpp services/dbtfinder.h
     services/docsservice.cpp services/docsservice.h
     services/lineagelayoutservice.cpp services/lineagelayoutservice.h
     services/runservice.cpp services/runservice.h

@@ -9,6 +9,7 @@
 #include "git/gitworkspace.h"
 #include "runner/commandpreview.h"
 #include "runner/orgsetup.h"
+#include "services/dbtfinder.h"
 #include "store/changewatcher.h"
 #include "store/database.h"
 #include "store/lockstore.h"
@@ -120,10 +121,10 @@ void TransformService::readOverview()
     m_workspace = ws ? std::optional<DbtWorkspace>(*ws) : std::nullopt;
     o.workspace = m_workspace;
     if (!m_workspace) {
-        o.workspaceProblem = tr("This org has no dbt project yet. Fix: give its git URL and branch with "
-                                "`sluicectl workspace set --org %1 --git-url URL --branch main`.").arg(o.orgSlug);
+        o.workspaceProblem = tr("This org has no dbt project yet. Fix: type its git URL above, choose the branch and Save "
+                                "(or `sluicectl workspace set --org %1 --git-url URL --branch main`).").arg(o.orgSlug);
     } else if (!QDir(m_workspace->checkoutPath).exists(QStringLiteral(".git"))) {
-        o.workspaceProblem = tr("There is no checkout of %1 yet. Fix: `sluicectl workspace clone --org %2`.")
+        o.workspaceProblem = tr("There is no checkout of %1 yet. Fix: Clone (or `sluicectl workspace clone --org %2`).")
                                  .arg(m_workspace->gitUrl, o.orgSlug);
     }
     if (m_workspace && QDir(m_workspace->checkoutPath).exists(QStringLiteral(".git"))) {
@@ -140,7 +141,7 @@ void TransformService::readOverview()
         }
         o.projectDirCandidates = findDbtProjects(m_workspace->checkoutPath);
     }
-    auto dbt = DbtOperation::findDbt(m_workspace ? m_workspace->dbtExecutable : QString());
+    auto dbt = findDbtForWindow(m_workspace ? m_workspace->dbtExecutable : QString());
     if (dbt) {
         o.dbtFound = *dbt;
         if (const auto known = m_dbtVersions.constFind(*dbt); known != m_dbtVersions.cend())

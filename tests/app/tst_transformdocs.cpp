@@ -154,7 +154,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("canGenerate");
         QTest::addColumn<QString>("reason");
         QTest::newRow("no project") << "none" << false << "No dbt project yet";
-        QTest::newRow("no dbt") << "no-dbt" << false << "does not exist or is not executable";
+        QTest::newRow("no dbt") << "no-dbt" << false << "does not exist or cannot be run. Fix: Browse…";
         QTest::newRow("never generated") << "never" << true << "Generate docs first";
     }
     void saysWhyItCannot()

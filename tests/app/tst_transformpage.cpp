@@ -13,6 +13,7 @@
 #include "itemmodels/modellistmodel.h"
 #include "itemmodels/tasklistmodel.h"
 #include "mainwindow.h"
+#include "pages/transform/docsbar.h"
 #include "pages/transform/lineagepanel.h"
 #include "pages/transform/projectcard.h"
 #include "pages/transform/selectorfield.h"
@@ -136,6 +137,12 @@ private Q_SLOTS:
             });
         };
         QTRY_VERIFY_WITH_TIMEOUT(saysSo(QStringLiteral("What is missing"), QStringLiteral("sluicectl workspace set --org acme")), 15'000);
+        QVERIFY(saysSo(QStringLiteral("What is missing"), QStringLiteral("choose the branch and Save"))); // the window's own fix first
+        // dbt is not on this test's PATH: the fixes are the card's buttons, said once (the docs bar only
+        // points up at them, its reason whole in its tooltip).
+        QVERIFY(saysSo(QStringLiteral("What is missing"), QStringLiteral("Fix: Install dbt… creates a virtualenv")));
+        QCOMPARE(page->docsBar()->findChild<QLabel *>()->text(), QStringLiteral("No docs yet: set up the project above first"));
+        QVERIFY(page->docsBar()->findChild<QLabel *>()->toolTip().contains(QLatin1String("No dbt project yet")));
         QVERIFY(page->gitUrlField()->text().isEmpty());
         QVERIFY(page->gitUrlField()->placeholderText().startsWith(QLatin1String("https://")));
     }

@@ -47,7 +47,9 @@ void DocsBar::showState(const DocsState &state)
     if (m_generating)
         return; // "Generating…" stays until the run ends
     if (!state.generateProblem.isEmpty() && !state.openProblem.isEmpty())
-        setStatus(state.generateProblem);
+        // The project card above already says what is missing (no project, checkout or dbt) with the
+        // fix: here a headline, the reason whole in the tooltip and the accessible description.
+        setStatus(tr("No docs yet: set up the project above first"), state.generateProblem);
     else if (!state.openProblem.isEmpty())
         setStatus(state.openProblem);
     else
@@ -94,12 +96,12 @@ void DocsBar::openUrl(qint64 orgId, const QUrl &url)
         setStatus(tr("Could not start a browser; open %1 yourself.").arg(url.toString()));
 }
 
-void DocsBar::setStatus(const QString &text)
+void DocsBar::setStatus(const QString &text, const QString &detail)
 {
-    m_statusText = text;
+    m_statusText = detail.isEmpty() ? text : detail;
     m_status->setText(m_status->fontMetrics().elidedText(text, Qt::ElideRight, kStatusWidth));
-    m_status->setToolTip(text);
-    m_status->setAccessibleDescription(text);
+    m_status->setToolTip(m_statusText);
+    m_status->setAccessibleDescription(m_statusText);
 }
 
 void DocsBar::updateButtons()

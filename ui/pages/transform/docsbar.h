@@ -27,7 +27,8 @@ public:
 
     [[nodiscard]] QPushButton *generateButton() const { return m_generate; }
     [[nodiscard]] QPushButton *openButton() const { return m_open; }
-    // What the site is, or why not (whole; the label may show it elided, its tooltip whole).
+    // What the site is, or why not (whole; the label may show it elided or as a headline, its tooltip
+    // and accessible description whole).
     [[nodiscard]] QString statusText() const { return m_statusText; }
     void setOpener(Opener opener) { m_opener = std::move(opener); }
 
@@ -53,7 +54,8 @@ Q_SIGNALS:
     void urlReady(const QUrl &url);
 
 private:
-    void setStatus(const QString &text);
+    // Shows `text` (elided); `detail` (default: the text) is statusText(), the tooltip and description.
+    void setStatus(const QString &text, const QString &detail = {});
     void updateButtons();
 
     QLabel *m_status;

@@ -118,7 +118,7 @@ ProjectCard::ProjectCard(QWidget *parent) : QGroupBox(tr("dbt project"), parent)
     facts->addRow(tr("Origin:"), m_behind);
     facts->addRow(tr("dbt:"), m_dbt);
     facts->addRow(tr("Manifest:"), m_manifest);
-    facts->addRow(QString(), m_tokenText);
+    facts->addRow(tr("Keychain:"), m_tokenText);
 
     for (QLineEdit *e : {m_gitUrl, m_checkout, m_target, m_schema, m_dbtPath})
         connect(e, &QLineEdit::textEdited, this, &ProjectCard::markEdited);
