@@ -32,7 +32,8 @@ public:
 
     // The project's nodes and their last results (the Transform page's model rows).
     void setModels(const QList<TransformModelRow> &rows);
-    // The nodes the graph is about (the model selected in the list); empty: the empty state.
+    // The nodes the graph is about (the model selected in the list, or every model the selection box
+    // takes: Show in lineage); empty: the empty state.
     void setFocusIds(const QStringList &uniqueIds);
     [[nodiscard]] const QStringList &focusIds() const { return m_focus; }
 
