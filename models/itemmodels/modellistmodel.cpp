@@ -22,6 +22,11 @@ void ModelListModel::setRows(QList<TransformModelRow> rows)
     if (!sameNodes(rows, m_rows)) {
         beginResetModel();
         m_rows = std::move(rows);
+        m_rowOf.clear();
+        m_rowOf.reserve(m_rows.size());
+        for (int i = 0; i < m_rows.size(); ++i)
+            if (!m_rowOf.contains(m_rows.at(i).node.uniqueId)) // unique in a manifest; the first row if not
+                m_rowOf.insert(m_rows.at(i).node.uniqueId, i);
         endResetModel();
         return;
     }
@@ -32,10 +37,7 @@ void ModelListModel::setRows(QList<TransformModelRow> rows)
 
 int ModelListModel::rowOfUniqueId(const QString &uniqueId) const
 {
-    for (int i = 0; i < m_rows.size(); ++i)
-        if (m_rows.at(i).node.uniqueId == uniqueId)
-            return i;
-    return -1;
+    return m_rowOf.value(uniqueId, -1);
 }
 
 int ModelListModel::rowCount(const QModelIndex &parent) const

@@ -3,6 +3,7 @@
 #include "domain/transformview.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace sluice {
 
@@ -27,6 +28,7 @@ public:
     // "nightly (next 2026-12-03 03:00), adhoc (manual)", flagged with ⚠ when two active pipelines build it.
     [[nodiscard]] static QString builtByText(const QList<ModelBuilder> &builders);
     [[nodiscard]] const TransformModelRow &rowAt(int row) const { return m_rows.at(row); }
+    // -1 when no row has it; a hash lookup (the page asks it for every node a selection takes).
     [[nodiscard]] int rowOfUniqueId(const QString &uniqueId) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -36,6 +38,7 @@ public:
 
 private:
     QList<TransformModelRow> m_rows;
+    QHash<QString, int> m_rowOf; // unique id -> row; rebuilt when the nodes change (same nodes: same rows)
 };
 
 } // namespace sluice

@@ -289,8 +289,6 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(WorkspaceStore(*m_db, kActor).get(m_org.id).value_or(DbtWorkspace{}).dbtVersion, QStringLiteral("1.8.9"), 5'000);
     }
 
-    // The git token is typed once and goes to the keychain only: the field empties, the keychain holds
-    // it under the org's key, the store does not; an empty field removes it.
     // Install dbt from the card: a virtualenv with dbt-postgres (fake wheels, offline: pip's own
     // configuration, here its environment, says where packages come from), with progress, its log and
     // Cancel; the result is the project's dbt, stored on the workspace.
@@ -363,6 +361,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15'000);
     }
 
+    // The git token is typed once and goes to the keychain only: the field empties, the keychain holds
+    // it under the org's key, the store does not; an empty field removes it.
     void gitTokenGoesToTheKeychainOnly()
     {
         const QString token = QStringLiteral("glpat-canary-%1").arg(QDateTime::currentMSecsSinceEpoch());
