@@ -73,6 +73,9 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
 CommandResult runWorkspace(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runDbt(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &words);
+// `airbyte sources …` and `airbyte definitions` (commands_airbyte_sources.cpp).
+CommandResult runAirbyteSources(Context &ctx, const QStringList &words);
+CommandResult runAirbyteDefinitions(Context &ctx, const QStringList &words);
 CommandResult runLock(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runRun(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runNotify(Context &ctx, const QString &verb, const QStringList &words);

@@ -1,10 +1,12 @@
-// sluicectl airbyte server set | server list | health | connections | sync
+// sluicectl airbyte server set | server list | health | connections | sync | config-check
 //
 // The server's URL, auth kind and user live in table airbyte_server; its secret (password or client
 // secret) only in the keychain under airbyte/<server name> (`sluicectl secrets set airbyte/NAME`).
 #include "cli.h"
+#include "airbyteoptions.h"
 
 #include "airbyte/airbyteclient.h"
+#include "airbyte/connectorspec.h"
 #include "store/airbyteserverstore.h"
 #include "airbyte/airbytesync.h"
 #include "secrets/secretstore.h"
@@ -12,15 +14,14 @@
 
 #include <QCoro/QCoroTask>
 #include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
 
 namespace sluice::cli {
 
-namespace {
-
-// The client for the stored server `name` (empty: the only one), with its secret from the keychain.
-Result<AirbyteClientOptions> clientOptions(Context &ctx, const QString &name)
+Result<AirbyteClientOptions> airbyteClientOptions(Context &ctx, const QString &name)
 {
     auto db = ctx.open();
     if (!db)
@@ -44,6 +45,13 @@ Result<AirbyteClientOptions> clientOptions(Context &ctx, const QString &name)
         o.auth.secret = **secret;
     }
     return o;
+}
+
+namespace {
+
+Result<AirbyteClientOptions> clientOptions(Context &ctx, const QString &name)
+{
+    return airbyteClientOptions(ctx, name);
 }
 
 CommandResult serverCommand(Context &ctx, const QStringList &words)
@@ -104,6 +112,44 @@ CommandResult serverCommand(Context &ctx, const QStringList &words)
     return fail(Error::invalid(QStringLiteral("usage: sluicectl airbyte server set --url URL ... | airbyte server list")));
 }
 
+// airbyte config-check --spec SPEC --config CONFIG: the Ingest page's form validation on its own.
+// Exit 0 when valid; 1 with one line per problem ("ssl_mode.ca_certificate: required").
+CommandResult configCheck(Context &ctx, const QStringList &words)
+{
+    auto args = Args::parse(words, {{QStringLiteral("spec"), QStringLiteral("config")}, {}}, QStringLiteral("airbyte config-check"));
+    if (!args)
+        return fail(args.error());
+    if (!args->has(QStringLiteral("spec")) || !args->has(QStringLiteral("config")) || !args->positionals().isEmpty())
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl airbyte config-check --spec SPEC.json|spec.yaml --config CONFIG.json [--json]")));
+    auto spec = ConnectorSpec::fromFile(args->value(QStringLiteral("spec")));
+    if (!spec)
+        return fail(spec.error());
+    const QString configPath = args->value(QStringLiteral("config"));
+    QFile file(configPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(Error::notFound(QStringLiteral("Cannot read %1: %2").arg(configPath, file.errorString())));
+    QJsonParseError parseError{};
+    const QJsonDocument config = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(Error::invalid(QStringLiteral("%1 is not JSON: %2 at offset %3").arg(configPath, parseError.errorString()).arg(parseError.offset)));
+    const QJsonValue value = config.isObject() ? QJsonValue(config.object()) : QJsonValue(config.array());
+    auto problems = validateConfig(spec->schema, value);
+    if (!problems)
+        return fail(problems.error());
+    if (ctx.json()) {
+        QJsonArray a;
+        for (const SpecProblem &p : *problems)
+            a.append(QJsonObject{{QStringLiteral("path"), p.path}, {QStringLiteral("message"), p.message}});
+        ctx.print(QJsonObject{{QStringLiteral("valid"), problems->isEmpty()}, {QStringLiteral("problems"), a}});
+    } else if (problems->isEmpty()) {
+        ctx.out() << "The configuration is valid for " << args->value(QStringLiteral("spec")) << ".\n";
+    } else {
+        for (const SpecProblem &p : *problems)
+            ctx.out() << p.toString() << '\n';
+    }
+    return problems->isEmpty() ? CommandResult{} : quietNo();
+}
+
 } // namespace
 
 CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &words)
@@ -111,6 +157,13 @@ CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &w
     const QString command = QStringLiteral("airbyte ") + verb;
     if (verb == QLatin1String("server"))
         return serverCommand(ctx, words);
+
+    if (verb == QLatin1String("config-check"))
+        return configCheck(ctx, words);
+    if (verb == QLatin1String("sources"))
+        return runAirbyteSources(ctx, words);
+    if (verb == QLatin1String("definitions"))
+        return runAirbyteDefinitions(ctx, words);
 
     if (verb == QLatin1String("health")) {
         auto args = Args::parse(words, {{QStringLiteral("server")}, {}}, command);
@@ -219,7 +272,7 @@ CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &w
             return fail(r.outcome == Outcome::FailedToStart ? Error::invalid(r.errorText) : Error::internal(r.errorText));
         return {};
     }
-    return fail(Error::invalid(QStringLiteral("unknown command `airbyte %1`; use airbyte server, health, connections or sync").arg(verb)));
+    return fail(Error::invalid(QStringLiteral("unknown command `airbyte %1`; use airbyte server, health, definitions, sources, connections, sync or config-check").arg(verb)));
 }
 
 } // namespace sluice::cli

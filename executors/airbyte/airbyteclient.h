@@ -1,6 +1,7 @@
 #pragma once
 
 #include "airbytetypes.h"
+#include "airbyte/connectorspec.h"
 #include "core/error.h"
 #include "domain/airbyteserver.h"
 
@@ -71,6 +72,27 @@ public:
     QCoro::Task<Result<QList<AirbyteActor>>> destinations(QString workspaceId);
     // The source's catalog (sources/discover_schema): the raw SourceDiscoverSchemaRead.
     QCoro::Task<Result<QJsonObject>> discoverSchema(QString sourceId);
+
+    // ---- connectors and sources (airbyteactors.cpp) ----
+    QCoro::Task<Result<QList<AirbyteDefinition>>> sourceDefinitions(QString workspaceId);
+    QCoro::Task<Result<QList<AirbyteDefinition>>> destinationDefinitions(QString workspaceId);
+    // The connector's specification (source_definition_specifications/get): the form's schema.
+    QCoro::Task<Result<ConnectorSpec>> sourceSpec(QString definitionId, QString workspaceId);
+    QCoro::Task<Result<ConnectorSpec>> destinationSpec(QString definitionId, QString workspaceId);
+    QCoro::Task<Result<AirbyteActor>> source(QString sourceId);
+    QCoro::Task<Result<AirbyteActor>> destination(QString destinationId);
+    QCoro::Task<Result<AirbyteActor>> createSource(QString workspaceId, QString definitionId, QString name, QJsonObject configuration);
+    // `configuration` whole, as the form holds it; secrets the server masked ("**********") are kept by the server.
+    QCoro::Task<Result<AirbyteActor>> updateSource(QString sourceId, QString name, QJsonObject configuration);
+    QCoro::Task<Result<void>> deleteSource(QString sourceId);
+    QCoro::Task<Result<AirbyteActor>> createDestination(QString workspaceId, QString definitionId, QString name, QJsonObject configuration);
+    QCoro::Task<Result<AirbyteActor>> updateDestination(QString destinationId, QString name, QJsonObject configuration);
+    // The server runs the connector's check. A failed check is a value (succeeded false, the
+    // connector's message), not an Error; an Error means the check could not be run.
+    QCoro::Task<Result<AirbyteCheck>> checkSource(QString sourceId);
+    // Before saving: scheduler/sources/check_connection with the configuration as typed.
+    QCoro::Task<Result<AirbyteCheck>> checkSourceConfiguration(QString definitionId, QString workspaceId, QJsonObject configuration);
+    QCoro::Task<Result<AirbyteCheck>> checkDestination(QString destinationId);
 
     QCoro::Task<Result<QList<AirbyteConnection>>> connections(QString workspaceId);
     QCoro::Task<Result<AirbyteConnection>> connection(QString connectionId);

@@ -68,6 +68,39 @@ AirbyteActor parseDestination(const QJsonObject &o)
     return {str(o, "destinationId"), str(o, "name"), str(o, "destinationName"), str(o, "workspaceId"), o};
 }
 
+namespace {
+AirbyteDefinition parseDefinition(const QJsonObject &o, const char *idKey)
+{
+    QString level = str(o, "supportLevel");
+    if (level.isEmpty())
+        level = str(o, "releaseStage");
+    return {str(o, idKey), str(o, "name"), str(o, "dockerRepository"), str(o, "dockerImageTag"),
+            str(o, "documentationUrl"), level, o};
+}
+} // namespace
+
+AirbyteDefinition parseSourceDefinition(const QJsonObject &o)
+{
+    return parseDefinition(o, "sourceDefinitionId");
+}
+
+AirbyteDefinition parseDestinationDefinition(const QJsonObject &o)
+{
+    return parseDefinition(o, "destinationDefinitionId");
+}
+
+AirbyteCheck parseCheck(const QJsonObject &o)
+{
+    AirbyteCheck c;
+    c.succeeded = str(o, "status") == QLatin1String("succeeded");
+    c.message = str(o, "message");
+    if (c.message.isEmpty()) {
+        const QJsonObject reason = o.value(QLatin1String("jobInfo")).toObject().value(QLatin1String("failureReason")).toObject();
+        c.message = str(reason, "externalMessage");
+    }
+    return c;
+}
+
 AirbyteConnection parseConnection(const QJsonObject &o)
 {
     return {str(o, "connectionId"), str(o, "name"), str(o, "status"), str(o, "sourceId"),
@@ -115,6 +148,19 @@ QJsonObject toJson(const AirbyteConnection &c)
     return {{QStringLiteral("connection_id"), c.id}, {QStringLiteral("name"), c.name},
             {QStringLiteral("status"), c.status}, {QStringLiteral("source_id"), c.sourceId},
             {QStringLiteral("destination_id"), c.destinationId}, {QStringLiteral("schedule_type"), c.scheduleType}};
+}
+
+QJsonObject toJson(const AirbyteActor &a)
+{
+    return {{QStringLiteral("id"), a.id}, {QStringLiteral("name"), a.name}, {QStringLiteral("connector"), a.typeName},
+            {QStringLiteral("workspace_id"), a.workspaceId}};
+}
+
+QJsonObject toJson(const AirbyteDefinition &d)
+{
+    return {{QStringLiteral("id"), d.id}, {QStringLiteral("name"), d.name}, {QStringLiteral("docker_repository"), d.dockerRepository},
+            {QStringLiteral("docker_image_tag"), d.dockerImageTag}, {QStringLiteral("documentation_url"), d.documentationUrl},
+            {QStringLiteral("support_level"), d.supportLevel}};
 }
 
 QJsonObject toJson(const AirbyteJob &j)

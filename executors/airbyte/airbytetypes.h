@@ -27,6 +27,23 @@ struct AirbyteActor {    // a source or a destination
     QJsonObject raw;
 };
 
+// A connector the server offers: source_definitions/list_for_workspace, destination_definitions/….
+struct AirbyteDefinition {
+    QString id;                 // sourceDefinitionId / destinationDefinitionId
+    QString name;               // "Postgres", "Google Sheets"
+    QString dockerRepository;   // "airbyte/source-postgres"
+    QString dockerImageTag;
+    QString documentationUrl;
+    QString supportLevel;       // certified | community | archived (releaseStage on old servers: generally_available | beta | alpha | custom)
+    QJsonObject raw;
+};
+
+// The answer of a connection check (sources/check_connection, scheduler/sources/check_connection, …).
+struct AirbyteCheck {
+    bool succeeded = false;
+    QString message;            // the connector's own words, empty when it said nothing
+};
+
 struct AirbyteConnection {
     QString id;            // connectionId
     QString name;
@@ -58,6 +75,11 @@ struct AirbyteJob {
 [[nodiscard]] AirbyteActor parseSource(const QJsonObject &o);
 [[nodiscard]] AirbyteActor parseDestination(const QJsonObject &o);
 [[nodiscard]] AirbyteConnection parseConnection(const QJsonObject &o);
+[[nodiscard]] AirbyteDefinition parseSourceDefinition(const QJsonObject &o);
+[[nodiscard]] AirbyteDefinition parseDestinationDefinition(const QJsonObject &o);
+// CheckConnectionRead {status: succeeded|failed, message, jobInfo}; a missing status reads as failed,
+// with jobInfo's failureReason.externalMessage as the message when the connector left none.
+[[nodiscard]] AirbyteCheck parseCheck(const QJsonObject &o);
 // JobInfoRead {job, attempts: [{attempt: AttemptRead, logs}]} (jobs/get, connections/sync, jobs/cancel)
 // and JobWithAttemptsRead {job, attempts: [AttemptRead]} (jobs/list) are both accepted, as is
 // JobReadResponse {job} (connections/refresh). Records and bytes: per attempt totalStats
@@ -67,5 +89,7 @@ struct AirbyteJob {
 
 [[nodiscard]] QJsonObject toJson(const AirbyteConnection &c);
 [[nodiscard]] QJsonObject toJson(const AirbyteJob &j);
+[[nodiscard]] QJsonObject toJson(const AirbyteActor &a);         // without the configuration
+[[nodiscard]] QJsonObject toJson(const AirbyteDefinition &d);
 
 } // namespace sluice

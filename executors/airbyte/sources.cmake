@@ -2,5 +2,6 @@
 target_sources(sluice_executors PRIVATE
     airbyte/airbytetypes.h airbyte/airbytetypes.cpp
     airbyte/airbyteclient.h airbyte/airbyteclient.cpp
+    airbyte/airbyteactors.cpp
     airbyte/airbytesync.h airbyte/airbytesync.cpp
 )

@@ -38,6 +38,7 @@ class tst_SecretCanary : public QObject
     const QByteArray m_gitToken = canary("ghtoken");
     const QByteArray m_dbPassword = canary("dbpass");
     const QByteArray m_airbytePassword = canary("abpass");
+    const QByteArray m_sourcePassword = canary("srcpass");   // an Airbyte source's airbyte_secret field
     const QByteArray m_webhook = "https://hooks.slack.invalid/services/" + canary("webhook");
 
     QTemporaryDir m_root;
@@ -163,6 +164,43 @@ private Q_SLOTS:
         QCOMPARE(ctl({QStringLiteral("airbyte"), QStringLiteral("sync"), m_connection, QStringLiteral("--wait"), QStringLiteral("--poll"), QStringLiteral("1")}), 0);
         QVERIFY(m_airbyte->count(QStringLiteral("connections/sync")) >= 1);
 
+        // A source from a connector spec, its secret from stdin: checked against the spec, sent to
+        // Airbyte (which keeps it), never written by Sluice. A file missing a required field is
+        // refused before anything is sent, naming the field.
+        QFile specFile(QStringLiteral(SLUICE_SOURCE_DIR "/tests/fixtures/airbyte/connector-specs/source-warehouse-db.json"));
+        QVERIFY(specFile.open(QIODevice::ReadOnly));
+        const QString definition = m_airbyte->addSourceDefinition(QStringLiteral("Warehouse DB"), QJsonDocument::fromJson(specFile.readAll()).object());
+        QCOMPARE(ctl({QStringLiteral("airbyte"), QStringLiteral("definitions"), QStringLiteral("--org"), QStringLiteral("acme")}), 0);
+        QVERIFY(m_printed.contains(definition.toUtf8()));
+        const QString configPath = m_root.filePath(QStringLiteral("source.json"));
+        {
+            QFile config(configPath);
+            QVERIFY(config.open(QIODevice::WriteOnly));
+            config.write(R"({"host": "db.internal", "port": 5432, "database": "shop", "ssl_mode": {"mode": "disable"}})");
+        }
+        const QStringList create{QStringLiteral("airbyte"), QStringLiteral("sources"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"),
+                                 QStringLiteral("--definition"), definition, QStringLiteral("--name"), QStringLiteral("Shop DB"),
+                                 QStringLiteral("--config"), configPath, QStringLiteral("--secrets-stdin")};
+        const qsizetype printedBefore = m_printed.size();
+        QCOMPARE(ctl(create, R"({"password": ")" + m_sourcePassword + R"("})"), 1);
+        QVERIFY2(m_printed.mid(printedBefore).contains("username: required"), m_printed.mid(printedBefore).constData());
+        QCOMPARE(m_airbyte->count(QStringLiteral("sources/create")), 0);
+        QCOMPARE(ctl(create, R"({"username": "loader", "password": ")" + m_sourcePassword + R"("})"), 0);
+        QCOMPARE(m_airbyte->count(QStringLiteral("sources/create")), 1);
+        QString createdName;
+        for (const auto &r : m_airbyte->requests())
+            if (r.endpoint == QLatin1String("sources/create"))
+                createdName = r.body.value(u"name").toString();
+        QCOMPARE(createdName, QStringLiteral("Shop DB"));
+        QCOMPARE(ctl({QStringLiteral("airbyte"), QStringLiteral("sources"), QStringLiteral("list"), QStringLiteral("--org"), QStringLiteral("acme")}), 0);
+        QVERIFY(m_printed.contains("Shop DB"));
+        // The source the connection uses cannot be deleted: the refusal names the connection.
+        const qsizetype beforeDelete = m_printed.size();
+        QCOMPARE(ctl({QStringLiteral("airbyte"), QStringLiteral("sources"), QStringLiteral("delete"), m_airbyte->connectionSource(m_connection),
+                      QStringLiteral("--org"), QStringLiteral("acme")}), 1);
+        QVERIFY2(m_printed.mid(beforeDelete).contains("crm \xE2\x86\x92 warehouse"), m_printed.mid(beforeDelete).constData());
+        QVERIFY(m_airbyte->hasSource(m_airbyte->connectionSource(m_connection)));
+
         // Catalog work touches the database too.
         QCOMPARE(ctl({QStringLiteral("task"), QStringLiteral("create"), QStringLiteral("--org"), QStringLiteral("acme"), QStringLiteral("--slug"),
                       QStringLiteral("airbyte-sync"), QStringLiteral("--connection"), m_connection}),
@@ -176,6 +214,7 @@ private Q_SLOTS:
         QTest::newRow("git token") << m_gitToken;
         QTest::newRow("warehouse password") << m_dbPassword;
         QTest::newRow("airbyte password") << m_airbytePassword;
+        QTest::newRow("airbyte source secret") << m_sourcePassword;
         QTest::newRow("webhook url") << m_webhook;
     }
 

@@ -149,6 +149,46 @@ private Q_SLOTS:
         }
     }
 
+    // Sources the way the Ingest page uses them: a secret goes in, is read back masked, survives an
+    // update that sends the mask back, and a failed check is a value with the connector's words.
+    void sourcesKeepSecretsOnTheServer()
+    {
+        World w = makeWorld();
+        const QJsonObject spec{{QStringLiteral("connectionSpecification"),
+                                QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                            {QStringLiteral("properties"), QJsonObject{
+                                                 {QStringLiteral("host"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                                                 {QStringLiteral("password"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                                                                          {QStringLiteral("airbyte_secret"), true}}}}}}}};
+        const QString def = w.server->addSourceDefinition(QStringLiteral("Shop DB"), spec);
+        AirbyteClient client(fastOptions(w.server->url()));
+        auto created = QCoro::waitFor(client.createSource(w.workspace, def, QStringLiteral("shop"),
+                                                          {{QStringLiteral("host"), QStringLiteral("h")}, {QStringLiteral("password"), QStringLiteral("s3cret")}}));
+        QVERIFY2(created, qPrintable(why(created)));
+        QCOMPARE(created->typeName, QStringLiteral("Shop DB"));
+        const QJsonObject read = created->raw.value(u"connectionConfiguration").toObject();
+        QCOMPARE(read.value(u"password").toString(), QStringLiteral("**********"));
+        auto updated = QCoro::waitFor(client.updateSource(created->id, QStringLiteral("shop 2"),
+                                                          {{QStringLiteral("host"), QStringLiteral("h2")}, {QStringLiteral("password"), QStringLiteral("**********")}}));
+        QVERIFY2(updated, qPrintable(why(updated)));
+        QCOMPARE(w.server->storedConfiguration(created->id).value(u"password").toString(), QStringLiteral("s3cret"));
+        QCOMPARE(w.server->storedConfiguration(created->id).value(u"host").toString(), QStringLiteral("h2"));
+
+        w.server->setCheckFailure(def, QStringLiteral("password authentication failed for user \"loader\""));
+        auto check = QCoro::waitFor(client.checkSource(created->id));
+        QVERIFY2(check, qPrintable(why(check)));
+        QVERIFY(!check->succeeded);
+        QVERIFY(check->message.contains(QLatin1String("password authentication failed")));
+
+        auto unknown = QCoro::waitFor(client.sourceSpec(QStringLiteral("00000000-0000-0000-0000-000000000000"), w.workspace));
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().kind, Error::Kind::NotFound);
+        QVERIFY(QCoro::waitFor(client.deleteSource(created->id)));
+        auto gone = QCoro::waitFor(client.source(created->id));
+        QVERIFY(!gone);
+        QCOMPARE(gone.error().kind, Error::Kind::NotFound);
+    }
+
     void auth_data()
     {
         QTest::addColumn<int>("serverAuth");

@@ -10,7 +10,10 @@
 #include "airbytedouble.h"
 
 #include <QCoro/QCoroTask>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -26,6 +29,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+
+// A connector's published spec document from the fixtures.
+QJsonObject specDocument(const QString &file)
+{
+    QFile f(QStringLiteral(SLUICE_SOURCE_DIR "/tests/fixtures/airbyte/connector-specs/") + file);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(f.fileName()));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
 
 quint16 freePort()
 {
@@ -74,6 +86,8 @@ private Q_SLOTS:
         const QString src = server.addSource(ws, QStringLiteral("CRM"));
         const QString dst = server.addDestination(ws, QStringLiteral("DWH"));
         const QString conn = server.addConnection(ws, src, dst, QStringLiteral("CRM to DWH"));
+        const QString sourceDef = server.addSourceDefinition(QStringLiteral("Warehouse DB"), specDocument(QStringLiteral("source-warehouse-db.json")));
+        const QString destinationDef = server.addDestinationDefinition(QStringLiteral("Warehouse"), specDocument(QStringLiteral("destination-warehouse.json")));
         AirbyteDouble::JobPlan plan;
         plan.pendingFor = 100ms;
         plan.attemptDuration = 600ms;
@@ -119,6 +133,40 @@ private Q_SLOTS:
         QVERIFY2(sources && sources->size() == 1, qPrintable(why(sources)));
         auto destinations = QCoro::waitFor(client.destinations(ws));
         QVERIFY2(destinations && destinations->size() == 1, qPrintable(why(destinations)));
+        // Connectors, their specifications, a source's whole life and its checks.
+        auto sourceDefs = QCoro::waitFor(client.sourceDefinitions(ws));
+        QVERIFY2(sourceDefs && sourceDefs->size() == 1 && sourceDefs->first().id == sourceDef, qPrintable(why(sourceDefs)));
+        auto destinationDefs = QCoro::waitFor(client.destinationDefinitions(ws));
+        QVERIFY2(destinationDefs && destinationDefs->size() == 1, qPrintable(why(destinationDefs)));
+        auto sourceSpec = QCoro::waitFor(client.sourceSpec(sourceDef, ws));
+        QVERIFY2(sourceSpec && sourceSpec->schema.value(u"required").toArray().size() == 4, qPrintable(why(sourceSpec)));
+        auto destinationSpec = QCoro::waitFor(client.destinationSpec(destinationDef, ws));
+        QVERIFY2(destinationSpec, qPrintable(why(destinationSpec)));
+        const QJsonObject config{{QStringLiteral("host"), QStringLiteral("db")}, {QStringLiteral("port"), 5432},
+                                 {QStringLiteral("database"), QStringLiteral("shop")}, {QStringLiteral("username"), QStringLiteral("u")},
+                                 {QStringLiteral("password"), QStringLiteral("pw")}};
+        auto precheck = QCoro::waitFor(client.checkSourceConfiguration(sourceDef, ws, config));
+        QVERIFY2(precheck && precheck->succeeded, qPrintable(why(precheck)));
+        auto newSource = QCoro::waitFor(client.createSource(ws, sourceDef, QStringLiteral("Shop DB"), config));
+        QVERIFY2(newSource, qPrintable(why(newSource)));
+        auto gotSource = QCoro::waitFor(client.source(newSource->id));
+        QVERIFY2(gotSource && gotSource->name == QLatin1String("Shop DB"), qPrintable(why(gotSource)));
+        auto renamed = QCoro::waitFor(client.updateSource(newSource->id, QStringLiteral("Shop"), config));
+        QVERIFY2(renamed && renamed->name == QLatin1String("Shop"), qPrintable(why(renamed)));
+        server.setCheckFailure(sourceDef, QStringLiteral("Could not connect with provided configuration"));
+        auto check = QCoro::waitFor(client.checkSource(newSource->id));
+        QVERIFY2(check && !check->succeeded && check->message.contains(QLatin1String("Could not connect")), qPrintable(why(check)));
+        auto goneSource = QCoro::waitFor(client.deleteSource(newSource->id));
+        QVERIFY2(goneSource, qPrintable(why(goneSource)));
+        auto newDestination = QCoro::waitFor(client.createDestination(ws, destinationDef, QStringLiteral("Lake"),
+                                                                      {{QStringLiteral("project_id"), QStringLiteral("p")}}));
+        QVERIFY2(newDestination, qPrintable(why(newDestination)));
+        auto updatedDestination = QCoro::waitFor(client.updateDestination(newDestination->id, QStringLiteral("Lake 2"),
+                                                                          {{QStringLiteral("project_id"), QStringLiteral("q")}}));
+        QVERIFY2(updatedDestination, qPrintable(why(updatedDestination)));
+        auto destinationCheck = QCoro::waitFor(client.checkDestination(newDestination->id));
+        QVERIFY2(destinationCheck && destinationCheck->succeeded, qPrintable(why(destinationCheck)));
+
         auto discovered = QCoro::waitFor(client.discoverSchema(src));
         QVERIFY2(discovered, qPrintable(why(discovered)));
         auto connections = QCoro::waitFor(client.connections(ws));

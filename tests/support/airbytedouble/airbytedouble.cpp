@@ -1,4 +1,5 @@
 #include "airbytedouble.h"
+#include "airbytedouble_util.h"
 
 #include <QAbstractHttpServer>
 #include <QDateTime>
@@ -12,6 +13,8 @@
 #include <QUuid>
 
 namespace sluice::test {
+
+using namespace airbytedouble;
 
 // Qt HTTP Server parses the requests; the double writes the raw answer itself so that it can delay
 // it, drop the connection or send bytes that are not JSON.
@@ -35,30 +38,6 @@ private:
     AirbyteDouble *m_owner;
 };
 
-namespace {
-
-QString newId()
-{
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-qint64 nowSecs()
-{
-    return QDateTime::currentSecsSinceEpoch();
-}
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QByteArray knownException(const QString &message, const QString &exceptionClass)
-{
-    return json({{QStringLiteral("message"), message}, {QStringLiteral("exceptionClassName"), exceptionClass},
-                 {QStringLiteral("exceptionStack"), QJsonArray()}});
-}
-
-} // namespace
 
 AirbyteDouble::AirbyteDouble(QObject *parent) : AirbyteDouble(Options{}, parent) {}
 
@@ -395,6 +374,8 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
         return ok({{QStringLiteral("access_token"), m_lastToken}});
     }
 
+    if (auto answer = routeActors(endpoint, body))
+        return *answer;
     const QString workspaceId = body.value(QLatin1String("workspaceId")).toString();
     const QString connectionId = body.value(QLatin1String("connectionId")).toString();
     const auto listIn = [&](const QMap<QString, QJsonObject> &all, const char *key) {
@@ -411,10 +392,18 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
             a.append(o);
         return ok({{QStringLiteral("workspaces"), a}});
     }
-    if (endpoint == QLatin1String("sources/list"))
-        return listIn(m_sources, "sources");
-    if (endpoint == QLatin1String("destinations/list"))
-        return listIn(m_destinations, "destinations");
+    if (endpoint == QLatin1String("sources/list")) {
+        QMap<QString, QJsonObject> shown;
+        for (const QJsonObject &o : m_sources)
+            shown.insert(o.value(QLatin1String("sourceId")).toString(), masked(o, "sourceDefinitionId"));
+        return listIn(shown, "sources");
+    }
+    if (endpoint == QLatin1String("destinations/list")) {
+        QMap<QString, QJsonObject> shown;
+        for (const QJsonObject &o : m_destinations)
+            shown.insert(o.value(QLatin1String("destinationId")).toString(), masked(o, "destinationDefinitionId"));
+        return listIn(shown, "destinations");
+    }
     if (endpoint == QLatin1String("connections/list"))
         return listIn(m_connections, "connections");
     if (endpoint == QLatin1String("sources/discover_schema")) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 
@@ -87,6 +88,24 @@ public:
     QString addConnection(const QString &workspaceId, const QString &sourceId, const QString &destinationId,
                           const QString &name, const QString &status = QStringLiteral("active"));
     void setConnectionStatus(const QString &connectionId, const QString &status);
+
+    // Connectors (airbytedouble_actors.cpp). `specDocument` is what the connector publishes
+    // ({documentationUrl, connectionSpecification}); the server answers it inside
+    // source_definition_specifications/get. Returns the definition id.
+    QString addSourceDefinition(const QString &name, const QJsonObject &specDocument,
+                                const QString &dockerRepository = QString());
+    QString addDestinationDefinition(const QString &name, const QJsonObject &specDocument,
+                                     const QString &dockerRepository = QString());
+    // Checks of this definition's configurations fail with `message` (empty: they succeed again).
+    void setCheckFailure(const QString &definitionId, const QString &message);
+    // A source's or destination's configuration as stored, secrets unmasked (what the server reads back masked).
+    [[nodiscard]] QJsonObject storedConfiguration(const QString &actorId) const;
+    [[nodiscard]] bool hasSource(const QString &sourceId) const { return m_sources.contains(sourceId); }
+    [[nodiscard]] QString connectionSource(const QString &connectionId) const
+    {
+        return m_connections.value(connectionId).value(QLatin1String("sourceId")).toString();
+    }
+    void removeConnection(const QString &connectionId) { m_connections.remove(connectionId); }
     // The plan for the connection's next jobs (default: the JobPlan defaults).
     void setJobPlan(const QString &connectionId, const JobPlan &plan);
     // Starts a job as another client would (the scheduler, the web UI). Returns its id.
@@ -125,6 +144,8 @@ private:
     QJsonArray attemptsOf(const Job &job, bool wrapped) const;
     QString statusOf(const Job &job) const;
     bool hasRunningSync(const QString &connectionId) const;
+    std::optional<Answer> routeActors(const QString &endpoint, const QJsonObject &body);
+    [[nodiscard]] QJsonObject masked(const QJsonObject &actor, const char *definitionKey) const;
     static void write(QTcpSocket *socket, const Answer &answer);
 
     Options m_options;
@@ -132,6 +153,9 @@ private:
     quint16 m_port = 0;
     QElapsedTimer m_clock;
     QMap<QString, QJsonObject> m_workspaces, m_sources, m_destinations, m_connections;
+    QMap<QString, QJsonObject> m_sourceDefinitions, m_destinationDefinitions;   // id → definition read
+    QHash<QString, QJsonObject> m_specs;          // definition id → the connector's spec document
+    QHash<QString, QString> m_checkFailures;      // definition id → message
     QHash<QString, JobPlan> m_plans;
     QMap<qint64, Job> m_jobs;
     qint64 m_nextJobId = 100;

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "airbyte/connectorspec.h"
+#include "airbyte/specform.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include <memory>
+
+class QFormLayout;
+class QLabel;
+class QVBoxLayout;
+
+namespace sluice {
+
+// The form of a connector specification (SpecForm), drawn as widgets: text and masked secret fields,
+// number fields, checkboxes, drop-downs for enums, lists one entry per line (checkable when the items
+// have options), boxes for nested objects, a drop-down and its fields for each oneOf choice, and a JSON
+// editor for what the form cannot draw (the field says why). Every editor has its field's title as
+// its accessible name and a label that is its buddy.
+//
+// Contract:
+// - value() is what the fields hold: fields left empty are left out (booleans: false only when the
+//   spec has a default, the field is required, or the value set had it); keys the form does not show
+//   (additional properties, hidden fields) are kept from the value set with setValue(), so that
+//   value() after setValue(v) equals v for any v the spec describes.
+// - Defaults of the spec fill the fields when the form is built.
+// - showProblems() marks each problem at its field (a line under it, in the palette's error colour)
+//   and lists those with no field in the banner above the form; editing a field clears its mark.
+// - localProblems(): what value() could not read (a JSON editor whose text is not JSON, a number field
+//   that is not a number), by path, in the same words as validateConfig().
+class SpecFormWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SpecFormWidget(QWidget *parent = nullptr);
+    ~SpecFormWidget() override;
+
+    void setSpec(const QJsonObject &schema);
+    void setValue(const QJsonObject &config);
+    [[nodiscard]] QJsonObject value() const;
+    [[nodiscard]] QList<SpecProblem> localProblems() const;
+
+    void showProblems(const QList<SpecProblem> &problems);
+    void clearProblems();
+
+    [[nodiscard]] const SpecForm &form() const { return m_form; }
+    // The editor of the field at `path` (a branch's field only while its branch is chosen); null if none.
+    [[nodiscard]] QWidget *editorAt(const QString &path) const;
+    // The problem line shown under the field at `path`, empty if none.
+    [[nodiscard]] QString problemAt(const QString &path) const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    struct Node;
+    struct Level;
+    void build();
+    std::unique_ptr<Level> buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout);
+    Node *nodeAt(const QString &path) const;
+
+    SpecForm m_form;
+    QLabel *m_banner;
+    QWidget *m_body = nullptr;
+    QVBoxLayout *m_outer;
+    std::vector<std::unique_ptr<Level>> m_levels;   // one per group
+};
+
+} // namespace sluice
