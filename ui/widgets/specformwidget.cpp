@@ -366,9 +366,7 @@ void SpecFormWidget::build()
     }
     bodyLayout->addStretch(1);
     m_outer->addWidget(m_body);
-    for (const auto &level : m_levels)
-        level->set({});
-    clearProblems();
+    clearProblems();   // the fields hold the spec's defaults (buildLevel); setValue() replaces them
 }
 
 std::unique_ptr<SpecFormWidget::Level> SpecFormWidget::buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout)

@@ -1,0 +1,241 @@
+// The spec-driven form: every connector spec in the fixtures renders, a configuration that fits the
+// spec round-trips through the widgets unchanged, defaults fill the fields, choices switch their
+// fields, constructs the form cannot draw become JSON editors, and problems land at their field.
+#include "airbyte/connectorspec.h"
+#include "airbyte/specform.h"
+#include "widgets/specformwidget.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QTest>
+
+using namespace sluice;
+
+namespace {
+
+const QString specDir = QStringLiteral(SLUICE_SOURCE_DIR "/tests/fixtures/airbyte/connector-specs/");
+
+QJsonObject schemaOf(const QString &file)
+{
+    auto spec = ConnectorSpec::fromFile(specDir + file);
+    if (!spec)
+        qFatal("%s", qPrintable(spec.error().message));
+    return spec->schema;
+}
+
+// Values for the JSON-edited fields of the fixtures, by path (the form cannot make them up).
+const QHash<QString, QJsonValue> rawSamples{
+    {QStringLiteral("custom_reports"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("weekly")},
+                                                              {QStringLiteral("dimensions"), QJsonArray{QStringLiteral("date")}}}}},
+    {QStringLiteral("either"), 12},
+    {QStringLiteral("headers"), QJsonObject{{QStringLiteral("X-Team"), QStringLiteral("data")}}},
+    {QStringLiteral("window"), QJsonObject{{QStringLiteral("days"), 3}}},
+    {QStringLiteral("limit"), QStringLiteral("all")},
+};
+
+// A configuration that fills every field the form shows, the last choice of each oneOf (the one
+// with the most fields in the fixtures).
+QJsonObject sampleOf(const QList<SpecField> &fields);
+
+QJsonValue sampleOf(const SpecField &f)
+{
+    using K = SpecField::Kind;
+    switch (f.kind) {
+    case K::Text: return f.examples.isEmpty() ? QJsonValue(QStringLiteral("text %1").arg(f.key)) : f.examples.first();
+    case K::Secret: return QStringLiteral("secret-%1").arg(f.key);
+    case K::Integer: return qint64(f.hasMinimum ? f.minimum + 1 : 7);
+    case K::Number: return f.hasMinimum ? f.minimum + 0.25 : 2.5;
+    case K::Boolean: return true;
+    case K::Enum: return f.options.last();
+    case K::List: {
+        if (!f.options.isEmpty())
+            return QJsonArray{f.options.first()};
+        return f.itemType == u"string" ? QJsonValue(QJsonArray{QStringLiteral("one"), QStringLiteral("two")}) : QJsonValue(QJsonArray{1, 2});
+    }
+    case K::Object: return sampleOf(f.children);
+    case K::OneOf: {
+        const SpecField::Branch &b = f.branches.last();
+        QJsonObject o = sampleOf(b.fields);
+        o.insert(b.discriminatorKey, b.discriminatorValue);
+        return o;
+    }
+    case K::Raw: return rawSamples.value(f.path, QJsonValue(QJsonValue::Undefined));
+    }
+    return {};
+}
+
+QJsonObject sampleOf(const QList<SpecField> &fields)
+{
+    QJsonObject o;
+    for (const SpecField &f : fields) {
+        if (f.hidden)
+            continue;
+        const QJsonValue v = sampleOf(f);
+        if (!v.isUndefined())
+            o.insert(f.key, v);
+    }
+    return o;
+}
+
+QJsonObject sampleOf(const SpecForm &form)
+{
+    QJsonObject o;
+    for (const SpecGroup &g : form.groups) {
+        const QJsonObject part = sampleOf(g.fields);
+        for (auto it = part.begin(); it != part.end(); ++it)
+            o.insert(it.key(), it.value());
+    }
+    return o;
+}
+
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+class TestSpecForm : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripsEveryFixture_data()
+    {
+        QTest::addColumn<QString>("file");
+        const QStringList files = QDir(specDir).entryList({QStringLiteral("*.json"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
+        QVERIFY(files.size() >= 6);
+        for (const QString &f : files)
+            QTest::newRow(qPrintable(f)) << f;
+    }
+
+    void roundTripsEveryFixture()
+    {
+        QFETCH(QString, file);
+        const QJsonObject schema = schemaOf(file);
+        SpecFormWidget form;
+        form.setSpec(schema);
+        const QJsonObject sample = sampleOf(form.form());
+        QVERIFY(!sample.isEmpty());
+        auto problems = validateConfig(schema, sample);
+        QVERIFY2(problems && problems->isEmpty(), problems ? qPrintable(problems->value(0).toString()) : "validation failed");
+
+        form.setValue(sample);
+        QCOMPARE(compact(form.value()), compact(sample));
+        QCOMPARE(form.localProblems().size(), 0);
+
+        // Every editor of every field shown has a name a screen reader reads, and a label or its own text.
+        for (const SpecField *f : form.form().allFields()) {
+            QWidget *editor = form.editorAt(f->path);
+            if (f->hidden || !editor)
+                continue;   // a branch not chosen
+            QVERIFY2(!editor->accessibleName().isEmpty(), qPrintable(f->path));
+        }
+    }
+
+    void defaultsFillTheFields()
+    {
+        SpecFormWidget form;
+        form.setSpec(schemaOf(QStringLiteral("source-warehouse-db.json")));
+        const QJsonObject v = form.value();
+        QCOMPARE(v.value(u"port"), QJsonValue(5432));
+        QCOMPARE(v.value(u"schemas"), QJsonValue(QJsonArray{QStringLiteral("public")}));
+        QCOMPARE(v.value(u"ssl_mode").toObject().value(u"mode"), QJsonValue(QStringLiteral("disable")));
+        QVERIFY(!v.contains(u"host"));   // empty fields are left out
+        auto *port = qobject_cast<QLineEdit *>(form.editorAt(QStringLiteral("port")));
+        QVERIFY(port);
+        QCOMPARE(port->text(), QStringLiteral("5432"));
+        auto *password = qobject_cast<QLineEdit *>(form.editorAt(QStringLiteral("password")));
+        QVERIFY(password);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+    }
+
+    void groupsAndOrderAreHonoured()
+    {
+        const SpecForm form = SpecForm::read(schemaOf(QStringLiteral("source-warehouse-db.json")));
+        QStringList titles;
+        for (const SpecGroup &g : form.groups)
+            titles << g.id + u'=' + g.title;
+        QCOMPARE(titles, (QStringList{"db=", "auth=", "security=Security", "advanced=Advanced"}));
+        QStringList keys;
+        for (const SpecField &f : form.groups.first().fields)
+            keys << f.key;
+        QCOMPARE(keys, (QStringList{"host", "port", "database", "schemas"}));
+        QCOMPARE(form.groups[2].fields.first().key, QStringLiteral("ssl_mode"));
+    }
+
+    void choosingABranchSwitchesItsFields()
+    {
+        SpecFormWidget form;
+        form.setSpec(schemaOf(QStringLiteral("source-warehouse-db.json")));
+        auto *choice = qobject_cast<QComboBox *>(form.editorAt(QStringLiteral("ssl_mode")));
+        QVERIFY(choice);
+        QCOMPARE(choice->count(), 3);
+        QVERIFY(!form.editorAt(QStringLiteral("ssl_mode.ca_certificate")));
+        choice->setCurrentIndex(2);   // verify-ca
+        auto *ca = qobject_cast<QPlainTextEdit *>(form.editorAt(QStringLiteral("ssl_mode.ca_certificate")));
+        QVERIFY(ca);
+        ca->setPlainText(QStringLiteral("-----BEGIN CERTIFICATE-----"));
+        const QJsonObject ssl = form.value().value(u"ssl_mode").toObject();
+        QCOMPARE(ssl.value(u"mode"), QJsonValue(QStringLiteral("verify-ca")));
+        QCOMPARE(ssl.value(u"ca_certificate"), QJsonValue(QStringLiteral("-----BEGIN CERTIFICATE-----")));
+    }
+
+    void unrenderableConstructsBecomeJsonEditors()
+    {
+        SpecFormWidget form;
+        form.setSpec(schemaOf(QStringLiteral("unrenderable.json")));
+        QCOMPARE(form.form().rawFieldCount(), 4);   // anyOf, patternProperties, $ref, a list of types
+        auto *headers = qobject_cast<QPlainTextEdit *>(form.editorAt(QStringLiteral("headers")));
+        QVERIFY(headers);
+        QVERIFY2(headers->accessibleDescription().contains(QLatin1String("patternProperties")), qPrintable(headers->accessibleDescription()));
+        headers->setPlainText(QStringLiteral("{\"X-a\": "));
+        const QList<SpecProblem> local = form.localProblems();
+        QCOMPARE(local.size(), 1);
+        QCOMPARE(local.first().toString(), QStringLiteral("headers: is not valid JSON"));
+        QVERIFY(!form.value().contains(u"headers"));
+    }
+
+    void problemsLandAtTheirField()
+    {
+        const QJsonObject schema = schemaOf(QStringLiteral("source-warehouse-db.json"));
+        SpecFormWidget form;
+        form.setSpec(schema);
+        form.show();
+        auto *choice = qobject_cast<QComboBox *>(form.editorAt(QStringLiteral("ssl_mode")));
+        choice->setCurrentIndex(2);
+        auto problems = validateConfig(schema, form.value());
+        QVERIFY(problems);
+        form.showProblems(*problems);
+        QCOMPARE(form.problemAt(QStringLiteral("host")), QStringLiteral("required"));
+        QCOMPARE(form.problemAt(QStringLiteral("ssl_mode.ca_certificate")), QStringLiteral("required"));
+        QCOMPARE(form.problemAt(QStringLiteral("port")), QString());
+        form.showProblems({SpecProblem{QStringLiteral("nowhere"), QStringLiteral("unknown field")}});
+        const auto banners = form.findChildren<QLabel *>();
+        const bool bannerShown = std::any_of(banners.begin(), banners.end(), [](QLabel *l) {
+            return l->isVisible() && l->text().contains(QLatin1String("nowhere: unknown field"));
+        });
+        QVERIFY(bannerShown);
+        QCOMPARE(form.problemAt(QStringLiteral("host")), QString());   // the earlier marks went
+    }
+
+    void keysTheFormDoesNotShowAreKept()
+    {
+        SpecFormWidget form;
+        form.setSpec(schemaOf(QStringLiteral("source-rest-api.yaml")));
+        QJsonObject v{{QStringLiteral("api_key"), QStringLiteral("**********")}, {QStringLiteral("start_date"), QStringLiteral("2024-01-01")},
+                      {QStringLiteral("added_by_a_newer_connector"), QStringLiteral("keep me")}};
+        form.setValue(v);
+        const QJsonObject out = form.value();
+        QCOMPARE(out.value(u"added_by_a_newer_connector"), QJsonValue(QStringLiteral("keep me")));
+        QCOMPARE(out.value(u"api_key"), QJsonValue(QStringLiteral("**********")));   // the server's mask goes back as it came
+    }
+};
+
+QTEST_MAIN(TestSpecForm)
+#include "tst_specform.moc"
