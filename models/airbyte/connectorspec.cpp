@@ -168,22 +168,7 @@ QString listWords(const QJsonArray &values)
     return out.join(QStringLiteral(", "));
 }
 
-// The value a oneOf branch is told apart by: a property with `const`, or an `enum` of one value.
-struct Discriminator { QString property; QJsonValue value; };
-
-std::optional<Discriminator> discriminatorOf(const QJsonObject &branch)
-{
-    const QJsonObject props = branch.value(QLatin1String("properties")).toObject();
-    for (auto it = props.begin(); it != props.end(); ++it) {
-        const QJsonObject p = it.value().toObject();
-        if (p.contains(QLatin1String("const")))
-            return Discriminator{it.key(), p.value(QLatin1String("const"))};
-        const QJsonArray e = p.value(QLatin1String("enum")).toArray();
-        if (e.size() == 1)
-            return Discriminator{it.key(), e.first()};
-    }
-    return std::nullopt;
-}
+using Discriminator = OneOfDiscriminator;
 
 struct Resolution {
     QJsonObject schema;
@@ -202,14 +187,14 @@ QJsonObject resolveOneOfs(QJsonObject schema, const QJsonValue &value, const QSt
         QList<Discriminator> discriminators;
         bool allHave = true;
         for (const QJsonValue &b : branches) {
-            auto d = discriminatorOf(b.toObject());
+            auto d = oneOfDiscriminator(b.toObject());
             if (!d) { allHave = false; break; }
             discriminators << *d;
         }
         if (allHave) {
             qsizetype chosen = -1;
             for (qsizetype i = 0; i < discriminators.size(); ++i)
-                if (obj.value(discriminators[i].property) == discriminators[i].value) { chosen = i; break; }
+                if (obj.value(discriminators[i].key) == discriminators[i].value) { chosen = i; break; }
             if (chosen >= 0) {
                 schema.remove(QLatin1String("oneOf"));
                 QJsonObject branch = resolveOneOfs(branches[chosen].toObject(), value, path, problems);
@@ -218,9 +203,9 @@ QJsonObject resolveOneOfs(QJsonObject schema, const QJsonValue &value, const QSt
                 QJsonArray values;
                 for (const auto &d : discriminators)
                     values.append(d.value);
-                const QString prop = discriminators.first().property;
+                const QString prop = discriminators.first().key;
                 const bool sameProperty = std::all_of(discriminators.begin(), discriminators.end(),
-                                                      [&](const Discriminator &d) { return d.property == prop; });
+                                                      [&](const Discriminator &d) { return d.key == prop; });
                 const QString at = sameProperty ? (path.isEmpty() ? prop : path + u'.' + prop) : path;
                 problems << SpecProblem{at, QStringLiteral("choose one of: ") + listWords(values)};
                 schema.remove(QLatin1String("oneOf"));   // its branches would only repeat the same problem
@@ -324,6 +309,20 @@ SpecProblem worded(const QJsonObject &resolved, const QString &path, const QStri
 }
 
 } // namespace
+
+std::optional<OneOfDiscriminator> oneOfDiscriminator(const QJsonObject &branch)
+{
+    const QJsonObject props = branch.value(QLatin1String("properties")).toObject();
+    for (auto it = props.begin(); it != props.end(); ++it) {
+        const QJsonObject p = it.value().toObject();
+        if (p.contains(QLatin1String("const")))
+            return OneOfDiscriminator{it.key(), p.value(QLatin1String("const"))};
+        const QJsonArray e = p.value(QLatin1String("enum")).toArray();
+        if (e.size() == 1)
+            return OneOfDiscriminator{it.key(), e.first()};
+    }
+    return std::nullopt;
+}
 
 Result<ConnectorSpec> ConnectorSpec::parse(const QByteArray &text)
 {

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace sluice {
 
 // A connector's specification: the JSON Schema its configuration must satisfy, as Airbyte's server
@@ -44,6 +46,15 @@ struct SpecProblem {
 // - Problems come in a stable order (by path, then message) without duplicates.
 // Invalid when the schema itself cannot be used (valijson refuses it); the message says why.
 Result<QList<SpecProblem>> validateConfig(const QJsonObject &schema, const QJsonValue &config);
+
+// What tells an Airbyte oneOf branch apart: a property with `const`, or an `enum` of one value
+// (ssl_mode's {"mode": {"const": "verify-ca"}}). Empty when the branch has none. Shared by the
+// validation above and the form (SpecForm), so both choose the same branch.
+struct OneOfDiscriminator {
+    QString key;
+    QJsonValue value;
+};
+[[nodiscard]] std::optional<OneOfDiscriminator> oneOfDiscriminator(const QJsonObject &branch);
 
 // The JSON Schema validator on its own, for the official test suite: true when `instance` is valid.
 Result<bool> validatesAgainst(const QJsonObject &schema, const QJsonValue &instance);

@@ -1,5 +1,7 @@
 #include "airbyte/specform.h"
 
+#include "airbyte/connectorspec.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -28,22 +30,6 @@ QString typeOf(const QJsonObject &s)
     if (s.contains(QLatin1String("enum")))
         return QStringLiteral("string");
     return {};
-}
-
-struct Discriminated { QString key; QJsonValue value; };
-
-std::optional<Discriminated> discriminatorOf(const QJsonObject &branch)
-{
-    const QJsonObject props = branch.value(QLatin1String("properties")).toObject();
-    for (auto it = props.begin(); it != props.end(); ++it) {
-        const QJsonObject p = it.value().toObject();
-        if (p.contains(QLatin1String("const")))
-            return Discriminated{it.key(), p.value(QLatin1String("const"))};
-        const QJsonArray e = p.value(QLatin1String("enum")).toArray();
-        if (e.size() == 1)
-            return Discriminated{it.key(), e.first()};
-    }
-    return std::nullopt;
 }
 
 void makeRaw(SpecField &f, const QString &reason)
@@ -133,7 +119,7 @@ SpecField readField(const QString &key, const QJsonObject &s, const QString &pre
             f.kind = SpecField::Kind::OneOf;
             for (const QJsonValue &b : oneOf) {
                 const QJsonObject branch = b.toObject();
-                auto d = discriminatorOf(branch);
+                auto d = oneOfDiscriminator(branch);
                 if (!d) {
                     makeRaw(f, QStringLiteral("has a choice whose options cannot be told apart"));
                     return f;
