@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "itemmodels/pipelinelistmodel.h"
+#include "pages/ingest/ingestpage.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
 #include "pages/transform/transformpage.h"
@@ -28,14 +29,12 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_status(new QLabel(this)),
       m_frame(new QStackedLayout), m_storeError(new EmptyState(QString(), QString(), this)),
       m_pipelines(new PipelineListModel(this)), m_orchestrate(new OrchestratePage(m_pipelines, this)), m_runs(new RunsPage(this)),
-      m_transform(new TransformPage(this)), m_orgBox(new QComboBox(this))
+      m_transform(new TransformPage(this)), m_ingest(new IngestPage(this)), m_orgBox(new QComboBox(this))
 {
     setWindowTitle(tr("Sluice"));
     resize(1100, 700);
 
-    addPage(tr("Ingest"), new EmptyState(tr("No Airbyte server yet"),
-                                         tr("Connect an Airbyte server to pick the connections your pipelines sync.\n"
-                                            "Airbyte support arrives with the executors."), this));
+    addPage(tr("Ingest"), m_ingest);
     addPage(tr("Transform"), m_transform);
     addPage(tr("Orchestrate"), m_orchestrate);
     addPage(tr("Runs"), m_runs);

@@ -17,6 +17,7 @@ class QStackedWidget;
 namespace sluice {
 
 class EmptyState;
+class IngestPage;
 class OrchestratePage;
 class PipelineListModel;
 class RunsPage;
@@ -53,6 +54,7 @@ public:
     [[nodiscard]] OrchestratePage *orchestratePage() const { return m_orchestrate; }
     [[nodiscard]] RunsPage *runsPage() const { return m_runs; }
     [[nodiscard]] TransformPage *transformPage() const { return m_transform; }
+    [[nodiscard]] IngestPage *ingestPage() const { return m_ingest; }
     // The org the per-org pages show (0 before the orgs are listed), and choosing one by slug.
     [[nodiscard]] qint64 currentOrgId() const;
     void chooseOrg(const QString &slug);
@@ -90,6 +92,7 @@ private:
     OrchestratePage *m_orchestrate;
     RunsPage *m_runs;
     TransformPage *m_transform;
+    IngestPage *m_ingest;
     QComboBox *m_orgBox;
     bool m_fillingOrgs = false;
     int m_localRuns = 0;

@@ -1,6 +1,10 @@
 #include "desktopservices.h"
 
 #include "mainwindow.h"
+#include "pages/ingest/connectiondialog.h"
+#include "pages/ingest/connectionstab.h"
+#include "pages/ingest/ingestpage.h"
+#include "pages/ingest/sourcedialog.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
 #include "pages/transform/docsbar.h"
@@ -13,8 +17,11 @@ namespace sluice {
 DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesOptions options, QObject *parent)
     : QObject(parent), m_catalog(new CatalogService(url, options.catalog)), m_runs(new RunService(url, options.runs)),
       m_transform(new TransformService(url, options.runs.actor)), m_docs(new DocsService(url, options.runs.actor)),
-      m_lineage(new LineageLayoutService)
+      m_lineage(new LineageLayoutService), m_ingest(new IngestService(url, options.runs.actor))
 {
+    m_ingestThread.setObjectName(QStringLiteral("ingest"));
+    m_ingest->moveToThread(&m_ingestThread);
+    connect(&m_ingestThread, &QThread::finished, m_ingest, &QObject::deleteLater);
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_runsThread.setObjectName(QStringLiteral("runs"));
     m_catalog->moveToThread(&m_catalogThread);
@@ -45,7 +52,60 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
         QMetaObject::invokeMethod(m_runs, &RunService::start, Qt::QueuedConnection);
         QMetaObject::invokeMethod(m_transform, &TransformService::start, Qt::QueuedConnection);
         QMetaObject::invokeMethod(m_docs, &DocsService::start, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_ingest, &IngestService::start, Qt::QueuedConnection);
     });
+
+    // The Ingest page ↔ its service; Sync / Reset / Clear run the connection's task as Execute does.
+    IngestPage *ip = window.ingestPage();
+    IngestService *is = m_ingest;
+    ConnectionsTab *ct = ip->connectionsTab();
+    SourceDialog *sd = ip->sourceDialog();
+    connect(&window, &MainWindow::orgChosen, ip, &IngestPage::setOrg);
+    connect(&window, &MainWindow::orgChosen, is, &IngestService::showOrg);
+    connect(&window, &MainWindow::refreshRequested, is, &IngestService::refresh);
+    connect(ip, &IngestPage::refreshRequested, is, &IngestService::refresh);
+    connect(ip, &IngestPage::checkSourceRequested, is, &IngestService::checkSource);
+    connect(ip, &IngestPage::deleteSourceRequested, is, &IngestService::deleteSource);
+    connect(is, &IngestService::serverShown, ip, &IngestPage::showServer);
+    connect(is, &IngestService::sourcesShown, ip, &IngestPage::showSources);
+    connect(is, &IngestService::connectionsShown, ip, &IngestPage::showConnections);
+    connect(is, &IngestService::notice, ip, &IngestPage::showNotice);
+    connect(is, &IngestService::problem, &window, &MainWindow::showProblem);
+    connect(sd, &SourceDialog::definitionsRequested, is, &IngestService::listDefinitions);
+    connect(sd, &SourceDialog::specRequested, is, &IngestService::loadSpec);
+    connect(sd, &SourceDialog::openRequested, is, &IngestService::openSource);
+    connect(sd, &SourceDialog::checkRequested, is, &IngestService::checkConfiguration);
+    connect(sd, &SourceDialog::saveRequested, is, &IngestService::saveSource);
+    connect(is, &IngestService::definitionsListed, sd, &SourceDialog::showDefinitions);
+    connect(is, &IngestService::specLoaded, sd, &SourceDialog::showSpec);
+    connect(is, &IngestService::sourceOpened, sd, &SourceDialog::showOpened);
+    connect(is, &IngestService::configurationChecked, sd, &SourceDialog::showChecked);
+    connect(is, &IngestService::sourceSaved, sd, &SourceDialog::showSaved);
+    connect(is, &IngestService::sourceRefused, sd, &SourceDialog::showRefused);
+    connect(is, &IngestService::sourceInvalid, sd, &SourceDialog::showInvalid);
+    connect(ct, &ConnectionsTab::taskRequested, is, &IngestService::requestConnectionTask);
+    connect(ct, &ConnectionsTab::cancelRequested, is, &IngestService::cancelConnection);
+    connect(ct, &ConnectionsTab::historyRequested, is, &IngestService::listJobs);
+    connect(ct, &ConnectionsTab::jobRequested, is, &IngestService::loadJob);
+    connect(ct, &ConnectionsTab::activeRequested, is, &IngestService::setConnectionActive);
+    connect(ct, &ConnectionsTab::deleteRequested, is, &IngestService::deleteConnection);
+    ConnectionDialog *cd = ip->connectionDialog();
+    connect(is, &IngestService::endpointsShown, ip, &IngestPage::showEndpoints);
+    connect(cd, &ConnectionDialog::discoverRequested, is, &IngestService::discover);
+    connect(cd, &ConnectionDialog::openRequested, is, &IngestService::openConnection);
+    connect(cd, &ConnectionDialog::refreshRequested, is, &IngestService::refreshSchema);
+    connect(cd, &ConnectionDialog::saveRequested, is, &IngestService::saveConnection);
+    connect(is, &IngestService::discovered, cd, &ConnectionDialog::showDiscovered);
+    connect(is, &IngestService::connectionOpened, cd, &ConnectionDialog::showOpened);
+    connect(is, &IngestService::schemaRefreshed, cd, &ConnectionDialog::showRefreshed);
+    connect(is, &IngestService::connectionSaved, cd, &ConnectionDialog::showSaved);
+    connect(is, &IngestService::connectionRefused, cd, &ConnectionDialog::showRefused);
+    connect(is, &IngestService::jobsListed, ct, &ConnectionsTab::showJobs);
+    connect(is, &IngestService::jobLoaded, ct, &ConnectionsTab::showJob);
+    connect(is, &IngestService::connectionTaskReady, m_runs, &RunService::requestTaskRun);
+    connect(is, &IngestService::runCancelRequested, m_runs, &RunService::cancelRun);
+    connect(m_runs, &RunService::runRefused, ip, &IngestPage::showNotice);
+    connect(m_runs, &RunService::cancelAnswered, ip, [ip](qint64, const QString &message) { ip->showNotice(message); });
 
     // The Transform page ↔ its service; Execute goes to the runs service (the run and its log).
     TransformPage *tp = window.transformPage();
@@ -128,17 +188,18 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(s, &RunService::localRunsChanged, &window, &MainWindow::setLocalRunCount);
     // Every run recorded: the threads stop; once both have, finished().
     connect(s, &RunService::drained, this, &DesktopServices::stopThreads);
-    for (QThread *t : {&m_catalogThread, &m_runsThread, &m_transformThread, &m_lineageThread})
+    for (QThread *t : {&m_catalogThread, &m_runsThread, &m_transformThread, &m_lineageThread, &m_ingestThread})
         connect(t, &QThread::finished, this, [this] {
             if (m_catalogThread.isFinished() && m_runsThread.isFinished() && m_transformThread.isFinished()
-                && m_lineageThread.isFinished() && !std::exchange(m_finished, true))
+                && m_lineageThread.isFinished() && m_ingestThread.isFinished() && !std::exchange(m_finished, true))
                 Q_EMIT finished();
         });
 }
 
 DesktopServices::~DesktopServices()
 {
-    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning() && !m_transformThread.isRunning() && !m_lineageThread.isRunning())
+    if (!m_catalogThread.isRunning() && !m_runsThread.isRunning() && !m_transformThread.isRunning() && !m_lineageThread.isRunning()
+        && !m_ingestThread.isRunning())
         return;
     // The event loop ended without quitRequested() having run its course: the window is gone; runs still
     // executing here are cancelled (SIGTERM, then SIGKILL after the grace period) and recorded, then the
@@ -150,7 +211,9 @@ DesktopServices::~DesktopServices()
     m_catalogThread.quit();
     m_transformThread.quit();
     m_lineageThread.quit();
+    m_ingestThread.quit();
     m_catalogThread.wait();
+    m_ingestThread.wait();
     m_transformThread.wait();
     m_lineageThread.wait();
     m_runsThread.wait();
@@ -162,6 +225,7 @@ void DesktopServices::start()
     m_runsThread.start();
     m_transformThread.start();
     m_lineageThread.start();
+    m_ingestThread.start();
     QMetaObject::invokeMethod(m_catalog, &CatalogService::start, Qt::QueuedConnection);
 }
 
@@ -170,6 +234,7 @@ void DesktopServices::stopThreads()
     m_catalogThread.quit();
     m_transformThread.quit();
     m_lineageThread.quit();
+    m_ingestThread.quit();
     m_runsThread.quit();
 }
 

@@ -76,6 +76,9 @@ CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &w
 // `airbyte sources …` and `airbyte definitions` (commands_airbyte_sources.cpp).
 CommandResult runAirbyteSources(Context &ctx, const QStringList &words);
 CommandResult runAirbyteDefinitions(Context &ctx, const QStringList &words);
+// `airbyte connection …` and `airbyte jobs` (commands_airbyte_connections.cpp).
+CommandResult runAirbyteConnection(Context &ctx, const QStringList &words);
+CommandResult runAirbyteJobs(Context &ctx, const QStringList &words);
 CommandResult runLock(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runRun(Context &ctx, const QString &verb, const QStringList &words);
 CommandResult runNotify(Context &ctx, const QString &verb, const QStringList &words);

@@ -164,6 +164,10 @@ CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &w
         return runAirbyteSources(ctx, words);
     if (verb == QLatin1String("definitions"))
         return runAirbyteDefinitions(ctx, words);
+    if (verb == QLatin1String("connection"))
+        return runAirbyteConnection(ctx, words);
+    if (verb == QLatin1String("jobs"))
+        return runAirbyteJobs(ctx, words);
 
     if (verb == QLatin1String("health")) {
         auto args = Args::parse(words, {{QStringLiteral("server")}, {}}, command);
@@ -272,7 +276,7 @@ CommandResult runAirbyte(Context &ctx, const QString &verb, const QStringList &w
             return fail(r.outcome == Outcome::FailedToStart ? Error::invalid(r.errorText) : Error::internal(r.errorText));
         return {};
     }
-    return fail(Error::invalid(QStringLiteral("unknown command `airbyte %1`; use airbyte server, health, definitions, sources, connections, sync or config-check").arg(verb)));
+    return fail(Error::invalid(QStringLiteral("unknown command `airbyte %1`; use airbyte server, health, definitions, sources, connections, connection, jobs, sync or config-check").arg(verb)));
 }
 
 } // namespace sluice::cli

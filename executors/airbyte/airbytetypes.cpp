@@ -107,6 +107,11 @@ AirbyteConnection parseConnection(const QJsonObject &o)
             str(o, "destinationId"), str(o, "workspaceId"), str(o, "scheduleType"), o};
 }
 
+QStringList connectionJobTypes()
+{
+    return {QStringLiteral("sync"), QStringLiteral("reset_connection"), QStringLiteral("clear"), QStringLiteral("refresh")};
+}
+
 AirbyteJob parseJobInfo(const QJsonObject &o)
 {
     const QJsonObject job = o.value(QLatin1String("job")).toObject();
@@ -122,18 +127,30 @@ AirbyteJob parseJobInfo(const QJsonObject &o)
     bool found = false;
     for (const QJsonValue &v : attempts) {
         QJsonObject attempt = v.toObject();
-        if (attempt.value(QLatin1String("attempt")).isObject())   // JobInfoRead wraps it, jobs/list does not
+        AirbyteAttempt a;
+        if (attempt.value(QLatin1String("attempt")).isObject()) {   // JobInfoRead wraps it, jobs/list does not
+            for (const QJsonValue &line : attempt.value(QLatin1String("logs")).toObject().value(QLatin1String("logLines")).toArray())
+                a.logLines.append(line.toString());
             attempt = attempt.value(QLatin1String("attempt")).toObject();
+        }
         const auto [records, bytes] = attemptStats(attempt, found);
         j.recordsSynced += records;
         j.bytesSynced += bytes;
+        a.id = int64(attempt, "id");
+        a.status = str(attempt, "status");
+        a.createdAt = int64(attempt, "createdAt");
+        a.endedAt = int64(attempt, "endedAt");
+        a.records = records;
+        a.bytes = bytes;
         const QJsonArray failures = attempt.value(QLatin1String("failureSummary")).toObject().value(QLatin1String("failures")).toArray();
         if (!failures.isEmpty()) {
             const QJsonObject f = failures.first().toObject();
-            j.failureMessage = str(f, "externalMessage");
-            if (j.failureMessage.isEmpty())
-                j.failureMessage = str(f, "internalMessage");
+            a.failureMessage = str(f, "externalMessage");
+            if (a.failureMessage.isEmpty())
+                a.failureMessage = str(f, "internalMessage");
+            j.failureMessage = a.failureMessage;
         }
+        j.attemptList.append(std::move(a));
     }
     if (!found) {
         const QJsonObject agg = job.value(QLatin1String("aggregatedStats")).toObject();

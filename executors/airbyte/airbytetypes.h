@@ -55,6 +55,18 @@ struct AirbyteConnection {
     QJsonObject raw;
 };
 
+// One attempt of a job (AttemptRead, with its log when the server sent one: JobInfoRead's logs.logLines).
+struct AirbyteAttempt {
+    qint64 id = 0;
+    QString status;             // running | failed | succeeded
+    qint64 createdAt = 0;       // epoch seconds
+    qint64 endedAt = 0;         // 0 while running
+    qint64 records = 0;
+    qint64 bytes = 0;
+    QString failureMessage;
+    QStringList logLines;       // empty: the server sent no log (jobs/list never does)
+};
+
 struct AirbyteJob {
     qint64 id = -1;
     QString configType;    // sync | reset_connection | clear | refresh | ...
@@ -66,9 +78,13 @@ struct AirbyteJob {
     qint64 recordsSynced = 0;   // summed over the attempts (see parseJobInfo)
     qint64 bytesSynced = 0;
     QString failureMessage;     // the last attempt's first failure's externalMessage, if any
+    QList<AirbyteAttempt> attemptList;   // in the server's order (oldest first)
 
     [[nodiscard]] bool isTerminal() const;   // succeeded, failed or cancelled
 };
+
+// The job kinds of a connection's history: sync, reset_connection, clear, refresh (for jobs/list).
+[[nodiscard]] QStringList connectionJobTypes();
 
 // Parsers for the response shapes. They never fail: a missing field reads as empty.
 [[nodiscard]] AirbyteWorkspace parseWorkspace(const QJsonObject &o);

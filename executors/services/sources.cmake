@@ -3,6 +3,7 @@
 target_sources(sluice_executors PRIVATE
     services/catalogservice.cpp services/catalogservice.h
     services/dbtfinder.cpp services/dbtfinder.h
+    services/ingestservice.cpp services/ingestservice_sources.cpp services/ingestservice_connections.cpp services/ingestservice.h
     services/docsservice.cpp services/docsservice.h
     services/lineagelayoutservice.cpp services/lineagelayoutservice.h
     services/runservice.cpp services/runservice.h

@@ -140,6 +140,18 @@ struct TaskLogBatch
     QList<LogLine> lines;
 };
 
+// The newest Airbyte sync Sluice ran of a connection, from its own run records (task_run of an
+// airbyte-sync task), or the newest job the server lists when Sluice never ran one.
+struct ConnectionLastSync {
+    QString status;             // successful | failed | cancelled | running | queued | crashed (Sluice's words)
+    qint64 atMs = 0;            // when it finished, else when it started
+    QString by;                 // who asked ("alice@laptop", "scheduled", "Airbyte" for a job started elsewhere)
+    qint64 records = -1;        // -1: not known
+    qint64 bytes = -1;
+    qint64 jobId = -1;
+    qint64 runId = 0;           // Sluice's run, 0 for a job started elsewhere
+};
+
 } // namespace sluice
 
 Q_DECLARE_METATYPE(sluice::RunSummary)

@@ -436,4 +436,30 @@ Result<QHash<QString, LastNodeResult>> RunStore::lastNodeResults(qint64 orgId)
     return out;
 }
 
+Result<QHash<QString, ConnectionLastSync>> RunStore::lastConnectionSyncs(qint64 orgId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT o.connection_id, t.status, t.started_at, t.finished_at, t.summary, r.requested_by, r.trigger_kind, r.id "
+                                      "FROM task_run t JOIN org_task o ON o.id = t.org_task_id JOIN run r ON r.id = t.run_id "
+                                      "WHERE t.id IN (SELECT MAX(t2.id) FROM task_run t2 JOIN org_task o2 ON o2.id = t2.org_task_id "
+                                      "WHERE o2.org_id = ? AND t2.task_slug = 'airbyte-sync' AND o2.connection_id IS NOT NULL "
+                                      "GROUP BY o2.connection_id)"),
+                       {orgId});
+    if (!q)
+        return fail(q.error());
+    QHash<QString, ConnectionLastSync> out;
+    while (q->next()) {
+        ConnectionLastSync s;
+        s.status = q->value(1).toString();
+        s.atMs = q->value(3).isNull() ? q->value(2).toLongLong() : q->value(3).toLongLong();
+        s.by = q->value(6).toString() == QLatin1String("scheduled") ? QStringLiteral("scheduled") : q->value(5).toString();
+        const QJsonObject summary = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
+        s.records = summary.value(QLatin1String("records_synced")).toInteger(-1);
+        s.bytes = summary.value(QLatin1String("bytes_synced")).toInteger(-1);
+        s.jobId = summary.value(QLatin1String("job_id")).toInteger(-1);
+        s.runId = q->value(7).toLongLong();
+        out.insert(q->value(0).toString(), std::move(s));
+    }
+    return out;
+}
+
 } // namespace sluice

@@ -81,6 +81,10 @@ public:
     // The most recent recorded result of every dbt node the org's runs have built or tested (for the
     // Models list and for `result:` selection), keyed by unique id.
     [[nodiscard]] Result<QHash<QString, LastNodeResult>> lastNodeResults(qint64 orgId);
+    // The newest airbyte-sync task run of each of the org's connections (any task, pipeline or single
+    // task run), keyed by connection id: its status, when, who asked ("scheduled" for the scheduler's
+    // runs) and, from its summary, the Airbyte job, records and bytes.
+    [[nodiscard]] Result<QHash<QString, ConnectionLastSync>> lastConnectionSyncs(qint64 orgId);
 
 private:
     Result<qint64> insertRun(const NewRun &run, RunStatus status, const QString &reason);

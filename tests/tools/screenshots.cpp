@@ -2,9 +2,16 @@
 // them: the real MainWindow and its services on a fresh demo store, the demo's shell pipeline run once so
 // that Runs shows a real run with its log. scripts/screenshots.sh runs it under Xvfb into docs/screenshots/.
 //   sluice-screenshots OUTPUT_DIR STORE_FILE
+#include "airbytedouble.h"
 #include "core/clock.h"
 #include "desktopservices.h"
 #include "mainwindow.h"
+#include "itemmodels/ingestmodels.h"
+#include "itemmodels/streamlistmodel.h"
+#include "pages/ingest/connectiondialog.h"
+#include "pages/ingest/connectionstab.h"
+#include "pages/ingest/ingestpage.h"
+#include "pages/ingest/sourcedialog.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
 #include "itemmodels/modellistmodel.h"
@@ -14,7 +21,9 @@
 #include "pages/transform/lineagepanel.h"
 #include "pages/transform/lineageview.h"
 #include "pages/transform/transformpage.h"
+#include "store/airbyteserverstore.h"
 #include "store/database.h"
+#include "widgets/specformwidget.h"
 #include "store/dburl.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"
@@ -24,9 +33,14 @@
 #include "store/workspacestore.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QListView>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -155,6 +169,116 @@ int main(int argc, char *argv[])
         if (!QTest::qWaitFor([&] { return transform->lineagePanel()->view()->nodeCount() > 1; }, 10'000))
             std::fprintf(stderr, "sluice-screenshots: the lineage was not laid out within 10 s\n");
         shoot(MainWindow::Transform, QStringLiteral("transform-lineage"));
+
+        // Ingest: the Airbyte double (as a server would answer) with a few sources and connections; one
+        // synced through the page, so its last sync, lock-free state and history show.
+        test::AirbyteDouble airbyte;
+        if (airbyte.listen() == 0)
+            std::fprintf(stderr, "sluice-screenshots: the Airbyte double could not listen on 127.0.0.1\n");
+        const QString workspace = airbyte.addWorkspace(QStringLiteral("Default"));
+        AirbyteServer server;
+        server.url = airbyte.url();
+        (void)AirbyteServerStore(**db, options.catalog.actor).set(server);
+        (void)OrgStore(**db, options.catalog.actor).setAirbyteWorkspace(org->first().slug, workspace);
+        QFile specFile(QStringLiteral(SLUICE_SOURCE_DIR "/tests/fixtures/airbyte/connector-specs/source-warehouse-db.json"));
+        const QJsonObject spec = specFile.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(specFile.readAll()).object() : QJsonObject();
+        airbyte.addSourceDefinition(QStringLiteral("Postgres"), spec, QStringLiteral("airbyte/source-postgres"));
+        airbyte.addSourceDefinition(QStringLiteral("Google Sheets"), spec, QStringLiteral("airbyte/source-google-sheets"));
+        airbyte.addSourceDefinition(QStringLiteral("Stripe"), spec, QStringLiteral("airbyte/source-stripe"));
+        const QString shop = airbyte.addSource(workspace, QStringLiteral("Shop database"), QStringLiteral("Postgres"));
+        const QString sheets = airbyte.addSource(workspace, QStringLiteral("Marketing budget"), QStringLiteral("Google Sheets"));
+        const QString stripe = airbyte.addSource(workspace, QStringLiteral("Payments"), QStringLiteral("Stripe"));
+        const QString warehouse = airbyte.addDestination(workspace, QStringLiteral("Warehouse"), QStringLiteral("Postgres"));
+        const QString orders = airbyte.addConnection(workspace, shop, warehouse, QStringLiteral("Shop orders → warehouse"));
+        airbyte.addConnection(workspace, sheets, warehouse, QStringLiteral("Budget sheet → warehouse"), QStringLiteral("inactive"));
+        airbyte.addConnection(workspace, stripe, warehouse, QStringLiteral("Stripe charges → warehouse"));
+        test::AirbyteDouble::JobPlan plan;
+        plan.recordsPerAttempt = 18'204;
+        plan.bytesPerAttempt = 5'400'000;
+        airbyte.setJobPlan(orders, plan);
+        Q_EMIT window.refreshRequested();
+        IngestPage *ingest = window.ingestPage();
+        window.showPage(MainWindow::Ingest);
+        ConnectionsTab *connections = ingest->connectionsTab();
+        if (!QTest::qWaitFor([&] { return connections->model()->rowCount() == 3; }, 20'000))
+            std::fprintf(stderr, "sluice-screenshots: the Ingest connections did not appear within 20 s\n");
+        connections->selectConnection(orders);
+        Q_EMIT connections->taskRequested(orders, QStringLiteral("airbyte-sync"));
+        if (!QTest::qWaitFor([&] { return connections->model()->connectionAt(connections->model()->rowOf(orders)).lastSync.has_value()
+                                          && connections->model()->connectionAt(connections->model()->rowOf(orders)).lastSync->status == QLatin1String("successful"); },
+                             30'000))
+            std::fprintf(stderr, "sluice-screenshots: the demo sync did not end within 30 s\n");
+        Q_EMIT connections->historyRequested(orders);
+        QTest::qWait(600);
+        connections->jobTable()->selectRow(0);
+        QTest::qWait(600);
+        shoot(MainWindow::Ingest, QStringLiteral("ingest-connections"));
+        ingest->tabs()->setCurrentIndex(1);
+        Q_EMIT ingest->checkSourceRequested(shop);
+        QTest::qWait(800);
+        shoot(MainWindow::Ingest, QStringLiteral("ingest-sources"));
+        SourceDialog *dialog = ingest->sourceDialog();
+        dialog->startNew();
+        dialog->open();
+        if (QTest::qWaitFor([&] { return dialog->definitionList()->model()->rowCount() == 3; }, 10'000) && dialog->chooseDefinition(QStringLiteral("Postgres"))
+            && QTest::qWaitFor([&] { return dialog->form()->editorAt(QStringLiteral("host")) != nullptr; }, 10'000)) {
+            dialog->nameField()->setText(QStringLiteral("Shop replica"));
+            if (auto *host = qobject_cast<QLineEdit *>(dialog->form()->editorAt(QStringLiteral("host"))))
+                host->setText(QStringLiteral("replica.shop.internal"));
+            dialog->saveButton()->click();   // database and username are missing: marked at their fields
+            QTest::qWait(300);
+            const QString path = out.filePath(QStringLiteral("ingest-source-dialog.png"));
+            if (dialog->grab().save(path))
+                std::printf("%s\n", qPrintable(path));
+        } else {
+            std::fprintf(stderr, "sluice-screenshots: the New source dialog did not fill within 10 s\n");
+        }
+        dialog->reject();
+        // New connection: the shop's streams discovered, two chosen, one incremental and deduplicated.
+        const auto streamOf = [](const QString &name, const QStringList &fields, bool incremental) {
+            QJsonObject properties;
+            for (const QString &f : fields)
+                properties.insert(f, QJsonObject{{QStringLiteral("type"), f == QLatin1String("id") ? QStringLiteral("integer") : QStringLiteral("string")}});
+            return QJsonObject{{QStringLiteral("stream"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("public")},
+                                                                      {QStringLiteral("jsonSchema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                                                                                                 {QStringLiteral("properties"), properties}}},
+                                                                      {QStringLiteral("supportedSyncModes"),
+                                                                       incremental ? QJsonArray{QStringLiteral("full_refresh"), QStringLiteral("incremental")}
+                                                                                   : QJsonArray{QStringLiteral("full_refresh")}}}},
+                               {QStringLiteral("config"), QJsonObject{{QStringLiteral("syncMode"), QStringLiteral("full_refresh")},
+                                                                      {QStringLiteral("destinationSyncMode"), QStringLiteral("overwrite")}}}};
+        };
+        airbyte.setDiscoveredCatalog(shop, {{QStringLiteral("streams"),
+                                             QJsonArray{streamOf(QStringLiteral("orders"), {QStringLiteral("id"), QStringLiteral("customer_id"), QStringLiteral("status"), QStringLiteral("updated_at")}, true),
+                                                        streamOf(QStringLiteral("customers"), {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("email")}, true),
+                                                        streamOf(QStringLiteral("order_items"), {QStringLiteral("id"), QStringLiteral("order_id"), QStringLiteral("sku")}, false),
+                                                        streamOf(QStringLiteral("audit_log"), {QStringLiteral("id"), QStringLiteral("event")}, false)}}});
+        ingest->tabs()->setCurrentIndex(0);
+        ConnectionDialog *cd = ingest->connectionDialog();
+        cd->startNew();
+        cd->open();
+        cd->sourceBox()->setCurrentIndex(cd->sourceBox()->findData(shop));
+        cd->nameField()->setText(QStringLiteral("Shop → warehouse"));
+        cd->discoverButton()->click();
+        if (QTest::qWaitFor([&] { return cd->streams()->rowCount() == 4; }, 10'000)) {
+            StreamListModel *m = cd->streams();
+            m->setData(m->index(0, StreamListModel::Sync), Qt::Checked, Qt::CheckStateRole);
+            m->setData(m->index(0, StreamListModel::Mode), QStringLiteral("incremental_append_dedup"));
+            m->setData(m->index(0, StreamListModel::Cursor), QStringLiteral("updated_at"));
+            m->setData(m->index(0, StreamListModel::PrimaryKey), QStringLiteral("id"));
+            m->setData(m->index(1, StreamListModel::Sync), Qt::Checked, Qt::CheckStateRole);
+            m->setData(m->index(3, StreamListModel::Sync), Qt::Checked, Qt::CheckStateRole);
+            m->setData(m->index(3, StreamListModel::Mode), QStringLiteral("full_refresh_append"));
+            cd->prefixField()->setText(QStringLiteral("shop_"));
+            cd->streamTable()->resizeColumnsToContents();
+            QTest::qWait(300);
+            const QString path = out.filePath(QStringLiteral("ingest-connection-dialog.png"));
+            if (cd->grab().save(path))
+                std::printf("%s\n", qPrintable(path));
+        } else {
+            std::fprintf(stderr, "sluice-screenshots: the discover did not answer within 10 s\n");
+        }
+        cd->reject();
     } else {
         std::fprintf(stderr, "sluice-screenshots: cannot set up the Transform picture: %s\n", qPrintable(db ? org.error().message : db.error().message));
     }

@@ -170,8 +170,8 @@ private Q_SLOTS:
         for (int i = 0; i < pages->count(); ++i) {
             if (i == MainWindow::Orchestrate)
                 continue;
-            // The Runs and Transform pages are pages of their own, showing an empty state while they have nothing.
-            auto *empty = i == MainWindow::Runs || i == MainWindow::Transform ? pages->widget(i)->findChild<EmptyState *>()
+            // The Runs, Transform and Ingest pages are pages of their own, showing an empty state while they have nothing.
+            auto *empty = i == MainWindow::Runs || i == MainWindow::Transform || i == MainWindow::Ingest ? pages->widget(i)->findChild<EmptyState *>()
                                                                               : qobject_cast<EmptyState *>(pages->widget(i));
             QVERIFY2(empty, qPrintable(QString::number(i)));
             const auto labels = empty->findChildren<QLabel *>();

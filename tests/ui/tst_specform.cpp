@@ -105,6 +105,29 @@ class TestSpecForm : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A value set, then a field of the first group edited: value() has the edit, though every later
+    // group keeps a copy of what was set (a regression: the copy won).
+    void editsAfterSetValueWinInEveryGroup()
+    {
+        SpecFormWidget form;
+        form.setSpec(schemaOf(QStringLiteral("source-warehouse-db.json")));
+        form.setValue({{QStringLiteral("host"), QStringLiteral("old.internal")}, {QStringLiteral("port"), 5432},
+                       {QStringLiteral("database"), QStringLiteral("shop")}, {QStringLiteral("username"), QStringLiteral("loader")},
+                       {QStringLiteral("password"), QStringLiteral("**********")}});
+        auto *host = qobject_cast<QLineEdit *>(form.editorAt(QStringLiteral("host")));
+        QVERIFY(host);
+        host->setText(QStringLiteral("new.internal"));
+        auto *user = qobject_cast<QLineEdit *>(form.editorAt(QStringLiteral("username")));
+        QVERIFY(user);
+        user->setText(QStringLiteral("reader"));
+        const QJsonObject v = form.value();
+        QCOMPARE(v.value(u"host").toString(), QStringLiteral("new.internal"));
+        QCOMPARE(v.value(u"username").toString(), QStringLiteral("reader"));
+        QCOMPARE(v.value(u"password").toString(), QStringLiteral("**********"));
+        user->clear();
+        QVERIFY(!form.value().contains(u"username"));   // emptied: left out, not the old value
+    }
+
     void roundTripsEveryFixture_data()
     {
         QTest::addColumn<QString>("file");

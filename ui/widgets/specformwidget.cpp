@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -15,6 +16,7 @@
 #include <QRegularExpressionValidator>
 #include <QStackedWidget>
 #include <QTextDocumentFragment>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace sluice {
@@ -351,22 +353,53 @@ void SpecFormWidget::setSpec(const QJsonObject &schema)
 void SpecFormWidget::build()
 {
     m_levels.clear();
+    m_pendingValue.reset();
+    ++m_generation;
     delete m_body;
     m_body = new QWidget(this);
-    auto *bodyLayout = new QVBoxLayout(m_body);
-    bodyLayout->setContentsMargins(0, 0, 0, 0);
-    for (const SpecGroup &group : m_form.groups) {
-        QWidget *box = group.title.isEmpty() ? new QWidget(m_body) : new QGroupBox(group.title, m_body);
-        auto *layout = new QFormLayout(box);
-        if (group.title.isEmpty())
-            layout->setContentsMargins(0, 0, 0, 0);
-        layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-        m_levels.push_back(buildLevel(group.fields, box, layout));
-        bodyLayout->addWidget(box);
-    }
-    bodyLayout->addStretch(1);
+    m_bodyLayout = new QVBoxLayout(m_body);
+    m_bodyLayout->setContentsMargins(0, 0, 0, 0);
+    m_bodyLayout->addStretch(1);
     m_outer->addWidget(m_body);
+    buildSome();
     clearProblems();   // the fields hold the spec's defaults (buildLevel); setValue() replaces them
+}
+
+void SpecFormWidget::buildGroup()
+{
+    const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()));
+    QWidget *box = group.title.isEmpty() ? new QWidget(m_body) : new QGroupBox(group.title, m_body);
+    auto *layout = new QFormLayout(box);
+    if (group.title.isEmpty())
+        layout->setContentsMargins(0, 0, 0, 0);
+    layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_levels.push_back(buildLevel(group.fields, box, layout));
+    if (m_pendingValue)
+        m_levels.back()->set(*m_pendingValue);
+    m_bodyLayout->insertWidget(m_bodyLayout->count() - 1, box);   // before the stretch
+}
+
+// Groups are built a few at a time, each turn of the event loop taking about a quarter of a frame, so
+// that a connector with hundreds of fields never freezes the window; whoever reads the form before it
+// is complete (value(), editorAt(), problems) has the rest built at once (finishBuild).
+void SpecFormWidget::buildSome()
+{
+    QElapsedTimer t;
+    t.start();
+    while (qsizetype(m_levels.size()) < m_form.groups.size() && (m_levels.empty() || t.elapsed() < 4))
+        buildGroup();
+    if (qsizetype(m_levels.size()) < m_form.groups.size())
+        QTimer::singleShot(0, this, [this, generation = m_generation] {
+            if (generation == m_generation)
+                buildSome();
+        });
+}
+
+void SpecFormWidget::finishBuild() const
+{
+    auto *self = const_cast<SpecFormWidget *>(this);
+    while (qsizetype(self->m_levels.size()) < m_form.groups.size())
+        self->buildGroup();
 }
 
 std::unique_ptr<SpecFormWidget::Level> SpecFormWidget::buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout)
@@ -554,12 +587,14 @@ std::unique_ptr<SpecFormWidget::Level> SpecFormWidget::buildLevel(const QList<Sp
 
 void SpecFormWidget::setValue(const QJsonObject &config)
 {
+    m_pendingValue = config;   // for the groups not built yet
     for (const auto &level : m_levels)
         level->set(config);
 }
 
 QJsonObject SpecFormWidget::value() const
 {
+    finishBuild();
     QJsonObject out;
     for (const auto &level : m_levels) {
         const QJsonObject part = level->value();
@@ -567,16 +602,20 @@ QJsonObject SpecFormWidget::value() const
             out.insert(it.key(), it.value());
     }
     // Each group's level kept the whole value set as its `initial`: a key another group shows must
-    // come from that group, not from this copy.
+    // come from that group's field (as edited), not from a later group's copy of what was set.
     for (const auto &level : m_levels)
-        for (const auto &node : level->nodes)
-            if (auto v = node->value(); !v && !node->field->hidden)
+        for (const auto &node : level->nodes) {
+            if (auto v = node->value())
+                out.insert(node->field->key, *v);
+            else if (!node->field->hidden)
                 out.remove(node->field->key);
+        }
     return out;
 }
 
 QList<SpecProblem> SpecFormWidget::localProblems() const
 {
+    finishBuild();
     QList<SpecProblem> out;
     for (const auto &level : m_levels)
         level->problems(out);
@@ -585,6 +624,7 @@ QList<SpecProblem> SpecFormWidget::localProblems() const
 
 SpecFormWidget::Node *SpecFormWidget::nodeAt(const QString &path) const
 {
+    finishBuild();
     std::function<Node *(const Level &)> find = [&](const Level &level) -> Node * {
         for (const auto &n : level.nodes) {
             if (n->field->path == path)
@@ -638,6 +678,7 @@ void SpecFormWidget::clearProblems()
 
 void SpecFormWidget::showProblems(const QList<SpecProblem> &problems)
 {
+    finishBuild();
     clearProblems();
     QStringList unplaced;
     QWidget *first = nullptr;

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QFormLayout;
 class QLabel;
@@ -26,6 +27,9 @@ namespace sluice {
 //   (additional properties, hidden fields) are kept from the value set with setValue(), so that
 //   value() after setValue(v) equals v for any v the spec describes.
 // - Defaults of the spec fill the fields when the form is built.
+// - The fields are built a group at a time across turns of the event loop (no turn longer than about
+//   half a frame for a form of hundreds of fields); every accessor below builds what is left first, so
+//   callers never see a half-built form.
 // - showProblems() marks each problem at its field (a line under it, in the palette's error colour)
 //   and lists those with no field in the banner above the form; editing a field clears its mark.
 // - localProblems(): what value() could not read (a JSON editor whose text is not JSON, a number field
@@ -58,12 +62,18 @@ private:
     struct Node;
     struct Level;
     void build();
+    void buildGroup();
+    void buildSome();
+    void finishBuild() const;
     std::unique_ptr<Level> buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout);
     Node *nodeAt(const QString &path) const;
 
     SpecForm m_form;
     QLabel *m_banner;
     QWidget *m_body = nullptr;
+    QVBoxLayout *m_bodyLayout = nullptr;
+    std::optional<QJsonObject> m_pendingValue;   // the value set last, for groups built after it
+    int m_generation = 0;                        // a new spec stops the old one's building
     QVBoxLayout *m_outer;
     std::vector<std::unique_ptr<Level>> m_levels;   // one per group
 };

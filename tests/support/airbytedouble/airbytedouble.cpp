@@ -188,6 +188,23 @@ QString AirbyteDouble::statusOf(const Job &job) const
     return QStringLiteral("running");
 }
 
+namespace {
+
+// A few lines of the kind Airbyte's worker writes, for the attempt's log.
+QJsonArray attemptLog(const auto &job, qint64 attempt, const QString &status, qint64 records)
+{
+    QJsonArray lines{QStringLiteral("----- START REPLICATION -----"),
+                     QStringLiteral("Running sync worker for job %1, attempt %2 (connection %3)").arg(job.id).arg(attempt).arg(job.connectionId),
+                     QStringLiteral("Records read: %1").arg(records)};
+    if (status == QLatin1String("failed"))
+        lines.append(QStringLiteral("Sync failed: %1").arg(job.plan.failureMessage));
+    else if (status != QLatin1String("running"))
+        lines.append(QStringLiteral("----- END REPLICATION -----"));
+    return lines;
+}
+
+} // namespace
+
 QJsonArray AirbyteDouble::attemptsOf(const Job &job, bool wrapped) const
 {
     const qint64 end = job.cancelledAtMs >= 0 ? job.cancelledAtMs : m_clock.elapsed();
@@ -231,7 +248,7 @@ QJsonArray AirbyteDouble::attemptsOf(const Job &job, bool wrapped) const
         }
         if (wrapped)
             out.append(QJsonObject{{QStringLiteral("attempt"), a}, {QStringLiteral("logType"), QStringLiteral("formatted")},
-                                   {QStringLiteral("logs"), QJsonObject{{QStringLiteral("logLines"), QJsonArray()}}}});
+                                   {QStringLiteral("logs"), QJsonObject{{QStringLiteral("logLines"), attemptLog(job, i, status, records)}}}});
         else
             out.append(a);
     }
@@ -411,7 +428,7 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
         if (!m_sources.contains(sourceId))
             return notFound(QStringLiteral("source"), sourceId);
         const qint64 now = nowSecs();
-        return ok({{QStringLiteral("catalog"), QJsonObject{{QStringLiteral("streams"), QJsonArray()}}},
+        return ok({{QStringLiteral("catalog"), m_catalogs.value(sourceId, QJsonObject{{QStringLiteral("streams"), QJsonArray()}})},
                    {QStringLiteral("catalogId"), newId()},
                    {QStringLiteral("jobInfo"), QJsonObject{{QStringLiteral("id"), newId()}, {QStringLiteral("configType"), QStringLiteral("discover_schema")},
                                                            {QStringLiteral("configId"), sourceId}, {QStringLiteral("createdAt"), now},
@@ -422,6 +439,9 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
                                          body.value(QLatin1String("sourceId")).toString(), body.value(QLatin1String("destinationId")).toString(),
                                          body.value(QLatin1String("name")).toString(QStringLiteral("New connection")),
                                          body.value(QLatin1String("status")).toString(QStringLiteral("active")));
+        for (const char *key : {"syncCatalog", "namespaceDefinition", "namespaceFormat", "prefix", "scheduleType"})
+            if (body.contains(QLatin1String(key)))
+                m_connections[id].insert(QLatin1String(key), body.value(QLatin1String(key)));
         return ok(m_connections.value(id));
     }
     if (endpoint.startsWith(QLatin1String("connections/")) || endpoint == QLatin1String("connections/update")) {

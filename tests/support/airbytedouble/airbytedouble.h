@@ -108,6 +108,11 @@ public:
     void removeConnection(const QString &connectionId) { m_connections.remove(connectionId); }
     // The plan for the connection's next jobs (default: the JobPlan defaults).
     void setJobPlan(const QString &connectionId, const JobPlan &plan);
+    // What sources/discover_schema answers for the source: {"streams": [AirbyteStreamAndConfiguration]}
+    // (empty streams until set). Streams break the official spec's AirbyteStream (see addConnection), so
+    // tests run through Prism leave it unset.
+    void setDiscoveredCatalog(const QString &sourceId, const QJsonObject &catalog) { m_catalogs.insert(sourceId, catalog); }
+    [[nodiscard]] QJsonObject connectionRead(const QString &connectionId) const { return m_connections.value(connectionId); }
     // Starts a job as another client would (the scheduler, the web UI). Returns its id.
     qint64 startJob(const QString &connectionId, const QString &configType = QStringLiteral("sync"));
     // Cancels a job as Airbyte's web UI would.
@@ -154,6 +159,7 @@ private:
     QElapsedTimer m_clock;
     QMap<QString, QJsonObject> m_workspaces, m_sources, m_destinations, m_connections;
     QMap<QString, QJsonObject> m_sourceDefinitions, m_destinationDefinitions;   // id → definition read
+    QMap<QString, QJsonObject> m_catalogs;   // source id → its discovered catalog
     QHash<QString, QJsonObject> m_specs;          // definition id → the connector's spec document
     QHash<QString, QString> m_checkFailures;      // definition id → message
     QHash<QString, JobPlan> m_plans;

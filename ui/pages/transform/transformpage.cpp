@@ -7,6 +7,7 @@
 #include "projectcard.h"
 #include "taskdialog.h"
 #include "itemmodels/tasklistmodel.h"
+#include "widgets/datatable.h"
 #include "widgets/emptystate.h"
 #include "widgets/logview.h"
 
@@ -35,28 +36,6 @@
 
 namespace sluice {
 
-namespace {
-
-QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent)
-{
-    auto *t = new QTableView(parent);
-    t->setModel(model);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->setAlternatingRowColors(true);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setWordWrap(false);
-    // Sizing a column to its contents measures the first rows only: the whole of a 5,000-model project
-    // would stall the GUI thread for frames.
-    t->horizontalHeader()->setResizeContentsPrecision(60);
-    t->setTextElideMode(Qt::ElideRight);
-    t->setAccessibleName(name);
-    return t;
-}
-
-} // namespace
 
 TransformPage::TransformPage(QWidget *parent)
     : QWidget(parent), m_tasks(new TaskListModel(this)), m_models(new ModelListModel(this)),
@@ -91,7 +70,7 @@ TransformPage::TransformPage(QWidget *parent)
 QWidget *TransformPage::buildTasks()
 {
     auto *page = new QWidget(this);
-    m_taskTable = makeTable(m_tasks, tr("Tasks"), page);
+    m_taskTable = makeDataTable(m_tasks, tr("Tasks"), page);
     m_noTasks = new EmptyState(tr("No tasks yet"),
                                tr("A task is one dbt command, Airbyte sync or shell step this org can run.\n"
                                   "Create one with New task (Ctrl+N) below."),
@@ -239,7 +218,7 @@ QWidget *TransformPage::buildModels()
     countRow->addWidget(m_showSelection, 0, Qt::AlignTop);
     grid->addRow(QString(), countRow);
 
-    m_modelTable = makeTable(m_modelProxy, tr("Models"), page);
+    m_modelTable = makeDataTable(m_modelProxy, tr("Models"), page);
     m_modelTable->setSortingEnabled(true);
     m_modelTable->sortByColumn(ModelListModel::Name, Qt::AscendingOrder);
     m_noModels = new EmptyState(tr("No models to show"),
