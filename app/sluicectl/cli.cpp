@@ -46,7 +46,7 @@ const char *kUsage =
     "  notify list --org SLUG | notify test --org SLUG --name N\n"
     "  notify delete --org SLUG --name N | notify set --org SLUG --name N --on LEVELS\n"
     "  secrets set KEY (value on stdin) | secrets check KEY (exit 1: not set) | secrets delete KEY\n"
-    "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... [--no-secret | --secret] | warehouse show --org SLUG\n"
+    "  warehouse set --org SLUG --type TYPE [--setting KEY=VALUE]... [--no-secret | --secret] | warehouse show|test --org SLUG\n"
     "  workspace set --org SLUG --git-url URL --branch B [--project-dir D] [--dbt PATH] [--checkout PATH]\n"
     "  workspace show | clone | pull --org SLUG\n"
     "  dbt exec --org SLUG -- DBT-ARGS... | dbt models (--org SLUG | --manifest PATH)\n"

@@ -1,4 +1,4 @@
-// sluicectl warehouse set | show
+// sluicectl warehouse set | show | test
 //
 // Only the warehouse type and its non-secret settings are stored here; the secret part (password,
 // service-account JSON, token) goes into the keychain with `sluicectl secrets set org/SLUG/warehouse`.
@@ -6,10 +6,12 @@
 // ~/.pgpass or PGPASSWORD): dbt then runs without asking the keychain. `--secret` undoes that.
 #include "cli.h"
 
+#include "runner/warehousetest.h"
 #include "secrets/secretstore.h"
 #include "store/warehousestore.h"
 
 #include <QCoro/QCoroTask>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace sluice::cli {
@@ -113,7 +115,46 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
         }
         return {};
     }
-    return fail(Error::invalid(QStringLiteral("unknown command `warehouse %1`; use warehouse set or warehouse show").arg(verb)));
+    if (verb == QLatin1String("test")) {
+        // dbt debug against the saved warehouse, through the workspace's dbt: exit 0 when every check passed.
+        auto cmd = forOrg(ctx, words, {}, command, QStringLiteral("usage: sluicectl warehouse test --org SLUG [--json]"));
+        if (!cmd)
+            return fail(cmd.error());
+        auto w = WarehouseStore(*cmd->db, ctx.actor()).get(cmd->org.id);
+        if (!w) {
+            if (w.error().kind == Error::Kind::NotFound)
+                return fail(Error::notFound(QStringLiteral("org %1 has no warehouse; set it with `sluicectl warehouse set --org %1`").arg(cmd->org.slug)));
+            return fail(w.error());
+        }
+        const WarehouseTestResult r = QCoro::waitFor(testWarehouse(*cmd->db, ctx.actor(), cmd->org, *w, std::nullopt, keychainSecrets()));
+        if (ctx.json()) {
+            QJsonArray checks;
+            for (const DbtDebugCheck &c : r.report.checks)
+                checks.append(QJsonObject{{QStringLiteral("name"), c.name}, {QStringLiteral("ok"), c.ok}, {QStringLiteral("detail"), c.detail}});
+            QJsonObject o{{QStringLiteral("passed"), r.passed()}, {QStringLiteral("summary"), r.summary()}, {QStringLiteral("checks"), checks}};
+            if (!r.setupProblem.isEmpty())
+                o.insert(QStringLiteral("setup_problem"), r.setupProblem);
+            if (!r.passed() && r.setupProblem.isEmpty()) {
+                o.insert(QStringLiteral("failed_check"), r.report.failedCheck);
+                o.insert(QStringLiteral("failure"), DbtDebugReport::failureName(r.report.failure));
+                o.insert(QStringLiteral("error"), r.report.errorText);
+            }
+            ctx.print(o);
+        } else {
+            for (const DbtDebugCheck &c : r.report.checks)
+                ctx.out() << (c.ok ? "  ok      " : "  FAILED  ") << c.name << (c.detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.detail)) << '\n';
+            if (r.passed())
+                ctx.out() << r.summary() << '\n';
+            ctx.out().flush();
+        }
+        if (r.passed())
+            return {};
+        if (!r.setupProblem.isEmpty())
+            return fail(Error::notFound(r.setupProblem));
+        return fail(Error::invalid(r.summary() + (r.report.errorText.isEmpty() || r.report.failure == DbtDebugReport::Failure::Other
+                                                      ? QString() : QStringLiteral("\n") + r.report.errorText)));
+    }
+    return fail(Error::invalid(QStringLiteral("unknown command `warehouse %1`; use warehouse set, show or test").arg(verb)));
 }
 
 } // namespace sluice::cli

@@ -234,7 +234,8 @@ Error AirbyteClient::errorFor(const QString &endpoint, const Reply &reply) const
 
 QCoro::Task<Result<QJsonObject>> AirbyteClient::call(QString endpoint, std::optional<QJsonObject> body)
 {
-    const QByteArray method = endpoint == QLatin1String("health") ? QByteArrayLiteral("GET") : QByteArrayLiteral("POST");
+    const bool get = endpoint == QLatin1String("health") || endpoint == QLatin1String("instance_configuration");
+    const QByteArray method = get ? QByteArrayLiteral("GET") : QByteArrayLiteral("POST");
     Reply reply = co_await send(method, endpoint, std::move(body));
     if (!reply.ok())
         co_return fail(errorFor(endpoint, reply));
@@ -288,6 +289,41 @@ QCoro::Task<Result<QList<AirbyteWorkspace>>> AirbyteClient::workspaces()
     if (!o && o.error().kind == Error::Kind::NotFound)
         o.error().message += QStringLiteral(" (newer servers list workspaces per organisation; give the workspace id directly)");
     co_return parseList<AirbyteWorkspace>(o, "workspaces", parseWorkspace);
+}
+
+QCoro::Task<Result<AirbyteInstance>> AirbyteClient::instanceConfiguration()
+{
+    const QString endpoint = QStringLiteral("instance_configuration");
+    auto o = co_await call(endpoint, std::nullopt);
+    if (!o)
+        co_return fail(o.error());
+    AirbyteInstance i;
+    i.version = o->value(QLatin1String("version")).toString();
+    i.edition = o->value(QLatin1String("edition")).toString();
+    i.defaultOrganizationId = o->value(QLatin1String("defaultOrganizationId")).toString();
+    i.defaultWorkspaceId = o->value(QLatin1String("defaultWorkspaceId")).toString();
+    i.raw = *o;
+    co_return i;
+}
+
+QCoro::Task<Result<QList<AirbyteWorkspace>>> AirbyteClient::workspacesOfOrganization(QString organizationId)
+{
+    const QString endpoint = QStringLiteral("workspaces/list_by_organization_id");
+    const QJsonObject body{{QStringLiteral("organizationId"), organizationId}};
+    auto o = co_await call(endpoint, body);
+    co_return parseList<AirbyteWorkspace>(o, "workspaces", parseWorkspace);
+}
+
+QCoro::Task<Result<AirbyteWorkspace>> AirbyteClient::createWorkspace(QString name, QString organizationId)
+{
+    const QString endpoint = QStringLiteral("workspaces/create");
+    QJsonObject body{{QStringLiteral("name"), name}};
+    if (!organizationId.isEmpty())
+        body.insert(QStringLiteral("organizationId"), organizationId);
+    auto o = co_await call(endpoint, body);
+    if (!o)
+        co_return fail(o.error());
+    co_return parseWorkspace(*o);
 }
 
 QCoro::Task<Result<QList<AirbyteActor>>> AirbyteClient::sources(QString workspaceId)

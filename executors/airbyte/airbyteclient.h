@@ -68,6 +68,13 @@ public:
     QCoro::Task<Result<void>> health();
 
     QCoro::Task<Result<QList<AirbyteWorkspace>>> workspaces();
+    // GET instance_configuration: the server's version, edition and default organisation and workspace.
+    QCoro::Task<Result<AirbyteInstance>> instanceConfiguration();
+    // workspaces/list_by_organization_id: the workspaces of one organisation (servers from 1.0; 2026
+    // servers have no workspaces/list).
+    QCoro::Task<Result<QList<AirbyteWorkspace>>> workspacesOfOrganization(QString organizationId);
+    // workspaces/create; `organizationId` is required from 1.0 on, omitted when empty.
+    QCoro::Task<Result<AirbyteWorkspace>> createWorkspace(QString name, QString organizationId);
     QCoro::Task<Result<QList<AirbyteActor>>> sources(QString workspaceId);
     QCoro::Task<Result<QList<AirbyteActor>>> destinations(QString workspaceId);
     // The source's catalog (sources/discover_schema): the raw SourceDiscoverSchemaRead.

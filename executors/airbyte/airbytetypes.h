@@ -19,6 +19,15 @@ struct AirbyteWorkspace {
     QJsonObject raw;
 };
 
+// What GET instance_configuration says of the server (every field may be missing on an older one).
+struct AirbyteInstance {
+    QString version;                 // "1.5.0"; servers before 1.0 do not say
+    QString edition;                 // community | pro | enterprise | …
+    QString defaultOrganizationId;
+    QString defaultWorkspaceId;
+    QJsonObject raw;
+};
+
 struct AirbyteActor {    // a source or a destination
     QString id;          // sourceId / destinationId
     QString name;        // the user's name for it

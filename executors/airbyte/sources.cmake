@@ -4,4 +4,5 @@ target_sources(sluice_executors PRIVATE
     airbyte/airbyteclient.h airbyte/airbyteclient.cpp
     airbyte/airbyteactors.cpp
     airbyte/airbytesync.h airbyte/airbytesync.cpp
+    airbyte/airbyteprobe.h airbyte/airbyteprobe.cpp
 )

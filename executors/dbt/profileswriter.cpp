@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonValue>
+#include <QTemporaryDir>
 
 #include <yaml-cpp/yaml.h>
 
@@ -132,6 +133,48 @@ QStringList profileWarehouseTypes()
     for (const Adapter &a : adapters())
         out.append(QString::fromLatin1(a.type));
     return out;
+}
+
+QList<ProfileField> profileFields(const QString &type)
+{
+    QList<ProfileField> out;
+    for (const Adapter &a : adapters()) {
+        if (type != QLatin1String(a.type))
+            continue;
+        for (const Setting &s : a.settings)
+            out.append(ProfileField{QString::fromLatin1(s.key),
+                                    s.field == Field::Number ? ProfileField::Kind::Number
+                                    : s.field == Field::Bool ? ProfileField::Kind::Bool
+                                                             : ProfileField::Kind::Text,
+                                    s.required, s.fallback ? QString::fromLatin1(s.fallback) : QString(),
+                                    s.alias ? QString::fromLatin1(s.alias) : QString()});
+    }
+    return out;
+}
+
+QString profileSecretWord(const QString &type)
+{
+    for (const Adapter &a : adapters())
+        if (type == QLatin1String(a.type) && a.secretWord)
+            return QString::fromLatin1(a.secretWord);
+    return {};
+}
+
+Result<void> checkProfileSettings(const QString &type, const QJsonObject &settings, const QString &defaultSchema)
+{
+    // The same checks as writing, into a folder thrown away; without a secret, so only the settings count.
+    QTemporaryDir scratch;
+    if (!scratch.isValid())
+        return fail(Error::internal(QStringLiteral("cannot create a scratch folder: %1").arg(scratch.errorString())));
+    ProfileRequest request;
+    request.warehouseType = type;
+    request.settings = settings;
+    request.withoutSecret = true;
+    request.defaultSchema = defaultSchema;
+    auto written = writeProfiles(scratch.filePath(QStringLiteral("profiles")), request);
+    if (!written)
+        return fail(written.error());
+    return {};
 }
 
 Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequest &request)

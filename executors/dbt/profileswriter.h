@@ -46,4 +46,23 @@ struct WrittenProfile {
 // The warehouse types writeProfiles knows.
 [[nodiscard]] QStringList profileWarehouseTypes();
 
+// One setting writeProfiles writes for a warehouse type, in its order: the table forms are built from,
+// so a form asks exactly what the profile takes.
+struct ProfileField {
+    enum class Kind { Text, Number, Bool };
+    QString key;        // the settings key (and profiles.yml's)
+    Kind kind = Kind::Text;
+    bool required = false;
+    QString fallback;   // written when the setting is absent (port 5432, threads 4)
+    QString alias;      // another settings key accepted for it ("database" for dbname)
+};
+// Empty for an unknown type.
+[[nodiscard]] QList<ProfileField> profileFields(const QString &type);
+// How the type's secret is named ("password", "access token", "service-account key (JSON)"); empty when
+// the type has none (duckdb).
+[[nodiscard]] QString profileSecretWord(const QString &type);
+// Whether writeProfiles would take these settings (required ones present, numbers and booleans as such,
+// no Jinja), the secret left aside: the first problem, worded as writeProfiles words it.
+[[nodiscard]] Result<void> checkProfileSettings(const QString &type, const QJsonObject &settings, const QString &defaultSchema = {});
+
 } // namespace sluice

@@ -11,6 +11,12 @@
 
 namespace sluice {
 
+namespace {
+// prepareDbt's work once the workspace and the warehouse are known.
+QCoro::Task<Result<PreparedDbt>> prepareDbtWith(DbtWorkspace ws, Warehouse warehouse, std::optional<QString> given, Org org,
+                                                QStringList arguments, QString profilesDir, SecretLookup secrets);
+} // namespace
+
 SecretLookup keychainSecrets()
 {
     return [](const QString &key) -> QCoro::Task<Result<std::optional<QString>>> {
@@ -72,9 +78,34 @@ QCoro::Task<Result<PreparedDbt>> prepareDbt(Database &db, QString actor, Org org
             co_return fail(Error::notFound(QStringLiteral("org %1 has no warehouse; set it with `sluicectl warehouse set --org %1`").arg(org.slug)));
         co_return fail(warehouse.error());
     }
+    Result<PreparedDbt> prepared = co_await prepareDbtWith(*ws, *warehouse, std::nullopt, org, arguments, profilesDir, secrets);
+    co_return prepared;
+}
+
+QCoro::Task<Result<PreparedDbt>> prepareDbtFor(Database &db, QString actor, Org org, Warehouse warehouse, std::optional<QString> secret,
+                                               QStringList arguments, QString profilesDir, SecretLookup secrets)
+{
+    auto ws = WorkspaceStore(db, actor).get(org.id);
+    if (!ws) {
+        if (ws.error().kind == Error::Kind::NotFound)
+            co_return fail(Error::notFound(QStringLiteral("org %1 has no dbt workspace; set it with `sluicectl workspace set --org %1`").arg(org.slug)));
+        co_return fail(ws.error());
+    }
+    Result<PreparedDbt> prepared = co_await prepareDbtWith(*ws, warehouse, secret, org, arguments, profilesDir, secrets);
+    co_return prepared;
+}
+
+namespace {
+QCoro::Task<Result<PreparedDbt>> prepareDbtWith(DbtWorkspace ws0, Warehouse warehouse0, std::optional<QString> given, Org org,
+                                                QStringList arguments, QString profilesDir, SecretLookup secrets)
+{
+    const DbtWorkspace *ws = &ws0;
+    const Warehouse *warehouse = &warehouse0;
     const QString key = SecretStore::warehouseKey(org.slug);
     QString secret;
-    if (warehouseNeedsSecret(*warehouse)) {
+    if (warehouseNeedsSecret(*warehouse) && given && !given->isEmpty()) {
+        secret = *given;
+    } else if (warehouseNeedsSecret(*warehouse)) {
         auto value = co_await readSecret(secrets, key);
         if (!value)
             co_return fail(value.error());
@@ -117,6 +148,7 @@ QCoro::Task<Result<PreparedDbt>> prepareDbt(Database &db, QString actor, Org org
                                            .arg(spec.projectDir, org.slug)));
     co_return out;
 }
+} // namespace
 
 QString gitTokenHint(const QString &orgSlug)
 {

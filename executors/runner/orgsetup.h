@@ -75,6 +75,11 @@ struct PreparedDbt
 // workspace, no warehouse, no secret, no checkout; Error::Invalid: a setting the profile cannot take).
 [[nodiscard]] QCoro::Task<Result<PreparedDbt>> prepareDbt(Database &db, QString actor, Org org, QStringList arguments,
                                                           QString profilesDir, SecretLookup secrets);
+// prepareDbt for a warehouse not (yet) saved — what a form holds, to test it before saving: `secret`, when
+// given and not empty, is used instead of the keychain's.
+[[nodiscard]] QCoro::Task<Result<PreparedDbt>> prepareDbtFor(Database &db, QString actor, Org org, Warehouse warehouse,
+                                                             std::optional<QString> secret, QStringList arguments,
+                                                             QString profilesDir, SecretLookup secrets);
 
 // The token a git transfer of the org's workspace gives the server. For an HTTPS remote it is read from
 // the keychain now (the provider answers libgit2 later, on the job's thread); a token that is not set is

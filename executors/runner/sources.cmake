@@ -10,4 +10,5 @@ target_sources(sluice_executors PRIVATE
     runner/retryadvice.cpp runner/retryadvice.h
     runner/sleep.cpp runner/sleep.h
     runner/taskexecution.cpp runner/taskexecution.h
-    runner/taskjob.cpp runner/taskjob.h)
+    runner/taskjob.cpp runner/taskjob.h
+    runner/warehousetest.cpp runner/warehousetest.h)

@@ -125,9 +125,16 @@ private Q_SLOTS:
 
         auto health = QCoro::waitFor(client.health());
         QVERIFY2(health, qPrintable(why(health)));
+        // The server's settings test: its version and organisation, its workspaces, a new one.
+        auto instance = QCoro::waitFor(client.instanceConfiguration());
+        QVERIFY2(instance && instance->defaultOrganizationId == server.organizationId(), qPrintable(why(instance)));
+        auto inOrganization = QCoro::waitFor(client.workspacesOfOrganization(instance->defaultOrganizationId));
+        QVERIFY2(inOrganization && inOrganization->size() == 1 && inOrganization->first().id == ws, qPrintable(why(inOrganization)));
+        auto made = QCoro::waitFor(client.createWorkspace(QStringLiteral("Acme analytics"), instance->defaultOrganizationId));
+        QVERIFY2(made && !made->id.isEmpty() && made->name == QLatin1String("Acme analytics"), qPrintable(why(made)));
         if (workspacesList) {
             auto r = QCoro::waitFor(client.workspaces());
-            QVERIFY2(r && r->size() == 1, qPrintable(why(r)));
+            QVERIFY2(r && r->size() == 2, qPrintable(why(r)));
         }
         auto sources = QCoro::waitFor(client.sources(ws));
         QVERIFY2(sources && sources->size() == 1, qPrintable(why(sources)));

@@ -64,7 +64,7 @@ QString AirbyteDouble::addWorkspace(const QString &name)
 {
     const QString id = newId();
     m_workspaces.insert(id, {{QStringLiteral("workspaceId"), id}, {QStringLiteral("customerId"), newId()},
-                             {QStringLiteral("organizationId"), newId()}, {QStringLiteral("name"), name},
+                             {QStringLiteral("organizationId"), organizationId()}, {QStringLiteral("name"), name},
                              {QStringLiteral("slug"), name.toLower().replace(QLatin1Char(' '), QLatin1Char('-'))},
                              {QStringLiteral("email"), QStringLiteral("ops@example.org")},
                              {QStringLiteral("initialSetupComplete"), true}, {QStringLiteral("displaySetupWizard"), false},
@@ -372,6 +372,21 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
                                  {QStringLiteral("exceptionStack"), QJsonArray()}}),
                       "application/json"};
     };
+    // instance_configuration answers without auth, as the server's login page needs it.
+    if (endpoint == QLatin1String("instance_configuration") && method == "GET") {
+        QJsonObject o{{QStringLiteral("edition"), QStringLiteral("community")}, {QStringLiteral("webappUrl"), url().toString()},
+                      {QStringLiteral("airbyteUrl"), url().toString()}, {QStringLiteral("initialSetupComplete"), true},
+                      {QStringLiteral("defaultUserId"), m_defaultUserId}, {QStringLiteral("defaultOrganizationId"), organizationId()},
+                      {QStringLiteral("defaultOrganizationEmail"), QStringLiteral("ops@example.org")},
+                      {QStringLiteral("defaultWorkspaceId"), m_workspaces.isEmpty() ? m_defaultUserId : m_workspaces.firstKey()},
+                      {QStringLiteral("trackingStrategy"), QStringLiteral("logging")}, {QStringLiteral("licenseStatus"), QStringLiteral("pro")},
+                      {QStringLiteral("auth"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("simple")},
+                                                           {QStringLiteral("clientId"), QStringLiteral("airbyte-webapp")},
+                                                           {QStringLiteral("defaultRealm"), QStringLiteral("airbyte")}}}};
+        if (!m_options.version.isEmpty())
+            o.insert(QStringLiteral("version"), m_options.version);
+        return ok(o);
+    }
     if (!authorised(endpoint, authorization))
         return {401, json({{QStringLiteral("message"), QStringLiteral("Unauthorized")}}), "application/json"};
     if (endpoint == QLatin1String("health")) {
@@ -403,6 +418,19 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
         }
         return ok({{QLatin1String(key), a}});
     };
+    if (endpoint == QLatin1String("workspaces/list_by_organization_id")) {
+        QJsonArray a;
+        for (const QJsonObject &o : m_workspaces)
+            if (o.value(QLatin1String("organizationId")) == body.value(QLatin1String("organizationId")))
+                a.append(o);
+        return ok({{QStringLiteral("workspaces"), a}});
+    }
+    if (endpoint == QLatin1String("workspaces/create")) {
+        const QString name = body.value(QLatin1String("name")).toString();
+        if (name.trimmed().isEmpty())
+            return {422, knownException(QStringLiteral("The workspace needs a name"), QString()), "application/json"};
+        return ok(m_workspaces.value(addWorkspace(name)));
+    }
     if (endpoint == QLatin1String("workspaces/list")) {
         QJsonArray a;
         for (const QJsonObject &o : m_workspaces)

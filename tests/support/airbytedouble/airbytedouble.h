@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QUuid>
 #include <QStringList>
 #include <QUrl>
 
@@ -45,6 +46,7 @@ public:
         QString user = QStringLiteral("airbyte");     // basic user / client id
         QString secret = QStringLiteral("password");  // basic password / client secret
         std::chrono::milliseconds tokenLifetime{15 * 60 * 1000};
+        QString version = QStringLiteral("1.5.0");    // instance_configuration's; empty: not said (servers before 1.0)
     };
 
     struct JobPlan {
@@ -83,6 +85,8 @@ public:
     [[nodiscard]] QUrl url() const;   // http://127.0.0.1:PORT
 
     QString addWorkspace(const QString &name);
+    // The one organisation every workspace belongs to (instance_configuration's defaultOrganizationId).
+    [[nodiscard]] QString organizationId() const { return m_organizationId; }
     QString addSource(const QString &workspaceId, const QString &name, const QString &connector = QStringLiteral("Postgres"));
     QString addDestination(const QString &workspaceId, const QString &name, const QString &connector = QStringLiteral("BigQuery"));
     QString addConnection(const QString &workspaceId, const QString &sourceId, const QString &destinationId,
@@ -158,6 +162,8 @@ private:
     quint16 m_port = 0;
     QElapsedTimer m_clock;
     QMap<QString, QJsonObject> m_workspaces, m_sources, m_destinations, m_connections;
+    QString m_organizationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QString m_defaultUserId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QMap<QString, QJsonObject> m_sourceDefinitions, m_destinationDefinitions;   // id → definition read
     QMap<QString, QJsonObject> m_catalogs;   // source id → its discovered catalog
     QHash<QString, QJsonObject> m_specs;          // definition id → the connector's spec document
