@@ -4,7 +4,9 @@
 #include "pages/ingest/connectiondialog.h"
 #include "pages/ingest/connectionstab.h"
 #include "pages/ingest/ingestpage.h"
+#include "pages/ingest/serverdialog.h"
 #include "pages/ingest/sourcedialog.h"
+#include "pages/ingest/warehousetab.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
 #include "pages/transform/docsbar.h"
@@ -101,6 +103,23 @@ DesktopServices::DesktopServices(MainWindow &window, DbUrl url, DesktopServicesO
     connect(is, &IngestService::connectionSaved, cd, &ConnectionDialog::showSaved);
     connect(is, &IngestService::connectionRefused, cd, &ConnectionDialog::showRefused);
     connect(is, &IngestService::jobsListed, ct, &ConnectionsTab::showJobs);
+    ServerDialog *sv = ip->serverDialog();
+    connect(sv, &ServerDialog::openRequested, is, &IngestService::openServer);
+    connect(sv, &ServerDialog::testRequested, is, &IngestService::testServer);
+    connect(sv, &ServerDialog::createWorkspaceRequested, is, &IngestService::createWorkspace);
+    connect(sv, &ServerDialog::saveRequested, is, &IngestService::saveServer);
+    connect(is, &IngestService::serverOpened, sv, &ServerDialog::showOpened);
+    connect(is, &IngestService::serverTested, sv, &ServerDialog::showTested);
+    connect(is, &IngestService::workspaceCreated, sv, &ServerDialog::showWorkspaceCreated);
+    connect(is, &IngestService::serverSaved, sv, &ServerDialog::showSaved);
+    connect(is, &IngestService::serverRefused, sv, &ServerDialog::showRefused);
+    WarehouseTab *wt = ip->warehouseTab();
+    connect(wt, &WarehouseTab::testRequested, is, &IngestService::testWarehouse);
+    connect(wt, &WarehouseTab::saveRequested, is, &IngestService::saveWarehouse);
+    connect(is, &IngestService::warehouseShown, wt, &WarehouseTab::showWarehouse);
+    connect(is, &IngestService::warehouseTested, wt, &WarehouseTab::showTested);
+    connect(is, &IngestService::warehouseSaved, wt, &WarehouseTab::showSaved);
+    connect(is, &IngestService::warehouseRefused, wt, &WarehouseTab::showRefused);
     connect(is, &IngestService::jobLoaded, ct, &ConnectionsTab::showJob);
     connect(is, &IngestService::connectionTaskReady, m_runs, &RunService::requestTaskRun);
     connect(is, &IngestService::runCancelRequested, m_runs, &RunService::cancelRun);

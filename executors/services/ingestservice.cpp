@@ -31,6 +31,13 @@ IngestService::IngestService(DbUrl url, QString actor, QObject *parent)
     qRegisterMetaType<sluice::SyncCatalog>();
     qRegisterMetaType<QList<sluice::IngestEndpoint>>();
     qRegisterMetaType<QList<sluice::SchemaChange>>();
+    qRegisterMetaType<sluice::Warehouse>();
+    qRegisterMetaType<sluice::IngestWarehouseView>();
+    qRegisterMetaType<sluice::WarehouseTestResult>();
+    qRegisterMetaType<sluice::AirbyteServer>();
+    qRegisterMetaType<sluice::IngestServerView>();
+    qRegisterMetaType<sluice::AirbyteProbe>();
+    qRegisterMetaType<sluice::AirbyteWorkspace>();
 }
 
 IngestService::~IngestService()
@@ -63,6 +70,10 @@ void IngestService::start()
         Q_EMIT problem(tr("Changes made elsewhere will show only on F5: %1").arg(started.error().message));
     if (m_orgId)
         refresh();
+    if (m_openServerPending) {
+        m_openServerPending = false;
+        openServer();
+    }
 }
 
 void IngestService::showOrg(qint64 orgId)
@@ -73,6 +84,7 @@ void IngestService::showOrg(qint64 orgId)
         m_destinations.clear();
         m_connections.clear();
         m_checks.clear();
+        m_serverSyncs.clear();
         m_airbyteRead = false;
     }
     refresh();
@@ -83,7 +95,13 @@ void IngestService::refresh()
     if (!m_db || !m_orgId)
         return;
     readStore();
-    readAirbyte(m_orgId);
+    [[maybe_unused]] auto t = readAll();
+}
+
+QCoro::Task<void> IngestService::readAll()
+{
+    co_await readAirbyte(m_orgId);
+    co_await runShowWarehouse();
 }
 
 // The org's workspace and a client for the server (made again when the server's settings changed).
@@ -98,11 +116,11 @@ QCoro::Task<std::optional<IngestService::Target>> IngestService::target(QString 
     m_workspaceId = org->airbyteWorkspaceId;
     auto server = AirbyteServerStore(*m_db, m_actor).find(QString());
     if (!server) {
-        *why = tr("No Airbyte server is set up: %1. Add one with `sluicectl airbyte server set --url URL`.").arg(server.error().message);
+        *why = tr("No Airbyte server is set up: %1. Add one with Airbyte server… above (or `sluicectl airbyte server set --url URL`).").arg(server.error().message);
         co_return std::nullopt;
     }
     if (m_workspaceId.isEmpty()) {
-        *why = tr("The org %1 has no Airbyte workspace: set it with `sluicectl org set %1 --airbyte-workspace ID`.").arg(m_orgSlug);
+        *why = tr("The org %1 has no Airbyte workspace: choose or make one with Airbyte server… above (or `sluicectl org set %1 --airbyte-workspace ID`).").arg(m_orgSlug);
         co_return std::nullopt;
     }
     const QString key = server->url.toString() + QLatin1Char('|') + toString(server->authKind) + QLatin1Char('|') + server->user;
@@ -126,6 +144,9 @@ QCoro::Task<std::optional<IngestService::Target>> IngestService::target(QString 
             }
             o.auth.secret = **secret;
         }
+        // A call of the old client may still be suspended (a slow discover): it stays alive with the service.
+        if (m_client)
+            m_retiredClients.push_back(std::move(m_client));
         m_client = std::make_unique<AirbyteClient>(o);
         m_clientKey = key;
     }
@@ -176,9 +197,43 @@ QCoro::Task<void> IngestService::readAirbyte(qint64 orgId)
     m_destinations = *destinations;
     m_connections = *connections;
     m_airbyteRead = true;
+    co_await readServerSyncs(t->client);
+    if (orgId != m_orgId)
+        co_return;
     Q_EMIT serverShown(orgId, summary, QString());
     emitSources();
     emitConnections();
+}
+
+// Each connection's latest sync job on the server (jobs/list, one per connection), for syncs Sluice did
+// not run. Skipped past kMaxServerSyncReads connections (one request each); a failure keeps what was read.
+QCoro::Task<void> IngestService::readServerSyncs(AirbyteClient *client)
+{
+    constexpr qsizetype kMaxServerSyncReads = 300;
+    if (m_connections.size() > kMaxServerSyncReads)
+        co_return;
+    const QStringList types{QStringLiteral("sync")};
+    QHash<QString, ConnectionLastSync> read;
+    for (const AirbyteConnection &c : std::as_const(m_connections)) {
+        auto jobs = co_await client->jobs(c.id, types, 1);
+        if (!jobs)
+            co_return;
+        if (jobs->isEmpty())
+            continue;
+        const AirbyteJob &j = jobs->first();
+        ConnectionLastSync l;
+        l.status = j.status == QLatin1String("succeeded") ? QStringLiteral("successful")
+            : j.status == QLatin1String("failed") || j.status == QLatin1String("cancelled") ? j.status
+            : j.status == QLatin1String("pending") ? QStringLiteral("queued")
+                                                    : QStringLiteral("running");
+        l.atMs = (j.isTerminal() && j.updatedAt ? j.updatedAt : j.createdAt) * 1000;
+        l.by = QStringLiteral("Airbyte");
+        l.records = j.recordsSynced;
+        l.bytes = j.bytesSynced;
+        l.jobId = j.id;
+        read.insert(c.id, l);
+    }
+    m_serverSyncs = read;
 }
 
 // The store's side: which pipelines use each connection, who holds its tasks' locks, its last sync.
@@ -232,6 +287,11 @@ void IngestService::emitConnections()
         r.destinationName = names.value(c.destinationId);
         r.status = c.status;
         if (auto it = m_lastSyncs.constFind(c.id); it != m_lastSyncs.cend())
+            r.lastSync = *it;
+        // A sync the server ran for someone else (its scheduler, its web UI) shows when it is newer than
+        // Sluice's own; Sluice's record of the same job stays (it names who asked).
+        if (auto it = m_serverSyncs.constFind(c.id); it != m_serverSyncs.cend()
+            && (!r.lastSync || (it->jobId != r.lastSync->jobId && it->atMs > r.lastSync->atMs)))
             r.lastSync = *it;
         r.pipelines = m_pipelinesOf.value(c.id);
         if (auto it = m_locks.constFind(c.id); it != m_locks.cend())

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "airbyte/airbyteclient.h"
+#include "airbyte/airbyteprobe.h"
 #include "airbyte/connectorspec.h"
+#include "domain/entities.h"
 #include "domain/ingestview.h"
+#include "runner/warehousetest.h"
 #include "store/dburl.h"
 
 #include <QCoro/QCoroTask>
@@ -11,6 +14,7 @@
 #include <QObject>
 
 #include <memory>
+#include <vector>
 
 namespace sluice {
 
@@ -24,7 +28,8 @@ class Database;
 // - showOrg(orgId) / refresh(): serverShown (which server and workspace, or what is missing and the
 //   fix), then sourcesShown and connectionsShown. Airbyte is asked on these only; what changes in the
 //   store (a run takes a connection's lock, a sync ends) is sent again live through a ChangeWatcher,
-//   with the server's lists kept from the last refresh.
+//   with the server's lists kept from the last refresh. A connection's last sync is Sluice's own run, or
+//   the server's latest sync job when that is newer (a sync its scheduler or web UI started, "by Airbyte").
 // - Sources: listDefinitions() → definitionsListed; loadSpec(definitionId) → specLoaded;
 //   openSource(sourceId) → sourceOpened (its configuration as the server shows it, secrets masked, and
 //   its connector's spec); checkConfiguration(definitionId, config) → configurationChecked (the
@@ -48,6 +53,20 @@ class Database;
 //   against the connection's catalog, and the draft with the change merged: new streams unselected);
 //   saveConnection(draft) → connectionSaved or connectionRefused (worded for the dialog, which keeps
 //   what was chosen; a catalog with no stream selected or a stream's problem is refused before sending).
+// - Your warehouse (ingestservice_warehouse.cpp): warehouseShown comes with every refresh (the settings,
+//   whether the keychain holds the secret, the Airbyte destination made from it).
+//   testWarehouse(draft, secret) runs `dbt debug` through the workspace's dbt with a profile for what was
+//   typed (the secret typed, else the keychain's) → warehouseTested. saveWarehouse(draft, secret): the
+//   secret to the keychain (empty: the stored one stays), the settings to the store, then the org's Airbyte
+//   destination created or updated from the same settings (its connector found by type on the server, its
+//   configuration filled against that connector's spec) and its id stored → warehouseSaved (saying what
+//   did not reach Airbyte, if anything) or warehouseRefused (nothing changed; the tab keeps what was typed).
+// - The Airbyte server (ingestservice_server.cpp): openServer → serverOpened (the server, whether its secret
+//   is stored, the org's workspace); testServer(draft, secret) → serverTested (health, version, the Config
+//   API with the credentials, the workspaces; a server down, a wrong password and a refused client secret
+//   each named with the fix); createWorkspace → workspaceCreated; saveServer(draft, secret, workspaceId):
+//   the secret to the keychain (empty: the stored one stays), the server and the org's workspace to the
+//   store → serverSaved or serverRefused, then everything is read again.
 // Failures give notice(message) naming the problem and the fix; nothing the user typed is lost.
 class IngestService : public QObject
 {
@@ -77,6 +96,13 @@ public Q_SLOTS:
     void openConnection(const QString &connectionId);
     void refreshSchema(const QString &connectionId);
     void saveConnection(const sluice::IngestConnectionDraft &draft);
+    void showWarehouse();
+    void testWarehouse(const sluice::Warehouse &draft, const QString &secret);
+    void saveWarehouse(const sluice::Warehouse &draft, const QString &secret);
+    void openServer();
+    void testServer(const sluice::AirbyteServer &draft, const QString &secret);
+    void createWorkspace(const sluice::AirbyteServer &draft, const QString &secret, const QString &name);
+    void saveServer(const sluice::AirbyteServer &draft, const QString &secret, const QString &workspaceId);
 
 Q_SIGNALS:
     // `summary`: "Airbyte at http://localhost:8000, workspace Default"; `problem` empty when it answered.
@@ -101,10 +127,29 @@ Q_SIGNALS:
     void schemaRefreshed(const sluice::IngestConnectionDraft &merged, const QList<sluice::SchemaChange> &changes, const QString &problem);
     void connectionSaved(const QString &connectionId);
     void connectionRefused(const QString &message);
+    void warehouseShown(const sluice::IngestWarehouseView &view);
+    void warehouseTested(const sluice::WarehouseTestResult &result);
+    void warehouseSaved(const QString &message);
+    void warehouseRefused(const QString &message);
+    void serverOpened(const sluice::IngestServerView &view);
+    void serverTested(const sluice::AirbyteProbe &probe, const QString &summary);
+    void workspaceCreated(const sluice::AirbyteWorkspace &workspace, const QString &problem);
+    void serverSaved(const QString &message);
+    void serverRefused(const QString &message);
     void notice(const QString &message);
     void problem(const QString &message);
 
 private:
+    QCoro::Task<void> runShowWarehouse();
+    QCoro::Task<void> runTestWarehouse(Warehouse draft, QString secret);
+    QCoro::Task<void> runSaveWarehouse(Warehouse draft, QString secret);
+    QCoro::Task<QString> saveDestination(Org org, Warehouse warehouse, QString secret);
+    QCoro::Task<void> readAll();
+    QCoro::Task<void> runOpenServer();
+    QCoro::Task<Result<AirbyteClientOptions>> draftClient(AirbyteServer draft, QString secret);
+    QCoro::Task<void> runTestServer(AirbyteServer draft, QString secret);
+    QCoro::Task<void> runCreateWorkspace(AirbyteServer draft, QString secret, QString name);
+    QCoro::Task<void> runSaveServer(AirbyteServer draft, QString secret, QString workspaceId);
     // The source's catalog discovered by the server (a client of its own with a long timeout).
     QCoro::Task<Result<std::pair<SyncCatalog, QString>>> discoverCatalog(AirbyteClient *client, QString sourceId);
     QCoro::Task<void> runDiscover(QString sourceId);
@@ -118,6 +163,7 @@ private:
     // target(), or nullopt after notice(why).
     QCoro::Task<std::optional<Target>> targetOrNotice();
     QCoro::Task<void> readAirbyte(qint64 orgId);
+    QCoro::Task<void> readServerSyncs(AirbyteClient *client);
     void readStore();
     void emitConnections();
     void emitSources();
@@ -143,6 +189,7 @@ private:
     QString m_workspaceId;
     std::unique_ptr<AirbyteClient> m_client;   // for the server as last read; replaced when its settings change
     QString m_clientKey;                       // url|auth|user of m_client
+    std::vector<std::unique_ptr<AirbyteClient>> m_retiredClients;   // replaced clients (AirbyteClient: no call may outlive it)
     // The server's lists as last read (kept while only the store changes).
     QList<AirbyteActor> m_sources;
     QList<AirbyteActor> m_destinations;
@@ -150,9 +197,11 @@ private:
     QHash<QString, IngestSourceRow> m_checks;  // source id → its last check (this session)
     // The store's side as last read.
     QHash<QString, ConnectionLastSync> m_lastSyncs;
+    QHash<QString, ConnectionLastSync> m_serverSyncs;   // connection id → its latest sync job on the server
     QHash<QString, QStringList> m_pipelinesOf;       // connection id → pipeline names
     QHash<QString, TaskLockStatus> m_locks;          // connection id → a lock on one of its tasks
     bool m_airbyteRead = false;
+    bool m_openServerPending = false;   // openServer() came before start() opened the store
 };
 
 } // namespace sluice
@@ -167,3 +216,10 @@ Q_DECLARE_METATYPE(sluice::IngestEndpoint)
 Q_DECLARE_METATYPE(sluice::IngestConnectionDraft)
 Q_DECLARE_METATYPE(sluice::SyncCatalog)
 Q_DECLARE_METATYPE(sluice::SchemaChange)
+Q_DECLARE_METATYPE(sluice::Warehouse)
+Q_DECLARE_METATYPE(sluice::IngestWarehouseView)
+Q_DECLARE_METATYPE(sluice::WarehouseTestResult)
+Q_DECLARE_METATYPE(sluice::AirbyteServer)
+Q_DECLARE_METATYPE(sluice::IngestServerView)
+Q_DECLARE_METATYPE(sluice::AirbyteProbe)
+Q_DECLARE_METATYPE(sluice::AirbyteWorkspace)

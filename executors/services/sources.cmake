@@ -3,7 +3,8 @@
 target_sources(sluice_executors PRIVATE
     services/catalogservice.cpp services/catalogservice.h
     services/dbtfinder.cpp services/dbtfinder.h
-    services/ingestservice.cpp services/ingestservice_sources.cpp services/ingestservice_connections.cpp services/ingestservice.h
+    services/ingestservice.cpp services/ingestservice_sources.cpp services/ingestservice_connections.cpp
+    services/ingestservice_warehouse.cpp services/ingestservice_server.cpp services/ingestservice.h
     services/docsservice.cpp services/docsservice.h
     services/lineagelayoutservice.cpp services/lineagelayoutservice.h
     services/runservice.cpp services/runservice.h

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "airbyte/synccatalog.h"
+#include "domain/airbyteserver.h"
 #include "domain/runs.h"
 #include "store/lockstore.h"
+#include "store/warehousestore.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -61,6 +63,26 @@ struct IngestJobRow {
     qint64 bytes = 0;
     QString failureMessage;
     QList<IngestAttemptRow> attempts;
+};
+
+// The org's warehouse as the Your warehouse tab shows it.
+struct IngestWarehouseView {
+    qint64 orgId = 0;
+    bool exists = false;            // false: none set yet (warehouse holds only the org id)
+    Warehouse warehouse;
+    std::optional<bool> secretStored;   // empty: the keychain did not answer (keychainProblem says why)
+    QString keychainProblem;
+    QString secretKey;              // org/<slug>/warehouse
+    QString destinationName;        // the Airbyte destination made from it; empty when none or not read
+    QString destinationProblem;     // why the destination is not known (no server, not found)
+};
+
+// The Airbyte server and the org's workspace as the Airbyte server dialog opens them.
+struct IngestServerView {
+    bool exists = false;         // false: no server set up yet
+    AirbyteServer server;
+    bool secretStored = false;   // the keychain holds its password or client secret
+    QString workspaceId;         // the org's
 };
 
 // A source or destination as the New connection dialog offers it.

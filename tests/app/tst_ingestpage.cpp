@@ -384,6 +384,31 @@ private Q_SLOTS:
         QCOMPARE(cell(tab->jobModel(), 1, SyncJobListModel::Status), QStringLiteral("Cancelled"));
     }
 
+    // A sync the server ran for someone else (its scheduler, its web UI) shows in the last-sync cell once
+    // the page reads the server again, said to be Airbyte's.
+    void syncStartedElsewhereShowsInLastSync()
+    {
+        connectServer();
+        const QString source = m_airbyte->addSource(m_workspace, QStringLiteral("CRM"));
+        const QString destination = m_airbyte->addDestination(m_workspace, QStringLiteral("Warehouse"));
+        const QString connection = m_airbyte->addConnection(m_workspace, source, destination, QStringLiteral("crm → warehouse"));
+        AirbyteDouble::JobPlan plan;
+        plan.attemptDuration = std::chrono::milliseconds(100);
+        plan.recordsPerAttempt = 777;
+        m_airbyte->setJobPlan(connection, plan);
+        IngestWindow w(m_db->url());
+        ConnectionsTab *tab = w.page()->connectionsTab();
+        QTRY_COMPARE_WITH_TIMEOUT(tab->model()->rowCount(), 1, 15'000);
+        QCOMPARE(cell(tab->model(), 0, ConnectionListModel::LastSync), QStringLiteral("Never synced"));
+        const qint64 job = m_airbyte->startJob(connection);
+        QTRY_COMPARE_WITH_TIMEOUT(m_airbyte->jobStatus(job), QStringLiteral("succeeded"), 15'000);
+        QMetaObject::invokeMethod(w.services.ingest(), &IngestService::refresh, Qt::QueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(cell(tab->model(), 0, ConnectionListModel::LastSync).startsWith(QStringLiteral("Succeeded")), 15'000);
+        const QString last = cell(tab->model(), 0, ConnectionListModel::LastSync);
+        QVERIFY2(last.contains(QStringLiteral("Airbyte")), qPrintable(last));
+        QVERIFY2(last.contains(QLocale().toString(777)), qPrintable(last));
+    }
+
     // New connection: discover the source's streams, choose one with an incremental, deduplicated mode (its
     // cursor and key asked for before anything is sent), a prefix; then Refresh schema lists what changed.
     void createConnectionWithChosenStreamsThenRefreshSchema()

@@ -11,7 +11,9 @@
 #include "pages/ingest/connectiondialog.h"
 #include "pages/ingest/connectionstab.h"
 #include "pages/ingest/ingestpage.h"
+#include "pages/ingest/serverdialog.h"
 #include "pages/ingest/sourcedialog.h"
+#include "pages/ingest/warehousetab.h"
 #include "pages/orchestrate/orchestratepage.h"
 #include "pages/runs/runspage.h"
 #include "itemmodels/modellistmodel.h"
@@ -38,6 +40,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QListView>
 #include <QLineEdit>
 #include <QPushButton>
@@ -217,6 +220,49 @@ int main(int argc, char *argv[])
         Q_EMIT ingest->checkSourceRequested(shop);
         QTest::qWait(800);
         shoot(MainWindow::Ingest, QStringLiteral("ingest-sources"));
+        // Your warehouse: a PostgreSQL warehouse typed and tested (dbt debug through the dbt double, as the
+        // workspace's dbt), before it is saved.
+        if (auto wsNow = WorkspaceStore(**db, options.catalog.actor).get(org->first().id)) {
+            DbtWorkspace withDbt = *wsNow;
+            withDbt.dbtExecutable = QStringLiteral(DBTDOUBLE_PATH);
+            (void)WorkspaceStore(**db, options.catalog.actor).set(org->first().id, withDbt);
+        }
+        ingest->tabs()->setCurrentIndex(2);
+        WarehouseTab *wt = ingest->warehouseTab();
+        if (QTest::qWaitFor([&] { return !wt->statusLabel()->text().isEmpty(); }, 10'000)) {
+            wt->typeBox()->setCurrentIndex(wt->typeBox()->findData(QStringLiteral("postgres")));
+            const auto typeInto = [wt](const QString &key, const QString &text) {
+                QWidget *e = wt->editorFor(key);
+                if (auto *line = qobject_cast<QLineEdit *>(e))
+                    line->setText(text);
+            };
+            typeInto(QStringLiteral("host"), QStringLiteral("warehouse.acme.internal"));
+            typeInto(QStringLiteral("user"), QStringLiteral("analyst"));
+            typeInto(QStringLiteral("dbname"), QStringLiteral("analytics"));
+            typeInto(QStringLiteral("schema"), QStringLiteral("dbt_prod"));
+            wt->secretEdit()->setText(QStringLiteral("demo-password"));
+            wt->testButton()->click();
+            if (!QTest::qWaitFor([&] { return wt->resultLabel()->text().contains(QStringLiteral("checks passed")); }, 20'000))
+                std::fprintf(stderr, "sluice-screenshots: the warehouse test did not pass within 20 s: %s\n", qPrintable(wt->resultLabel()->text()));
+        } else {
+            std::fprintf(stderr, "sluice-screenshots: the warehouse tab did not load within 10 s\n");
+        }
+        shoot(MainWindow::Ingest, QStringLiteral("ingest-warehouse"));
+        // The Airbyte server dialog, tested: health, version, the workspaces.
+        ingest->serverButton()->click();
+        ServerDialog *sd = ingest->serverDialog();
+        if (QTest::qWaitFor([&] { return sd->statusLabel()->text().contains(QStringLiteral("Test to see")); }, 10'000)) {
+            sd->testButton()->click();
+            if (!QTest::qWaitFor([&] { return sd->statusLabel()->text().contains(QStringLiteral("healthy")); }, 10'000))
+                std::fprintf(stderr, "sluice-screenshots: the server test did not pass within 10 s: %s\n", qPrintable(sd->statusLabel()->text()));
+            QTest::qWait(300);
+            const QString path = out.filePath(QStringLiteral("ingest-server-dialog.png"));
+            if (sd->grab().save(path))
+                std::printf("%s\n", qPrintable(path));
+        } else {
+            std::fprintf(stderr, "sluice-screenshots: the server dialog did not open within 10 s\n");
+        }
+        sd->reject();
         SourceDialog *dialog = ingest->sourceDialog();
         dialog->startNew();
         dialog->open();

@@ -5,7 +5,7 @@ GNOME's UI tests do, and reports every control a person using one could not tell
     check_accessibility.py PID [--screenshot-dir DIR]
 
 Visits every page (chosen through the page list's accessible action, as an AT does), every tab of
-every tab bar it finds, and the New task dialog, and checks what is showing:
+every tab bar it finds, the New task dialog and the Airbyte server dialog, and checks what is showing:
   - every control a person can operate (button, check box, combo box, text field, spin box, list,
     table, tree, tab) has a name, or a label pointing at it (a buddy); a combo box needs the label,
     as Qt on Linux names it by its current value;
@@ -283,6 +283,8 @@ def main():
         visit_tabs(window, checker, name)
         if name == "Transform":
             check_new_task_dialog(app, window, checker)
+        if name == "Ingest":
+            check_dialog(app, window, checker, "Ingest", "Airbyte server")
 
     for message in sorted(checker.problems.values()):
         print(message)
@@ -297,9 +299,14 @@ def main():
 def check_new_task_dialog(app, window, checker):
     """The New task dialog: opened through its button's action, checked, closed with Cancel."""
     choose_tab(window, "Tasks")
-    button = find(window, pyatspi.ROLE_PUSH_BUTTON, "New task")
+    check_dialog(app, window, checker, "Transform", "New task")
+
+
+def check_dialog(app, window, checker, where, button_name):
+    """A dialog opened through its button's action, checked, closed with Cancel."""
+    button = find(window, pyatspi.ROLE_PUSH_BUTTON, button_name)
     if button is None:
-        checker.problem(("Transform", "New task"), "Transform: no button named 'New task'")
+        checker.problem((where, button_name), f"{where}: no button named '{button_name}'")
         return
     press(button)
     dialog = None
@@ -312,14 +319,14 @@ def check_new_task_dialog(app, window, checker):
                     and showing(child):
                 dialog = child
     if dialog is None:
-        checker.problem(("Transform", "New task dialog"), "Transform: pressing 'New task' opened no dialog")
+        checker.problem((where, button_name + " dialog"), f"{where}: pressing '{button_name}' opened no dialog")
         return
     before = checker.checked
-    checker.check_tree(dialog, f"New task dialog ({dialog.name})")
+    checker.check_tree(dialog, f"{button_name} dialog ({dialog.name})")
     checker.dialogs.append(f"{dialog.name} ({checker.checked - before} controls)")
     cancel = find(dialog, pyatspi.ROLE_PUSH_BUTTON, "Cancel")
     if cancel is None:
-        checker.problem(("New task", "Cancel"), "New task dialog: no button named 'Cancel'")
+        checker.problem((button_name, "Cancel"), f"{button_name} dialog: no button named 'Cancel'")
         return
     press(cancel)
     settle(0.5)

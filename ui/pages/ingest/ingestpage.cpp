@@ -3,7 +3,9 @@
 #include "itemmodels/ingestmodels.h"
 #include "pages/ingest/connectiondialog.h"
 #include "pages/ingest/connectionstab.h"
+#include "pages/ingest/serverdialog.h"
 #include "pages/ingest/sourcedialog.h"
+#include "pages/ingest/warehousetab.h"
 #include "widgets/datatable.h"
 #include "widgets/emptystate.h"
 #include "widgets/statustone.h"
@@ -37,6 +39,14 @@ IngestPage::IngestPage(QWidget *parent) : QWidget(parent), m_sources(new SourceL
     m_dialog->setWindowModality(Qt::WindowModal);
     m_connectionDialog = new ConnectionDialog(this);
     m_connectionDialog->setWindowModality(Qt::WindowModal);
+    m_serverDialog = new ServerDialog(this);
+    m_serverDialog->setWindowModality(Qt::WindowModal);
+    m_serverButton = new QPushButton(tr("Airbyte &server…"), this);
+    m_serverButton->setToolTip(tr("The Airbyte server Sluice talks to, how it signs in, and the org's workspace"));
+    connect(m_serverButton, &QPushButton::clicked, m_serverDialog, [this] {
+        m_serverDialog->start();
+        m_serverDialog->open();
+    });
     connect(m_connections, &ConnectionsTab::newRequested, m_connectionDialog, [this] {
         m_connectionDialog->startNew();
         m_connectionDialog->open();
@@ -58,9 +68,13 @@ IngestPage::IngestPage(QWidget *parent) : QWidget(parent), m_sources(new SourceL
     m_tabs->setAccessibleName(tr("Connections, sources and warehouse"));
     m_tabs->addTab(m_connections, tr("&Connections"));
     m_tabs->addTab(buildSources(), tr("S&ources"));
-    m_tabs->addTab(buildWarehouse(), tr("Your &warehouse"));
+    m_warehouse = new WarehouseTab(this);
+    m_tabs->addTab(m_warehouse, tr("Your &warehouse"));
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_server);
+    auto *serverRow = new QHBoxLayout;
+    serverRow->addWidget(m_server, 1);
+    serverRow->addWidget(m_serverButton, 0, Qt::AlignTop);
+    layout->addLayout(serverRow);
     layout->addWidget(m_notice);
     layout->addWidget(m_tabs, 1);
 
@@ -151,15 +165,6 @@ QWidget *IngestPage::buildSources()
     return page;
 }
 
-QWidget *IngestPage::buildWarehouse()
-{
-    return new EmptyState(tr("The warehouse is set up from the command line for now"),
-                          tr("`sluicectl warehouse set --org SLUG …` stores the warehouse (its password in the keychain)\n"
-                             "and `sluicectl warehouse show --org SLUG` shows it. The form, its Test button and the\n"
-                             "Airbyte destination kept in step with it come to this tab next."),
-                          this);
-}
-
 QString IngestPage::selectedSourceId() const
 {
     const QModelIndex i = m_sourceTable->selectionModel()->currentIndex();
@@ -182,6 +187,7 @@ void IngestPage::setOrg(qint64 orgId)
     m_orgId = orgId;
     m_notice->hide();
     m_connections->setLoading();
+    m_warehouse->setOrg(orgId);
     m_noSources->setText(tr("Loading sources…"), tr("Asking the Airbyte server for the org's sources."));
     m_sourceStack->setCurrentWidget(m_noSources);
 }

@@ -16,10 +16,12 @@ class ConnectionDialog;
 class ConnectionsTab;
 class EmptyState;
 class SourceDialog;
+class ServerDialog;
 class SourceListModel;
+class WarehouseTab;
 
 // The Ingest page: where the org's data comes from. Tabs Connections (ConnectionsTab), Sources (the
-// org's Airbyte sources with their last check; New, Edit, Check, Delete) and Your warehouse; above
+// org's Airbyte sources with their last check; New, Edit, Check, Delete) and Your warehouse (WarehouseTab); above
 // them the server in use, or what is missing and the fix. Thin over the IngestService: intents are
 // signals, answers come in through show…(). F5 reads everything again.
 class IngestPage : public QWidget
@@ -36,6 +38,9 @@ public:
     void setOrg(qint64 orgId);
 
     [[nodiscard]] ConnectionsTab *connectionsTab() const { return m_connections; }
+    [[nodiscard]] WarehouseTab *warehouseTab() const { return m_warehouse; }
+    [[nodiscard]] ServerDialog *serverDialog() const { return m_serverDialog; }
+    [[nodiscard]] QPushButton *serverButton() const { return m_serverButton; }
     [[nodiscard]] SourceDialog *sourceDialog() const { return m_dialog; }
     [[nodiscard]] ConnectionDialog *connectionDialog() const { return m_connectionDialog; }
     void showEndpoints(qint64 orgId, const QList<IngestEndpoint> &sources, const QList<IngestEndpoint> &destinations);
@@ -52,7 +57,6 @@ Q_SIGNALS:
 
 private:
     QWidget *buildSources();
-    QWidget *buildWarehouse();
     void updateSourceActions();
 
     qint64 m_orgId = 0;
@@ -60,6 +64,7 @@ private:
     QLabel *m_notice;
     QTabWidget *m_tabs;
     ConnectionsTab *m_connections;
+    WarehouseTab *m_warehouse;
     SourceListModel *m_sources;
     QTableView *m_sourceTable;
     QStackedLayout *m_sourceStack;
@@ -67,6 +72,8 @@ private:
     QPushButton *m_newSource, *m_editSource, *m_checkSource, *m_deleteSource;
     SourceDialog *m_dialog;
     ConnectionDialog *m_connectionDialog;
+    ServerDialog *m_serverDialog;
+    QPushButton *m_serverButton;
     QString m_serverProblem;
 };
 
