@@ -150,9 +150,13 @@ CommandResult runWarehouse(Context &ctx, const QString &verb, const QStringList 
         if (r.passed())
             return {};
         if (!r.setupProblem.isEmpty())
-            return fail(Error::notFound(r.setupProblem));
-        return fail(Error::invalid(r.summary() + (r.report.errorText.isEmpty() || r.report.failure == DbtDebugReport::Failure::Other
-                                                      ? QString() : QStringLiteral("\n") + r.report.errorText)));
+            return fail(Error{r.setupKind, r.setupProblem});
+        // The connection failures' summary names the failure; dbt's own words follow. The others hold them already.
+        using F = DbtDebugReport::Failure;
+        const F f = r.report.failure;
+        const bool withText = f == F::ConnectionRefused || f == F::HostNotFound || f == F::Timeout || f == F::AuthenticationFailed
+            || f == F::UnknownDatabase || f == F::Ssl;
+        return fail(Error::invalid(r.summary() + (withText && !r.report.errorText.isEmpty() ? QStringLiteral("\n") + r.report.errorText : QString())));
     }
     return fail(Error::invalid(QStringLiteral("unknown command `warehouse %1`; use warehouse set, show or test").arg(verb)));
 }

@@ -1,6 +1,7 @@
 #include "airbyte/airbyteprobe.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 namespace sluice {
 
@@ -72,8 +73,11 @@ QCoro::Task<AirbyteProbe> probeAirbyte(AirbyteClient *client)
     if (!health) {
         p.detail = health.error().message;
         // With client credentials the token comes first: a refused secret shows here already.
-        if (refused(health.error()) && health.error().message.contains(QLatin1String("applications/token")))
-            p.failure = F::ClientRefused;
+        static const QRegularExpression serverError(QStringLiteral("HTTP 5\\d\\d"));
+        if (refused(health.error()))
+            p.failure = authFailure(health.error(), kind);
+        else if (serverError.match(health.error().message).hasMatch())
+            p.failure = F::Unhealthy;   // a proxy's 502/503 while the server starts
         else if (health.error().message.contains(QLatin1String("could not be reached")) || health.error().message.contains(QLatin1String("did not answer")))
             p.failure = F::Down;
         else if (health.error().message.contains(QLatin1String("not available")))

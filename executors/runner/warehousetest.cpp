@@ -24,6 +24,7 @@ QCoro::Task<WarehouseTestResult> testWarehouse(Database &db, QString actor, Org 
     auto prepared = co_await prepareDbtFor(db, actor, org, warehouse, secret, arguments, profilesDir, secrets);
     if (!prepared) {
         out.setupProblem = prepared.error().message;
+        out.setupKind = prepared.error().kind;
         co_return out;
     }
     SecretScrubber scrubber;

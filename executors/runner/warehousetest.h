@@ -16,6 +16,7 @@ struct WarehouseTestResult {
     // dbt could not be prepared (no workspace, no checkout, a setting the profile cannot take, the secret
     // missing): the reason and its fix; dbt did not run and `report` is empty.
     QString setupProblem;
+    Error::Kind setupKind = Error::Kind::NotFound;   // of setupProblem: NotFound (something missing) or Invalid (a setting)
     DbtDebugReport report;
     QStringList log;          // what dbt printed, secrets masked
     [[nodiscard]] bool passed() const { return setupProblem.isEmpty() && report.failure == DbtDebugReport::Failure::None; }

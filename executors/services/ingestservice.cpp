@@ -100,8 +100,9 @@ void IngestService::refresh()
 
 QCoro::Task<void> IngestService::readAll()
 {
+    co_await runShowWarehouse();   // the store's and the keychain's side, without waiting for Airbyte
     co_await readAirbyte(m_orgId);
-    co_await runShowWarehouse();
+    co_await runShowWarehouse();   // again, with its destination as the server has it
 }
 
 // The org's workspace and a client for the server (made again when the server's settings changed).
@@ -197,26 +198,28 @@ QCoro::Task<void> IngestService::readAirbyte(qint64 orgId)
     m_destinations = *destinations;
     m_connections = *connections;
     m_airbyteRead = true;
-    co_await readServerSyncs(t->client);
-    if (orgId != m_orgId)
-        co_return;
     Q_EMIT serverShown(orgId, summary, QString());
     emitSources();
     emitConnections();
+    co_await readServerSyncs(orgId, t->client);
+    if (orgId == m_orgId)
+        emitConnections();
 }
 
 // Each connection's latest sync job on the server (jobs/list, one per connection), for syncs Sluice did
-// not run. Skipped past kMaxServerSyncReads connections (one request each); a failure keeps what was read.
-QCoro::Task<void> IngestService::readServerSyncs(AirbyteClient *client)
+// not run. Skipped past kMaxServerSyncReads connections (one request each); a failure keeps the last
+// complete read.
+QCoro::Task<void> IngestService::readServerSyncs(qint64 orgId, AirbyteClient *client)
 {
     constexpr qsizetype kMaxServerSyncReads = 300;
-    if (m_connections.size() > kMaxServerSyncReads)
+    const QList<AirbyteConnection> connections = m_connections;   // m_connections may change while suspended
+    if (connections.size() > kMaxServerSyncReads)
         co_return;
     const QStringList types{QStringLiteral("sync")};
     QHash<QString, ConnectionLastSync> read;
-    for (const AirbyteConnection &c : std::as_const(m_connections)) {
+    for (const AirbyteConnection &c : connections) {
         auto jobs = co_await client->jobs(c.id, types, 1);
-        if (!jobs)
+        if (!jobs || orgId != m_orgId)
             co_return;
         if (jobs->isEmpty())
             continue;

@@ -163,7 +163,7 @@ private:
     // target(), or nullopt after notice(why).
     QCoro::Task<std::optional<Target>> targetOrNotice();
     QCoro::Task<void> readAirbyte(qint64 orgId);
-    QCoro::Task<void> readServerSyncs(AirbyteClient *client);
+    QCoro::Task<void> readServerSyncs(qint64 orgId, AirbyteClient *client);
     void readStore();
     void emitConnections();
     void emitSources();

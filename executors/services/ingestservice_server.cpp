@@ -11,6 +11,14 @@
 
 namespace sluice {
 
+namespace {
+// Whether a stored secret can stand for `draft`'s: the same server, auth kind and user.
+bool sameCredentials(const Result<AirbyteServer> &stored, const AirbyteServer &draft)
+{
+    return stored && stored->url == draft.url && stored->authKind == draft.authKind && stored->user == draft.user;
+}
+} // namespace
+
 void IngestService::openServer() { [[maybe_unused]] auto t = runOpenServer(); }
 
 QCoro::Task<void> IngestService::runOpenServer()
@@ -43,7 +51,8 @@ QCoro::Task<Result<AirbyteClientOptions>> IngestService::draftClient(AirbyteServ
     auto normal = AirbyteServerStore::normalise(draft);
     if (!normal)
         co_return fail(normal.error());
-    if (auto current = AirbyteServerStore(*m_db, m_actor).find(QString()))
+    auto current = AirbyteServerStore(*m_db, m_actor).find(QString());
+    if (current)
         normal->name = current->name;   // one server: its keychain entry keeps its name
     AirbyteClientOptions o;
     o.url = normal->url;
@@ -52,6 +61,10 @@ QCoro::Task<Result<AirbyteClientOptions>> IngestService::draftClient(AirbyteServ
     o.maxAttempts = 1;   // a Test: say at once what is wrong
     o.transferTimeout = std::chrono::seconds(15);
     if (normal->authKind != AirbyteAuthKind::None) {
+        if (secret.isEmpty() && !sameCredentials(current, *normal))
+            co_return fail(Error::invalid(normal->authKind == AirbyteAuthKind::Basic
+                                              ? tr("Type the password: the stored one belongs to other server settings.")
+                                              : tr("Type the client secret: the stored one belongs to other server settings.")));
         if (secret.isEmpty()) {
             auto stored = co_await SecretStore().get(SecretStore::airbyteKey(normal->name));
             if (!stored)
@@ -134,7 +147,8 @@ QCoro::Task<void> IngestService::runSaveServer(AirbyteServer draft, QString secr
         co_return;
     }
     AirbyteServerStore servers(*m_db, m_actor);
-    if (auto current = servers.find(QString()))
+    auto current = servers.find(QString());
+    if (current)
         normal->name = current->name;
     if (normal->authKind != AirbyteAuthKind::None && normal->user.trimmed().isEmpty()) {
         Q_EMIT serverRefused(normal->authKind == AirbyteAuthKind::Basic ? tr("Type the user name.") : tr("Type the client id."));
@@ -149,6 +163,11 @@ QCoro::Task<void> IngestService::runSaveServer(AirbyteServer draft, QString secr
                                          .arg(stored.error().message));
                 co_return;
             }
+        } else if (!sameCredentials(current, *normal)) {
+            Q_EMIT serverRefused(normal->authKind == AirbyteAuthKind::Basic
+                                     ? tr("Type the password: the stored one belongs to other server settings.")
+                                     : tr("Type the client secret: the stored one belongs to other server settings."));
+            co_return;
         } else {
             Result<bool> has = co_await SecretStore().check(key);
             if (!has || !*has) {
@@ -169,6 +188,10 @@ QCoro::Task<void> IngestService::runSaveServer(AirbyteServer draft, QString secr
             co_return;
         }
     }
+    // The next reads sign in with what was just saved (a call of the old client may still be suspended).
+    if (m_client)
+        m_retiredClients.push_back(std::move(m_client));
+    m_clientKey.clear();
     Q_EMIT serverSaved(tr("Saved: Airbyte at %1%2.").arg(saved->url.toString(),
                                                        workspaceId.isEmpty() ? QString() : tr(", workspace %1").arg(workspaceId)));
     [[maybe_unused]] auto again = readAll();

@@ -79,6 +79,17 @@ QCoro::Task<void> IngestService::runTestWarehouse(Warehouse draft, QString secre
         Q_EMIT warehouseTested(r);
         co_return;
     }
+    if (secret.isEmpty() && warehouseNeedsSecret(draft)) {
+        auto stored = WarehouseStore(*m_db, m_actor).get(org->id);
+        if (stored && stored->type != draft.type) {
+            WarehouseTestResult r;
+            r.setupProblem = tr("Type the %1: the one in the keychain belongs to the %2 warehouse.")
+                                 .arg(profileSecretWord(draft.type), stored->type);
+            r.setupKind = Error::Kind::Invalid;
+            Q_EMIT warehouseTested(r);
+            co_return;
+        }
+    }
     std::optional<QString> typed;
     if (!secret.isEmpty())
         typed = secret;
@@ -115,6 +126,14 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
     }
     const QString key = SecretStore::warehouseKey(org->slug);
     const bool needsSecret = warehouseNeedsSecret(draft);
+    WarehouseStore store(*m_db, m_actor);
+    auto current = store.get(org->id);
+    // One keychain entry per org: a secret stored for another type (a password) is not this one's (a key).
+    if (needsSecret && secret.isEmpty() && current && current->type != draft.type) {
+        Q_EMIT warehouseRefused(tr("Type the %1: the one in the keychain belongs to the %2 warehouse.")
+                                    .arg(profileSecretWord(draft.type), current->type));
+        co_return;
+    }
     QString secretValue = secret;
     if (needsSecret && !secret.isEmpty()) {
         Result<void> stored = co_await SecretStore().set(key, secret);
@@ -138,14 +157,15 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
         secretValue = **read;
     }
 
-    WarehouseStore store(*m_db, m_actor);
-    auto current = store.get(org->id);
     Warehouse w = draft;
     w.orgId = org->id;
     // Another type needs another destination connector: the old destination is left on the server.
     w.airbyteDestinationId = current && current->type == draft.type ? current->airbyteDestinationId : QString();
     if (auto saved = store.set(org->id, w); !saved) {
-        Q_EMIT warehouseRefused(tr("The warehouse was not saved: %1").arg(saved.error().message));
+        Q_EMIT warehouseRefused(needsSecret && !secret.isEmpty()
+                                    ? tr("The settings were not saved (the %1 typed is in the keychain already): %2")
+                                          .arg(profileSecretWord(draft.type), saved.error().message)
+                                    : tr("The warehouse was not saved: %1").arg(saved.error().message));
         co_return;
     }
 
@@ -160,6 +180,9 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
 // went wrong, worded for the user (empty when it is done).
 QCoro::Task<QString> IngestService::saveDestination(Org org, Warehouse w, QString secret)
 {
+    if (w.type == QLatin1String("duckdb"))   // Airbyte's DuckDB destination writes only inside its own /local mount
+        co_return tr("DuckDB is a file on this machine, and Airbyte's DuckDB destination writes only inside its own /local mount: "
+                     "set that destination up in Airbyte on a file dbt can read as well.");
     QString why;
     auto t = co_await target(&why);
     if (!t)
@@ -187,7 +210,7 @@ QCoro::Task<QString> IngestService::saveDestination(Org org, Warehouse w, QStrin
         QStringList words;
         for (const SpecProblem &p : std::as_const(config->problems))
             words << p.toString();
-        co_return tr("Its Airbyte destination was not made: the %1 connector also needs %2. Set them on the destination in Airbyte.")
+        co_return tr("Its Airbyte destination was not made or updated: the %1 connector also needs %2, which the warehouse's settings do not give.")
             .arg(definition->name, words.join(QStringLiteral("; ")));
     }
     QString name = tr("%1 warehouse").arg(org.name.isEmpty() ? org.slug : org.name);

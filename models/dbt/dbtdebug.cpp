@@ -36,13 +36,15 @@ const QList<Rule> &rules()
                                                                     "incorrect username or password|invalid username or password|"
                                                                     "role \"[^\"]*\" does not exist|invalid_grant|invalid jwt|"
                                                                     "invalid access token|invalid credentials|unauthori[sz]ed|"
-                                                                    "no pg_hba\\.conf entry|\\b401\\b|permission denied for database"), ci)},
+                                                                    "no pg_hba\\.conf entry|\\b401\\b|permission denied for database|"
+                                                                    "role '[^']*' specified in the connect string does not exist or not authorized|"
+                                                                    "user (temporarily )?locked"), ci)},
         {F::UnknownDatabase, QRegularExpression(QStringLiteral("database \"[^\"]*\" does not exist|database '[^']*' does not exist|"
                                                                "unknown database|not found: (project|dataset)|catalog '[^']*' not found|"
                                                                "no such catalog|cannot open (database )?file|does not exist or not authorized"), ci)},
         {F::Ssl, QRegularExpression(QStringLiteral("\\bssl\\b|certificate verify failed|\\btls\\b"), ci)},
         {F::Timeout, QRegularExpression(QStringLiteral("timeout expired|timed out|time-out"), ci)},
-        {F::ConnectionRefused, QRegularExpression(QStringLiteral("connection refused|could not connect to server|failed to connect|"
+        {F::ConnectionRefused, QRegularExpression(QStringLiteral("connection refused|could not connect to server|"
                                                                  "server closed the connection|connection reset|network is unreachable|"
                                                                  "no route to host"), ci)},
     };
@@ -163,6 +165,11 @@ DbtDebugReport parseDbtDebug(const QStringList &lines, int exitCode)
     while (!explanation.isEmpty() && explanation.first().trimmed().isEmpty())
         explanation.removeFirst();
     r.errorText = explanation.join(QLatin1Char('\n'));
+    // The connection is what a person tests: when it failed, it is the check named (a missing git beside it
+    // is listed among the checks).
+    for (const DbtDebugCheck &c : std::as_const(r.checks))
+        if (!c.ok && c.name.startsWith(QLatin1String("Connection test")))
+            r.failedCheck = c.name;
     if (exitCode == 0 && r.failedCheck.isEmpty() && (r.allPassed || !r.checks.isEmpty())) {
         r.failure = DbtDebugReport::Failure::None;
         return r;

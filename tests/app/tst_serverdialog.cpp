@@ -155,6 +155,21 @@ private Q_SLOTS:
         QVERIFY(banner != labels.cend());
         QTRY_VERIFY2_WITH_TIMEOUT((*banner)->text().contains(made), qPrintable((*banner)->text()), 15'000);
 
+        // A new password saved is the one the page signs in with next (no client kept with the old one).
+        d = w.open();
+        QTRY_VERIFY_WITH_TIMEOUT(d->statusLabel()->text().contains(QStringLiteral("Test to see")), 15'000);
+        type(d->secretField(), QStringLiteral("wrong-again"));
+        d->saveButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!d->isVisible(), 15'000);
+        QTRY_VERIFY2_WITH_TIMEOUT((*banner)->text().contains(QStringLiteral("HTTP 401")), qPrintable((*banner)->text()), 15'000);
+        d = w.open();
+        QTRY_VERIFY_WITH_TIMEOUT(d->statusLabel()->text().contains(QStringLiteral("Test to see")), 15'000);
+        type(d->secretField(), QStringLiteral("right-Pa55word"));
+        d->saveButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!d->isVisible(), 15'000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!(*banner)->text().contains(QStringLiteral("HTTP 401")) && (*banner)->text().contains(made),
+                                  qPrintable((*banner)->text()), 15'000);
+
         // Opened again: the stored secret is not shown, and is kept when the field stays empty.
         d = w.open();
         QTRY_VERIFY_WITH_TIMEOUT(d->statusLabel()->text().contains(QStringLiteral("Test to see")), 15'000);

@@ -15,6 +15,7 @@
 #include "pages/ingest/ingestpage.h"
 #include "pages/ingest/warehousetab.h"
 #include "secrets/secretstore.h"
+#include "services/ingestservice.h"
 #include "store/airbyteserverstore.h"
 #include "store/orgstore.h"
 #include "store/warehousestore.h"
@@ -175,7 +176,6 @@ private Q_SLOTS:
         // A required field left empty is named before anything runs.
         tab->saveButton()->click();
         QCOMPARE(tab->resultLabel()->text(), QStringLiteral("Fill in Database."));
-        QVERIFY(!WarehouseStore(*m_db, kActor).get(m_org.id));
         type(lineFor(tab, QStringLiteral("dbname")), QStringLiteral("jaffle"));
 
         // Test: dbt debug on what is typed (nothing saved yet).
@@ -227,6 +227,26 @@ private Q_SLOTS:
         QCOMPARE(WarehouseStore(*m_db, kActor).get(m_org.id)->airbyteDestinationId, destinationId);   // updated, not made again
         QCOMPARE(m_airbyte->storedConfiguration(destinationId).value(QLatin1String("password")).toString(), kPassword);
         QCOMPARE(keychainValue(SecretStore::warehouseKey(m_org.slug)), kPassword);
+
+        // A refresh while something is typed keeps it (Revert shows what is stored).
+        type(lineFor(tab, QStringLiteral("host")), QStringLiteral("typed.but.not.saved"));
+        QMetaObject::invokeMethod(w.services.ingest(), &IngestService::refresh, Qt::QueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(tab->statusLabel()->text().contains(QStringLiteral("Unsaved changes")), 15'000);
+        QCOMPARE(lineFor(tab, QStringLiteral("host"))->text(), QStringLiteral("typed.but.not.saved"));
+
+        // Another type: the password in the keychain is postgres's, so it is asked for, not reused.
+        tab->typeBox()->setCurrentIndex(tab->typeBox()->findData(QStringLiteral("snowflake")));
+        type(lineFor(tab, QStringLiteral("account")), QStringLiteral("xy12345.eu-central-1"));
+        type(lineFor(tab, QStringLiteral("database")), QStringLiteral("ANALYTICS"));
+        type(lineFor(tab, QStringLiteral("warehouse")), QStringLiteral("LOADING"));
+        QVERIFY(tab->secretEdit()->isEnabled());
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("belongs to the postgres warehouse")),
+                                  qPrintable(tab->resultLabel()->text()), 15'000);
+        QCOMPARE(WarehouseStore(*m_db, kActor).get(m_org.id)->type, QStringLiteral("postgres"));
+        tab->testButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("belongs to the postgres warehouse")) && tab->testButton()->isEnabled(),
+                                  qPrintable(tab->resultLabel()->text()), 15'000);
 
         // The secret never reached the store.
         for (const QString &table : {QStringLiteral("warehouse"), QStringLiteral("audit_event"), QStringLiteral("dbt_workspace")}) {

@@ -111,6 +111,8 @@ private Q_SLOTS:
         QTest::newRow("libpq ssl") << QStringLiteral("connection to server at \"127.0.0.1\", port 5432 failed: server does not support SSL, but SSL was required") << int(F::Ssl);
         QTest::newRow("snowflake auth") << QStringLiteral("250001 (08001): Failed to connect to DB: xy12345.snowflakecomputing.com:443. Incorrect username or password was specified.") << int(F::AuthenticationFailed);
         QTest::newRow("snowflake database") << QStringLiteral("002043 (02000): SQL compilation error:\nObject does not exist, or operation cannot be performed.\nDatabase 'ANALYTICS' does not exist or not authorized.") << int(F::UnknownDatabase);
+        QTest::newRow("snowflake role") << QStringLiteral("250001 (08001): Failed to connect to DB: xy12345.snowflakecomputing.com:443. Role 'LOADER' specified in the connect string does not exist or not authorized. Contact your local system administrator") << int(F::AuthenticationFailed);
+        QTest::newRow("snowflake locked") << QStringLiteral("250001 (08001): Failed to connect to DB: xy12345.snowflakecomputing.com:443. User temporarily locked.") << int(F::AuthenticationFailed);
         QTest::newRow("bigquery key") << QStringLiteral("('invalid_grant: Invalid JWT Signature.', {'error': 'invalid_grant'})") << int(F::AuthenticationFailed);
         QTest::newRow("unrecognised") << QStringLiteral("something nobody has seen before") << int(F::Other);
     }
@@ -139,6 +141,19 @@ private Q_SLOTS:
                                                       QStringLiteral("Profile loading failed for the following reason:")},
                                                      1);
         QCOMPARE(profile.failure, F::Profile);
+    }
+
+    // git missing beside a failed connection: the connection is the check named, git is listed.
+    void connectionNamedBeforeGit()
+    {
+        const DbtDebugReport r = parseDbtDebug({QStringLiteral("  profiles.yml file [OK found and valid]"), QStringLiteral(" - git [ERROR]"),
+                                                QStringLiteral("  Connection test: [ERROR]"), QStringLiteral("2 checks failed:"),
+                                                QStringLiteral("Error from git --help: Could not find command, ensure it is in the user's PATH"),
+                                                QStringLiteral("dbt was unable to connect to the specified database.\n  connection to server at \"db\", port 5432 failed: Connection refused")},
+                                               1);
+        QCOMPARE(r.failedCheck, QStringLiteral("Connection test"));
+        QCOMPARE(r.failure, F::ConnectionRefused);
+        QVERIFY(!r.checks.at(1).ok);
     }
 
     void nothingPrinted()

@@ -78,6 +78,8 @@ ServerDialog::ServerDialog(QWidget *parent) : QDialog(parent)
     setMinimumWidth(560);
 
     connect(m_auth, &QComboBox::currentIndexChanged, this, &ServerDialog::updateAuthFields);
+    connect(m_user, &QLineEdit::textChanged, this, &ServerDialog::updateAuthFields);
+    connect(m_url, &QLineEdit::textChanged, this, &ServerDialog::updateAuthFields);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_test, &QPushButton::clicked, this, [this] {
         setBusy(true);
@@ -111,6 +113,7 @@ void ServerDialog::start()
 void ServerDialog::showOpened(const IngestServerView &view)
 {
     setBusy(false);
+    m_stored = view;
     m_secretStored = view.secretStored;
     m_secret->clear();
     m_url->setText(view.exists ? view.server.url.toString() : QString());
@@ -191,7 +194,10 @@ void ServerDialog::updateAuthFields()
     m_secret->setAccessibleName(client ? tr("Client secret") : tr("Password"));
     m_user->setEnabled(!none);
     m_secret->setEnabled(!none);
-    m_secret->setPlaceholderText(none ? QString() : m_secretStored ? tr("stored in the keychain — leave empty to keep it") : tr("not stored yet"));
+    // The stored secret stands only for the settings it was stored with.
+    const bool same = m_stored.exists && m_stored.server.authKind == kind && m_stored.server.user == m_user->text().trimmed()
+        && m_stored.server.url.toString() == m_url->text().trimmed();
+    m_secret->setPlaceholderText(none ? QString() : m_secretStored && same ? tr("stored in the keychain — leave empty to keep it") : tr("type it"));
 }
 
 void ServerDialog::setBusy(bool busy)

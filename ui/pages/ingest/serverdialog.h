@@ -55,6 +55,7 @@ private:
     void addWorkspace(const QString &id, const QString &name);
 
     bool m_secretStored = false;
+    IngestServerView m_stored;   // as opened: its secret stands only for these settings
     QLineEdit *m_url;
     QComboBox *m_auth;
     QLabel *m_userLabel, *m_secretLabel;

@@ -16,7 +16,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStackedLayout>
 #include <QVBoxLayout>
@@ -91,6 +93,9 @@ QStringList choicesFor(const QString &type, const QString &key)
         return {QString(), QStringLiteral("database"), QStringLiteral("iam")};
     return {};
 }
+
+// Number settings that can pass an int (bytes): typed as digits rather than in a spin box.
+bool isLarge(const QString &key) { return key.contains(QLatin1String("bytes")); }
 
 // Settings a person sets up first; the others go under "More settings".
 bool isMain(const ProfileField &f)
@@ -382,7 +387,13 @@ void WarehouseTab::rebuildForm()
         QWidget *editor = nullptr;
         QWidget *row = nullptr;
         const QStringList choices = choicesFor(type, f.key);
-        if (f.kind == ProfileField::Kind::Number) {
+        if (f.kind == ProfileField::Kind::Number && isLarge(f.key)) {
+            auto *line = new QLineEdit(value, this);
+            line->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,18}")), line));
+            line->setPlaceholderText(f.fallback.isEmpty() ? tr("adapter default") : tr("default: %1").arg(f.fallback));
+            connect(line, &QLineEdit::textEdited, this, &WarehouseTab::markDirty);
+            editor = line;
+        } else if (f.kind == ProfileField::Kind::Number) {
             auto *spin = new QSpinBox(this);
             spin->setRange(-1, f.key == QLatin1String("port") ? 65535 : 1000000000);
             spin->setSpecialValueText(f.fallback.isEmpty() ? tr("(adapter default)") : tr("(default %1)").arg(f.fallback));
@@ -447,14 +458,19 @@ void WarehouseTab::updateSecretField()
     const QString word = profileSecretWord(type);
     const bool bigquery = type == QLatin1String("bigquery");
     const bool none = word.isEmpty();
-    const bool without = m_noSecret->isChecked();
     auto *form = qobject_cast<QFormLayout *>(m_secret->parentWidget()->layout());
     form->setRowVisible(m_secret, !none && !bigquery);
     form->setRowVisible(m_key->parentWidget(), bigquery);
-    form->setRowVisible(m_noSecret, !none && type != QLatin1String("snowflake") && type != QLatin1String("databricks"));
+    const bool offered = !none && type != QLatin1String("snowflake") && type != QLatin1String("databricks");
+    form->setRowVisible(m_noSecret, offered);
+    if (!offered && m_noSecret->isChecked()) {   // a choice the type does not offer is not kept hidden
+        const QSignalBlocker block(m_noSecret);
+        m_noSecret->setChecked(false);
+    }
     m_noSecret->setText(bigquery ? tr("Use this machine's application-default credentials (no key file)")
                                  : tr("Reached &without a secret (trust or peer authentication, ~/.pgpass or PGPASSWORD)"));
     m_secret->parentWidget()->setVisible(!none);
+    const bool without = m_noSecret->isChecked();
     m_secret->setEnabled(!without);
     m_key->setEnabled(!without);
     m_chooseKey->setEnabled(!without);
