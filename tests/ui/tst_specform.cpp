@@ -128,6 +128,35 @@ private Q_SLOTS:
         QVERIFY(!form.value().contains(u"username"));   // emptied: left out, not the old value
     }
 
+    // A large group is built across turns of the event loop, field by field: a value set before the build
+    // reaches the fields built after it, an edit is kept, and a key no field shows is sent back.
+    void valueSetWhileBuildingAcrossTurns()
+    {
+        QJsonObject properties;
+        QJsonObject config{{QStringLiteral("not_in_spec"), QStringLiteral("kept")}};
+        for (int i = 0; i < 150; ++i) {
+            const QString key = QStringLiteral("f%1").arg(i, 3, 10, QLatin1Char('0'));
+            properties.insert(key, QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}, {QStringLiteral("order"), i}});
+            config.insert(key, QStringLiteral("v%1").arg(i));
+        }
+        SpecFormWidget form;
+        form.show();
+        form.setSpec({{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), properties}});
+        const auto lines = [&form] { return form.findChildren<QLineEdit *>().size(); };
+        QVERIFY2(lines() < 150, "the first turn builds only part of the form");
+        form.setValue(config);
+        QTRY_COMPARE_WITH_TIMEOUT(lines(), 150, 10'000);   // the rest came on later turns, no accessor asked for it
+        auto *late = form.findChild<QLineEdit *>(QStringLiteral("f149"));
+        QVERIFY(late);
+        QCOMPARE(late->text(), QStringLiteral("v149"));
+        late->setText(QStringLiteral("edited"));
+        const QJsonObject v = form.value();
+        QCOMPARE(v.value(u"f000").toString(), QStringLiteral("v0"));
+        QCOMPARE(v.value(u"f100").toString(), QStringLiteral("v100"));
+        QCOMPARE(v.value(u"f149").toString(), QStringLiteral("edited"));
+        QCOMPARE(v.value(u"not_in_spec").toString(), QStringLiteral("kept"));
+    }
+
     void roundTripsEveryFixture_data()
     {
         QTest::addColumn<QString>("file");

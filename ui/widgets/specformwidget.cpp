@@ -353,6 +353,8 @@ void SpecFormWidget::setSpec(const QJsonObject &schema)
 void SpecFormWidget::build()
 {
     m_levels.clear();
+    m_groupLayout = nullptr;
+    m_groupBox = nullptr;
     m_pendingValue.reset();
     ++m_generation;
     delete m_body;
@@ -365,30 +367,59 @@ void SpecFormWidget::build()
     clearProblems();   // the fields hold the spec's defaults (buildLevel); setValue() replaces them
 }
 
-void SpecFormWidget::buildGroup()
+bool SpecFormWidget::built() const
 {
-    const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()));
-    QWidget *box = group.title.isEmpty() ? new QWidget(m_body) : new QGroupBox(group.title, m_body);
-    auto *layout = new QFormLayout(box);
-    if (group.title.isEmpty())
-        layout->setContentsMargins(0, 0, 0, 0);
-    layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_levels.push_back(buildLevel(group.fields, box, layout));
-    if (m_pendingValue)
-        m_levels.back()->set(*m_pendingValue);
-    m_bodyLayout->insertWidget(m_bodyLayout->count() - 1, box);   // before the stretch
+    return qsizetype(m_levels.size()) == m_form.groups.size() && !m_groupLayout;
 }
 
-// Groups are built a few at a time, each turn of the event loop taking about a quarter of a frame, so
-// that a connector with hundreds of fields never freezes the window; whoever reads the form before it
-// is complete (value(), editorAt(), problems) has the rest built at once (finishBuild).
+// One step of the build: a group's box opened, or its next top-level field added (a field's own
+// children and oneOf branches come with it), or the group closed. True when a group was shown.
+bool SpecFormWidget::buildStep()
+{
+    if (!m_groupLayout) {
+        const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()));
+        QWidget *box = group.title.isEmpty() ? new QWidget(m_body) : new QGroupBox(group.title, m_body);
+        m_groupBox = box;
+        m_groupLayout = new QFormLayout(box);
+        if (group.title.isEmpty())
+            m_groupLayout->setContentsMargins(0, 0, 0, 0);
+        m_groupLayout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        m_groupField = 0;
+        m_levels.push_back(std::make_unique<Level>());
+        if (m_pendingValue)
+            m_levels.back()->initial = *m_pendingValue;
+    }
+    const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()) - 1);
+    if (m_groupField < group.fields.size()) {
+        const SpecField &f = group.fields.at(m_groupField++);
+        auto node = buildNode(f, m_groupBox, m_groupLayout);
+        if (m_pendingValue && !f.hidden)
+            node->set(m_pendingValue->contains(f.key) ? m_pendingValue->value(f.key) : QJsonValue(QJsonValue::Undefined));
+        m_levels.back()->nodes.push_back(std::move(node));
+    }
+    if (m_groupField >= group.fields.size()) {   // shown whole: a half-built group is never laid out
+        m_bodyLayout->insertWidget(m_bodyLayout->count() - 1, m_groupBox);   // before the stretch
+        m_groupLayout = nullptr;
+        m_groupBox = nullptr;
+        return true;
+    }
+    return false;
+}
+
+// The form is built a few fields at a time, each turn of the event loop taking about a quarter of a
+// frame, so that a connector with hundreds of fields never freezes the window; whoever reads the form
+// before it is complete (value(), editorAt(), problems) has the rest built at once (finishBuild).
 void SpecFormWidget::buildSome()
 {
     QElapsedTimer t;
     t.start();
-    while (qsizetype(m_levels.size()) < m_form.groups.size() && (m_levels.empty() || t.elapsed() < 4))
-        buildGroup();
-    if (qsizetype(m_levels.size()) < m_form.groups.size())
+    bool first = true;
+    while (!built() && (first || t.elapsed() < 4)) {
+        first = false;
+        if (buildStep())
+            break;   // a group was shown: its layout and polish get the next turn to themselves
+    }
+    if (!built())
         QTimer::singleShot(0, this, [this, generation = m_generation] {
             if (generation == m_generation)
                 buildSome();
@@ -398,21 +429,28 @@ void SpecFormWidget::buildSome()
 void SpecFormWidget::finishBuild() const
 {
     auto *self = const_cast<SpecFormWidget *>(this);
-    while (qsizetype(self->m_levels.size()) < m_form.groups.size())
-        self->buildGroup();
+    while (!self->built())
+        self->buildStep();
 }
 
 std::unique_ptr<SpecFormWidget::Level> SpecFormWidget::buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout)
 {
     auto level = std::make_unique<Level>();
+    for (const SpecField &f : fields)
+        level->nodes.push_back(buildNode(f, parent, layout));
+    return level;
+}
+
+// One field's label, editor and problem line added to `layout`; a default fills it (set() on a level
+// without a value lets each node take its default).
+std::unique_ptr<SpecFormWidget::Node> SpecFormWidget::buildNode(const SpecField &f, QWidget *parent, QFormLayout *layout)
+{
     using K = SpecField::Kind;
-    for (const SpecField &f : fields) {
+    {
         auto node = std::make_unique<Node>();
         node->field = &f;
-        if (f.hidden) {
-            level->nodes.push_back(std::move(node));
-            continue;
-        }
+        if (f.hidden)
+            return node;
         QString help = plainText(f.description);
         if (f.isRaw())
             help = (help.isEmpty() ? QString() : help + u' ') + tr("Edited as JSON: this field %1.").arg(f.rawReason);
@@ -576,13 +614,12 @@ std::unique_ptr<SpecFormWidget::Level> SpecFormWidget::buildLevel(const QList<Sp
             if (editor->hasFocus() || editor->isAncestorOf(QApplication::focusWidget()))
                 mark->hide();
         });
-        level->nodes.push_back(std::move(node));
+        if (!f.defaultValue.isUndefined()) {
+            node->set(f.defaultValue);
+            node->explicitlySet = false;
+        }
+        return node;
     }
-    // Defaults fill the fields; set() on a level without a value lets each node take its default.
-    for (const auto &n : level->nodes)
-        if (!n->field->defaultValue.isUndefined() && !n->field->hidden)
-            n->set(n->field->defaultValue), n->explicitlySet = false;
-    return level;
 }
 
 void SpecFormWidget::setValue(const QJsonObject &config)

@@ -62,10 +62,12 @@ private:
     struct Node;
     struct Level;
     void build();
-    void buildGroup();
+    bool buildStep();
     void buildSome();
     void finishBuild() const;
+    [[nodiscard]] bool built() const;
     std::unique_ptr<Level> buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout);
+    std::unique_ptr<Node> buildNode(const SpecField &field, QWidget *parent, QFormLayout *layout);
     Node *nodeAt(const QString &path) const;
 
     SpecForm m_form;
@@ -75,7 +77,10 @@ private:
     std::optional<QJsonObject> m_pendingValue;   // the value set last, for groups built after it
     int m_generation = 0;                        // a new spec stops the old one's building
     QVBoxLayout *m_outer;
-    std::vector<std::unique_ptr<Level>> m_levels;   // one per group
+    std::vector<std::unique_ptr<Level>> m_levels;   // one per group (the last one may still be building)
+    QWidget *m_groupBox = nullptr;               // the group being built, field by field
+    QFormLayout *m_groupLayout = nullptr;        // null when no group is open
+    qsizetype m_groupField = 0;                  // its next field
 };
 
 } // namespace sluice
