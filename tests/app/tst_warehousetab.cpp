@@ -54,13 +54,7 @@ QJsonObject specDocument(const QString &file)
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-QLineEdit *lineFor(WarehouseTab *tab, const QString &key)
-{
-    QWidget *w = tab->editorFor(key);
-    if (auto *line = qobject_cast<QLineEdit *>(w))
-        return line;
-    return w ? w->findChild<QLineEdit *>() : nullptr;
-}
+QLineEdit *lineFor(WarehouseTab *tab, const QString &key) { return qobject_cast<QLineEdit *>(tab->editorFor(key)); }
 
 void type(QLineEdit *line, const QString &text)
 {
@@ -166,7 +160,11 @@ private Q_SLOTS:
         QVERIFY(qobject_cast<QSpinBox *>(tab->editorFor(QStringLiteral("port"))));
         for (const QString &key : {QStringLiteral("host"), QStringLiteral("user"), QStringLiteral("dbname"), QStringLiteral("schema")})
             QVERIFY2(tab->editorFor(key) && !tab->editorFor(key)->accessibleName().isEmpty(), qPrintable(key));
-        QVERIFY(lineFor(tab, QStringLiteral("sslrootcert")));   // a file, with its own Choose… button
+        QVERIFY(lineFor(tab, QStringLiteral("sslrootcert")));   // a file, with its own Choose… button beside it
+        const auto buttons = tab->findChildren<QPushButton *>();
+        QVERIFY(std::any_of(buttons.cbegin(), buttons.cend(), [tab](QPushButton *b) {
+            return b->accessibleName() == QStringLiteral("Choose Root certificate file") && b->parentWidget() == lineFor(tab, QStringLiteral("sslrootcert"))->parentWidget();
+        }));
         type(lineFor(tab, QStringLiteral("host")), QStringLiteral("127.0.0.1"));
         qobject_cast<QSpinBox *>(tab->editorFor(QStringLiteral("port")))->setValue(55432);
         type(lineFor(tab, QStringLiteral("user")), QStringLiteral("postgres"));

@@ -360,8 +360,6 @@ void WarehouseTab::remember() const
             text = spin->value() == spin->minimum() ? QString() : QString::number(spin->value());
         else if (auto *combo = qobject_cast<QComboBox *>(it.value()))
             text = combo->currentData().toString();
-        else if (auto *line = it.value()->findChild<QLineEdit *>(); line && !qobject_cast<QLineEdit *>(it.value()))
-            text = line->text();
         else if (auto *edit = qobject_cast<QLineEdit *>(it.value()))
             text = edit->text();
         m_values.insert(it.key(), text.trimmed());
@@ -446,7 +444,7 @@ void WarehouseTab::rebuildForm()
         auto *labelWidget = new QLabel(label + (f.required ? QStringLiteral(" *:") : QStringLiteral(":")), this);
         labelWidget->setBuddy(editor);
         (isMain(f) ? m_main : m_advanced)->addRow(labelWidget, row ? row : editor);
-        m_editors.insert(f.key, row ? row : editor);
+        m_editors.insert(f.key, editor);   // the editor itself, also where a row holds it beside a Choose… button
     }
     updateSecretField();
     m_building = false;
@@ -538,12 +536,12 @@ QString WarehouseTab::problemBeforeSending() const
 
 void WarehouseTab::setBusy(const QString &what)
 {
-    m_busy = !what.isEmpty();
-    m_test->setEnabled(!m_busy);
-    m_save->setEnabled(!m_busy);
-    m_revert->setEnabled(!m_busy);
-    m_type->setEnabled(!m_busy);
-    if (m_busy)
+    const bool busy = !what.isEmpty();
+    m_test->setEnabled(!busy);
+    m_save->setEnabled(!busy);
+    m_revert->setEnabled(!busy);
+    m_type->setEnabled(!busy);
+    if (busy)
         m_result->setText(what);
 }
 

@@ -69,7 +69,6 @@ private:
     mutable QHash<QString, QString> m_values;   // settings key → text, across types (remember() fills it)
     QHash<QString, QWidget *> m_editors;    // of the current type
     bool m_dirty = false;
-    bool m_busy = false;
     bool m_building = false;
 
     QStackedLayout *m_stack;
