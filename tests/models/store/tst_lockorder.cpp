@@ -231,8 +231,16 @@ private Q_SLOTS:
         two.join();
         QVERIFY2(results[0].has_value(), qPrintable(why(results[0])));
         QVERIFY2(results[1].has_value(), qPrintable(why(results[1])));
-        QCOMPARE(one.retries.load() + two.retries.load(), meet ? quint64(1) : quint64(0));
-        QCOMPARE(bodies.load(), meet ? 3 : 2);
+        // PostgreSQL: at least one deadlock, each lost try run again. Under load the loser's retry can take
+        // its first row again before the winner's backend wakes for it, and the two meet once more (seen in
+        // CI: try 3 of 5): the number of retries is the scheduler's, that every retry ran the body once
+        // more and every change landed exactly once is the contract.
+        const quint64 retries = one.retries.load() + two.retries.load();
+        if (meet)
+            QVERIFY2(retries >= 1, "the deadlock was lost by one transaction and run again");
+        else
+            QCOMPARE(retries, quint64(0));
+        QCOMPARE(quint64(bodies.load()), 2 + retries);
         QCOMPARE(stamp(a), aBefore + 2);
         QCOMPARE(stamp(b), bBefore + 2);
     }
