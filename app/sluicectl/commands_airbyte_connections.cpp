@@ -2,7 +2,7 @@
 // Connections tab of the Ingest page from the command line. Every command names the connection by id;
 // `create` takes the org (its workspace), the source and the destination, and selects every stream the
 // source's discovered catalog offers with the sync mode the catalog suggests, unless --streams names
-// them (comma-separated).
+// them (comma-separated); reset and clear drop every stream's data, or only that of the --streams named.
 #include "airbyteoptions.h"
 
 #include <QCoro/QCoroTask>
@@ -14,7 +14,8 @@ namespace sluice::cli {
 namespace {
 
 const QString kUsage = QStringLiteral(
-    "usage: sluicectl airbyte connection show|delete|reset|clear|refresh ID [--server NAME] [--json]\n"
+    "usage: sluicectl airbyte connection show|delete|refresh ID [--server NAME] [--json]\n"
+    "       sluicectl airbyte connection reset|clear ID [--streams NS.NAME,NAME] [--server NAME] [--json]\n"
     "       sluicectl airbyte connection create --org SLUG --source ID --destination ID --name NAME [--streams A,B] [--inactive]\n"
     "       sluicectl airbyte connection edit ID [--name NAME] [--status active|inactive]");
 
@@ -150,12 +151,29 @@ CommandResult runAirbyteConnection(Context &ctx, const QStringList &words)
         return {};
     }
     if (sub == QLatin1String("reset") || sub == QLatin1String("clear") || sub == QLatin1String("refresh")) {
-        auto job = sub == QLatin1String("reset")   ? QCoro::waitFor(client.reset(id))
-                 : sub == QLatin1String("clear") ? QCoro::waitFor(client.clear(id))
+        // --streams names streams by "namespace.name" or, when unique, by name, checked against the
+        // connection's streams before anything is dropped.
+        QList<StreamRef> streams;
+        if (args->has(QStringLiteral("streams"))) {
+            if (sub == QLatin1String("refresh"))
+                return fail(Error::invalid(QStringLiteral("refresh takes no --streams; it refreshes every stream")));
+            auto connection = QCoro::waitFor(client.connection(id));
+            if (!connection)
+                return fail(connection.error());
+            const QList<StreamRef> known = selectedStreams(SyncCatalog::fromJson(connection->raw.value(QLatin1String("syncCatalog")).toObject()));
+            auto resolved = resolveStreams(args->value(QStringLiteral("streams")).split(QLatin1Char(','), Qt::SkipEmptyParts), known);
+            if (!resolved)
+                return fail(resolved.error());
+            if (resolved->isEmpty())
+                return fail(Error::invalid(QStringLiteral("--streams names no stream; leave it out to %1 every stream").arg(sub)));
+            streams = *resolved;
+        }
+        auto job = sub == QLatin1String("reset")   ? QCoro::waitFor(client.reset(id, streams))
+                 : sub == QLatin1String("clear") ? QCoro::waitFor(client.clear(id, streams))
                                                    : QCoro::waitFor(client.refresh(id));
         if (!job)
             return fail(job.error());
-        printJob(ctx, *job, sub);
+        printJob(ctx, *job, streams.isEmpty() ? sub : QStringLiteral("%1 (%2)").arg(sub, streamRefsWords(streams)));
         return {};
     }
     return fail(Error::invalid(kUsage));

@@ -410,18 +410,45 @@ QCoro::Task<Result<AirbyteJob>> AirbyteClient::sync(QString connectionId)
     return jobCall(QStringLiteral("connections/sync"), {{QStringLiteral("connectionId"), connectionId}});
 }
 
-QCoro::Task<Result<AirbyteJob>> AirbyteClient::reset(QString connectionId)
+namespace {
+
+// connections/{reset,clear}[/stream]'s body: ConnectionIdRequestBody, or ConnectionStreamRequestBody
+// when streams are named.
+QJsonObject dropBody(const QString &connectionId, const QList<StreamRef> &streams)
 {
-    return jobCall(QStringLiteral("connections/reset"), {{QStringLiteral("connectionId"), connectionId}});
+    QJsonObject body{{QStringLiteral("connectionId"), connectionId}};
+    if (streams.isEmpty())
+        return body;
+    QJsonArray items;
+    for (const StreamRef &s : streams) {
+        QJsonObject item{{QStringLiteral("streamName"), s.name}};
+        if (!s.ns.isEmpty())
+            item.insert(QStringLiteral("streamNamespace"), s.ns);
+        items.append(item);
+    }
+    body.insert(QStringLiteral("streams"), items);
+    return body;
 }
 
-QCoro::Task<Result<AirbyteJob>> AirbyteClient::clear(QString connectionId)
+QString dropEndpoint(const char *operation, const QList<StreamRef> &streams)
 {
-    const QString endpoint = QStringLiteral("connections/clear");
-    const QJsonObject body{{QStringLiteral("connectionId"), connectionId}};
+    return QStringLiteral("connections/") + QLatin1String(operation) + (streams.isEmpty() ? QString() : QStringLiteral("/stream"));
+}
+
+} // namespace
+
+QCoro::Task<Result<AirbyteJob>> AirbyteClient::reset(QString connectionId, QList<StreamRef> streams)
+{
+    return jobCall(dropEndpoint("reset", streams), dropBody(connectionId, streams));
+}
+
+QCoro::Task<Result<AirbyteJob>> AirbyteClient::clear(QString connectionId, QList<StreamRef> streams)
+{
+    const QString endpoint = dropEndpoint("clear", streams);
+    const QJsonObject body = dropBody(connectionId, streams);
     auto job = co_await jobCall(endpoint, body);
     if (!job && job.error().kind == Error::Kind::NotFound)   // a server from before connections/clear
-        co_return co_await reset(std::move(connectionId));
+        co_return co_await reset(std::move(connectionId), std::move(streams));
     co_return job;
 }
 

@@ -111,9 +111,13 @@ public:
 
     // Start a job for the connection. sync → Conflict when a sync is already running.
     QCoro::Task<Result<AirbyteJob>> sync(QString connectionId);
-    QCoro::Task<Result<AirbyteJob>> reset(QString connectionId);
-    // connections/clear (Airbyte ≥ 0.63); on a server without it (404 for the route), connections/reset.
-    QCoro::Task<Result<AirbyteJob>> clear(QString connectionId);
+    // Reset / clear drop the synced data of every stream, or of `streams` only when given
+    // (connections/reset/stream, connections/clear/stream: ConnectionStreamRequestBody, the namespace
+    // sent when the stream has one).
+    QCoro::Task<Result<AirbyteJob>> reset(QString connectionId, QList<StreamRef> streams = {});
+    // connections/clear[/stream] (Airbyte ≥ 0.63); on a server without it (404 for the route),
+    // connections/reset[/stream].
+    QCoro::Task<Result<AirbyteJob>> clear(QString connectionId, QList<StreamRef> streams = {});
     // connections/refresh {refreshMode: Truncate|Merge} (Airbyte ≥ 1.0).
     QCoro::Task<Result<AirbyteJob>> refresh(QString connectionId, QString refreshMode = QStringLiteral("Truncate"));
 

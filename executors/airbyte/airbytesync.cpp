@@ -117,6 +117,21 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
         result.errorText = QStringLiteral("cancelled before the sync started");
         co_return result;
     }
+    const bool drops = m_options.operation != AirbyteSyncOptions::Operation::Sync;
+    if (drops && !m_options.streams.isEmpty() && connection->raw.contains(QLatin1String("syncCatalog"))) {
+        // A stream removed since the task was made (a schema refresh, an edit in Airbyte's UI) is said
+        // before anything is dropped, rather than left to the server.
+        const QList<StreamRef> known = selectedStreams(SyncCatalog::fromJson(connection->raw.value(QLatin1String("syncCatalog")).toObject()));
+        for (const StreamRef &s : std::as_const(m_options.streams)) {
+            if (!known.contains(s)) {
+                result.errorText = QStringLiteral("the Airbyte connection \"%1\" (%2) no longer syncs the stream %3 (it syncs %4); "
+                                                  "choose the streams again")
+                                       .arg(connection->name, m_connectionId, s.displayName(),
+                                            known.isEmpty() ? QStringLiteral("none") : streamRefsWords(known));
+                co_return result;
+            }
+        }
+    }
 
     AirbyteJob job;
     Result<AirbyteJob> started = fail(Error::internal(QStringLiteral("no Airbyte job was asked for")));
@@ -127,11 +142,11 @@ QCoro::Task<AirbyteSyncResult> AirbyteSync::flow()
         jobTypes = {QStringLiteral("sync")};
         break;
     case AirbyteSyncOptions::Operation::Reset:
-        started = co_await m_client->reset(m_connectionId);
+        started = co_await m_client->reset(m_connectionId, m_options.streams);
         jobTypes = {QStringLiteral("reset_connection")};
         break;
     case AirbyteSyncOptions::Operation::Clear:
-        started = co_await m_client->clear(m_connectionId);
+        started = co_await m_client->clear(m_connectionId, m_options.streams);
         jobTypes = {QStringLiteral("clear"), QStringLiteral("reset_connection")};
         break;
     }

@@ -21,6 +21,10 @@ struct AirbyteSyncOptions {
     // server) or clear (connections/clear, Airbyte 0.63 and later; a server without it resets).
     enum class Operation { Sync, Reset, Clear };
     Operation operation = Operation::Sync;
+    // Reset / Clear: only these streams (connections/{reset,clear}/stream); empty: every stream. Each
+    // must be a stream of the connection's catalog, else the job is not started (FailedToStart, Invalid,
+    // naming the stream and the ones the connection has). Ignored by Sync.
+    QList<StreamRef> streams;
 };
 
 struct AirbyteSyncResult {

@@ -122,6 +122,11 @@ AirbyteJob parseJobInfo(const QJsonObject &o)
     j.status = str(job, "status");
     j.createdAt = int64(job, "createdAt");
     j.updatedAt = int64(job, "updatedAt");
+    for (const QJsonValue &v : job.value(QLatin1String("resetConfig")).toObject().value(QLatin1String("streamsToReset")).toArray()) {
+        const QJsonObject d = v.toObject();
+        if (!str(d, "name").isEmpty())
+            j.streams.append({str(d, "name"), str(d, "namespace")});
+    }
     const QJsonArray attempts = o.value(QLatin1String("attempts")).toArray();
     j.attempts = int(attempts.size());
     bool found = false;
@@ -188,6 +193,12 @@ QJsonObject toJson(const AirbyteJob &j)
                   {QStringLiteral("bytes_synced"), j.bytesSynced}};
     if (!j.failureMessage.isEmpty())
         o.insert(QStringLiteral("failure"), j.failureMessage);
+    if (!j.streams.isEmpty()) {
+        QJsonArray streams;
+        for (const StreamRef &s : j.streams)
+            streams.append(s.displayName());
+        o.insert(QStringLiteral("streams"), streams);
+    }
     return o;
 }
 

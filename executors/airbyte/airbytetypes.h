@@ -1,5 +1,7 @@
 #pragma once
 
+#include "airbyte/streamrefs.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -88,6 +90,7 @@ struct AirbyteJob {
     qint64 bytesSynced = 0;
     QString failureMessage;     // the last attempt's first failure's externalMessage, if any
     QList<AirbyteAttempt> attemptList;   // in the server's order (oldest first)
+    QList<StreamRef> streams;   // reset / clear jobs: the streams they drop (resetConfig.streamsToReset)
 
     [[nodiscard]] bool isTerminal() const;   // succeeded, failed or cancelled
 };

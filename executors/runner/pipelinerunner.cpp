@@ -574,6 +574,13 @@ QCoro::Task<Result<TaskLaunch>> PipelineRunner::prepare(const TaskRunRecord &tas
         launch.airbyteOptions.operation = orgTask->slug == QLatin1String("airbyte-reset") ? AirbyteSyncOptions::Operation::Reset
                                         : orgTask->slug == QLatin1String("airbyte-clear") ? AirbyteSyncOptions::Operation::Clear
                                                                                           : AirbyteSyncOptions::Operation::Sync;
+        if (const QString streams = orgTask->parameters.options.value(QStringLiteral("streams")); !streams.isEmpty()
+            && launch.airbyteOptions.operation != AirbyteSyncOptions::Operation::Sync) {
+            auto refs = parseStreamRefs(streams);
+            if (!refs)
+                co_return fail(Error::invalid(QStringLiteral("task %1: %2").arg(orgTask->slug, refs.error().message)));
+            launch.airbyteOptions.streams = *refs;
+        }
         co_return launch;
     }
     }

@@ -188,6 +188,7 @@ class AirbyteTaskJob : public TaskJob
 public:
     AirbyteTaskJob(const TaskLaunch &launch, QObject *parent)
         : TaskJob(parent), m_connectionId(launch.connectionId), m_operation(launch.airbyteOptions.operation),
+          m_streams(launch.airbyteOptions.streams),
           m_sync(new AirbyteSync(launch.airbyte.data(), launch.connectionId, launch.airbyteOptions, this))
     {
         connect(m_sync, &AirbyteSync::jobStarted, this, [this](qint64 jobId, bool attached) {
@@ -202,7 +203,10 @@ public:
         const QString doing = m_operation == AirbyteSyncOptions::Operation::Sync    ? QStringLiteral("syncing")
                               : m_operation == AirbyteSyncOptions::Operation::Reset ? QStringLiteral("resetting")
                                                                                     : QStringLiteral("clearing");
-        note(QStringLiteral("Airbyte: %1 connection %2").arg(doing, m_connectionId));
+        if (m_streams.isEmpty() || m_operation == AirbyteSyncOptions::Operation::Sync)
+            note(QStringLiteral("Airbyte: %1 connection %2").arg(doing, m_connectionId));
+        else
+            note(QStringLiteral("Airbyte: %1 the streams %2 of connection %3").arg(doing, streamRefsWords(m_streams), m_connectionId));
         m_sync->start();
     }
     void cancel() override { m_sync->cancel(); }
@@ -241,6 +245,7 @@ private:
 
     QString m_connectionId;
     AirbyteSyncOptions::Operation m_operation;
+    QList<StreamRef> m_streams;
     AirbyteSync *m_sync;
 };
 

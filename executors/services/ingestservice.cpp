@@ -289,6 +289,7 @@ void IngestService::emitConnections()
         r.sourceName = names.value(c.sourceId);
         r.destinationName = names.value(c.destinationId);
         r.status = c.status;
+        r.streams = selectedStreams(SyncCatalog::fromJson(c.raw.value(QLatin1String("syncCatalog")).toObject()));
         if (auto it = m_lastSyncs.constFind(c.id); it != m_lastSyncs.cend())
             r.lastSync = *it;
         // A sync the server ran for someone else (its scheduler, its web UI) shows when it is newer than
@@ -325,7 +326,7 @@ void IngestService::emitSources()
 
 // ---- connections ---------------------------------------------------------------------------------------
 
-void IngestService::requestConnectionTask(const QString &connectionId, const QString &slug)
+void IngestService::requestConnectionTask(const QString &connectionId, const QString &slug, const QString &streams)
 {
     if (!m_db || !m_orgId)
         return;
@@ -335,8 +336,9 @@ void IngestService::requestConnectionTask(const QString &connectionId, const QSt
         Q_EMIT notice(tr("Cannot read the org's tasks: %1").arg(tasks.error().message));
         return;
     }
+    const QString streamsKey = QStringLiteral("streams");
     for (const OrgTask &t : std::as_const(*tasks)) {
-        if (t.slug == slug && t.connectionId == connectionId) {
+        if (t.slug == slug && t.connectionId == connectionId && t.parameters.options.value(streamsKey) == streams) {
             Q_EMIT connectionTaskReady(t.uuid);
             return;
         }
@@ -348,9 +350,14 @@ void IngestService::requestConnectionTask(const QString &connectionId, const QSt
     OrgTaskDraft draft;
     draft.slug = slug;
     draft.connectionId = connectionId;
-    draft.label = slug == QLatin1String("airbyte-sync")    ? tr("Sync %1").arg(name)
-                : slug == QLatin1String("airbyte-reset") ? tr("Reset %1").arg(name)
-                                                          : tr("Clear %1").arg(name);
+    if (!streams.isEmpty())
+        draft.options.append({streamsKey, streams});
+    const auto chosen = parseStreamRefs(streams);
+    const QString words = chosen ? streamRefsWords(*chosen) : QString();
+    draft.label = slug == QLatin1String("airbyte-sync") ? tr("Sync %1").arg(name)
+                : slug == QLatin1String("airbyte-reset")
+                    ? (streams.isEmpty() ? tr("Reset %1").arg(name) : tr("Reset %1 of %2").arg(words, name))
+                    : (streams.isEmpty() ? tr("Clear %1").arg(name) : tr("Clear %1 of %2").arg(words, name));
     auto created = store.create(m_orgId, draft);
     if (!created) {
         Q_EMIT notice(tr("Cannot create the task for %1: %2").arg(name, created.error().message));
@@ -404,6 +411,7 @@ IngestJobRow jobRow(const AirbyteJob &j)
     r.records = j.recordsSynced;
     r.bytes = j.bytesSynced;
     r.failureMessage = j.failureMessage;
+    r.streams = j.streams;
     for (const AirbyteAttempt &a : j.attemptList)
         r.attempts.append(IngestAttemptRow{a.id, a.status, a.createdAt, a.endedAt, a.records, a.bytes, a.failureMessage, a.logLines});
     return r;

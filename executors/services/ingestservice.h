@@ -38,9 +38,10 @@ class Database;
 //   configuration is validated against the spec first: problems come back as sourceInvalid);
 //   checkSource(sourceId) → the source row's last check; deleteSource(sourceId) → refused while a
 //   connection reads from it, naming them.
-// - Connections: requestConnectionTask(connectionId, slug) finds or creates the org's airbyte-sync /
-//   airbyte-reset / airbyte-clear task for it and answers connectionTaskReady(uuid) — the window runs
-//   it through the RunService, so a sync from this page takes the same lock as a pipeline's.
+// - Connections: requestConnectionTask(connectionId, slug, streams) finds or creates the org's
+//   airbyte-sync / airbyte-reset / airbyte-clear task for it (reset / clear of chosen streams: the task's
+//   `streams` option, streamRefsText; empty: every stream) and answers connectionTaskReady(uuid) — the
+//   window runs it through the RunService, so a sync from this page takes the same lock as a pipeline's.
 //   cancelConnection(connectionId): the run holding its lock is asked to cancel (runCancelRequested),
 //   else the server's running job is cancelled. listJobs(connectionId) → jobsListed (sync history);
 //   loadJob(jobId) → jobLoaded with each attempt's log when the server has it.
@@ -86,7 +87,7 @@ public Q_SLOTS:
     void saveSource(const QString &sourceId, const QString &definitionId, const QString &name, const QJsonObject &config);
     void checkSource(const QString &sourceId);
     void deleteSource(const QString &sourceId);
-    void requestConnectionTask(const QString &connectionId, const QString &slug);
+    void requestConnectionTask(const QString &connectionId, const QString &slug, const QString &streams = QString());
     void cancelConnection(const QString &connectionId);
     void listJobs(const QString &connectionId);
     void loadJob(qint64 jobId);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "airbyte/streamrefs.h"
 #include "airbyte/synccatalog.h"
 #include "domain/airbyteserver.h"
 #include "domain/runs.h"
@@ -39,6 +40,7 @@ struct IngestConnectionRow {
     std::optional<ConnectionLastSync> lastSync;
     QStringList pipelines;      // the pipelines whose tasks use the connection
     std::optional<TaskLockStatus> lock;   // a run holds one of the connection's tasks
+    QList<StreamRef> streams;   // the streams it syncs (its catalog's selected ones), for Reset / Clear
 };
 
 // One job of a connection's sync history (Airbyte's jobs/list, with jobs/get's logs once asked for).
@@ -63,6 +65,7 @@ struct IngestJobRow {
     qint64 bytes = 0;
     QString failureMessage;
     QList<IngestAttemptRow> attempts;
+    QList<StreamRef> streams;   // reset / clear: the streams dropped, when the server said
 };
 
 // The org's warehouse as the Your warehouse tab shows it.

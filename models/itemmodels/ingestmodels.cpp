@@ -226,7 +226,13 @@ QVariant SyncJobListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Job: return QString::number(j.id);
-        case Kind: return jobKind(j.configType);
+        case Kind:
+            // A reset / clear names what it dropped: the stream, or how many.
+            if (j.streams.size() == 1)
+                return tr("%1 · %2").arg(jobKind(j.configType), j.streams.first().displayName());
+            if (j.streams.size() > 1)
+                return tr("%1 · %n streams", nullptr, int(j.streams.size())).arg(jobKind(j.configType));
+            return jobKind(j.configType);
         case Started: return j.createdAt > 0 ? whenText(j.createdAt * 1000) : QString();
         case Duration: return durationText(std::max<qint64>(0, (running ? m_nowSecs : j.updatedAt) - j.createdAt));
         case Status: return statusWord(j.status);
@@ -239,6 +245,8 @@ QVariant SyncJobListModel::data(const QModelIndex &index, int role) const
         return statusTone(j.status);
     if (role == Qt::ToolTipRole && index.column() == Status && !j.failureMessage.isEmpty())
         return j.failureMessage;
+    if (role == Qt::ToolTipRole && index.column() == Kind && !j.streams.isEmpty())
+        return tr("Streams: %1").arg(streamRefsWords(j.streams));
     if (role == Qt::TextAlignmentRole && (index.column() == Records || index.column() == Bytes || index.column() == Attempts))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::UserRole)

@@ -1,5 +1,6 @@
 #include "taskrules.h"
 
+#include "airbyte/streamrefs.h"
 #include "dbt/nodeselection.h"
 
 #include <QDir>
@@ -91,6 +92,9 @@ QList<TaskProblem> checkOrgTask(const TaskCatalog &catalog, const OrgTaskDraft &
         } else if (task->type == TaskType::Dbt && key == QLatin1String("vars")) {
             if (auto ok = checkDbtVars(value); !ok)
                 problem(field, ok.error().message);
+        } else if (task->type == TaskType::Airbyte && key == QLatin1String("streams")) {
+            if (auto parsed = parseStreamRefs(value); !parsed)
+                problem(field, parsed.error().message);
         } else if (task->type == TaskType::Dbt && (key == QLatin1String("select") || key == QLatin1String("exclude"))) {
             if (auto parsed = parseDbtSelection({value}); !parsed)
                 problem(field, QStringLiteral("--%1: %2").arg(key, parsed.error().message));

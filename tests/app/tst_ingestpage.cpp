@@ -15,6 +15,7 @@
 #include "itemmodels/streamlistmodel.h"
 #include "pages/ingest/connectiondialog.h"
 #include "pages/ingest/connectionstab.h"
+#include "pages/ingest/dropdatadialog.h"
 #include "pages/ingest/ingestpage.h"
 #include "pages/ingest/sourcedialog.h"
 #include "store/airbyteserverstore.h"
@@ -33,6 +34,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
+#include <QRadioButton>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -80,6 +83,35 @@ void answerYes(QWidget *page)
     QTRY_VERIFY((box = page->findChild<QMessageBox *>()) && box->isVisible());
     box->button(QMessageBox::Yes)->click();
 }
+// Answers the Reset / Clear dialog the page opened: every stream (`tick` empty), or the streams named.
+// The Reset / Clear dialog the page shows (an answered one may linger until deleted); null after 5 s.
+DropDataDialog *shownDropDialog(QWidget *page)
+{
+    DropDataDialog *shown = nullptr;
+    (void)QTest::qWaitFor([&] {
+        for (DropDataDialog *d : page->findChildren<DropDataDialog *>())
+            if (d->isVisible())
+                shown = d;
+        return shown != nullptr;
+    }, 5'000);
+    return shown;
+}
+
+void dropData(QWidget *page, const QStringList &tick)
+{
+    DropDataDialog *dialog = shownDropDialog(page);
+    QVERIFY(dialog);
+    QVERIFY(dialog->everyStreamButton()->isChecked());
+    QVERIFY(dialog->dropButton()->isEnabled());
+    for (const QString &name : tick) {
+        const auto items = dialog->streamList()->findItems(name, Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        items.first()->setCheckState(Qt::Checked);
+    }
+    QCOMPARE(dialog->chosenStreamsButton()->isChecked(), !tick.isEmpty());   // ticking a stream chooses streams
+    dialog->dropButton()->click();
+}
+
 } // namespace
 
 class tst_IngestPage : public QObject
@@ -319,6 +351,7 @@ private Q_SLOTS:
         const QString source = m_airbyte->addSource(m_workspace, QStringLiteral("Shop DB"));
         const QString destination = m_airbyte->addDestination(m_workspace, QStringLiteral("Warehouse"));
         const QString connection = m_airbyte->addConnection(m_workspace, source, destination, QStringLiteral("shop → warehouse"));
+        m_airbyte->setSyncCatalog(connection, AirbyteDouble::catalogOf(QStringLiteral("public"), {QStringLiteral("users"), QStringLiteral("orders")}));
         AirbyteDouble::JobPlan plan;
         plan.attemptDuration = std::chrono::milliseconds(1500);
         plan.recordsPerAttempt = 1234;
@@ -373,15 +406,58 @@ private Q_SLOTS:
         plan.attemptDuration = std::chrono::milliseconds(100);
         m_airbyte->setJobPlan(connection, plan);
         byText(QStringLiteral("C&lear…"))->click();
-        answerYes(tab);
+        dropData(tab, {});
         QTRY_VERIFY_WITH_TIMEOUT(m_airbyte->count(QStringLiteral("connections/clear")) == 1, 15'000);
         // The clear's run ends and lets go of its lock (no run of this window is left when it closes).
         QTRY_VERIFY_WITH_TIMEOUT(LockStore(*m_db).status(m_org.id, 0).value_or(QList<TaskLockStatus>{TaskLockStatus{}}).isEmpty(), 15'000);
         QTRY_COMPARE_WITH_TIMEOUT(cell(tab->model(), 0, ConnectionListModel::Lock), QStringLiteral("Free"), 15'000);
         byText(QStringLiteral("Refresh &history"))->click();
-        QTRY_VERIFY_WITH_TIMEOUT(tab->jobModel()->rowCount() == 3 && cell(tab->jobModel(), 0, SyncJobListModel::Kind) == QStringLiteral("Clear"), 15'000);
+        QTRY_VERIFY_WITH_TIMEOUT(tab->jobModel()->rowCount() == 3 && cell(tab->jobModel(), 0, SyncJobListModel::Kind).startsWith(QStringLiteral("Clear")), 15'000);
+        QCOMPARE(cell(tab->jobModel(), 0, SyncJobListModel::Kind), QStringLiteral("Clear · 2 streams"));
         QCOMPARE(cell(tab->jobModel(), 0, SyncJobListModel::Status), QStringLiteral("Succeeded"));
         QCOMPARE(cell(tab->jobModel(), 1, SyncJobListModel::Status), QStringLiteral("Cancelled"));
+
+        // Clear of one chosen stream: its own task (the streams option, named in its label), the
+        // per-stream route, and the history names the stream.
+        byText(QStringLiteral("C&lear…"))->click();
+        dropData(tab, {QStringLiteral("public.orders")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_airbyte->count(QStringLiteral("connections/clear/stream")) == 1, 15'000);
+        QCOMPARE(m_airbyte->count(QStringLiteral("connections/clear")), 1);
+        const auto streamsSent = [&] {
+            for (const auto &req : m_airbyte->requests())
+                if (req.endpoint == QLatin1String("connections/clear/stream"))
+                    return req.body.value(QLatin1String("streams")).toArray();
+            return QJsonArray();
+        }();
+        QCOMPARE(streamsSent, (QJsonArray{QJsonObject{{QStringLiteral("streamName"), QStringLiteral("orders")},
+                                                      {QStringLiteral("streamNamespace"), QStringLiteral("public")}}}));
+        QTRY_VERIFY_WITH_TIMEOUT(LockStore(*m_db).status(m_org.id, 0).value_or(QList<TaskLockStatus>{TaskLockStatus{}}).isEmpty(), 15'000);
+        tasks = OrgTaskStore(*m_db, kActor).list(m_org.id);
+        QVERIFY(tasks);
+        const auto streamTask = std::find_if(tasks->cbegin(), tasks->cend(), [&](const OrgTask &t) {
+            return t.slug == u"airbyte-clear" && t.parameters.options.contains(QStringLiteral("streams"));
+        });
+        QVERIFY(streamTask != tasks->cend());
+        QCOMPARE(streamTask->label, QStringLiteral("Clear public.orders of shop → warehouse"));
+        byText(QStringLiteral("Refresh &history"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(tab->jobModel()->rowCount(), 4, 15'000);
+        QCOMPARE(cell(tab->jobModel(), 0, SyncJobListModel::Kind), QStringLiteral("Clear · public.orders"));
+
+        // Choosing streams but ticking none leaves nothing to drop: the button waits; Cancel sends nothing.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(tab->model(), 0, ConnectionListModel::Lock), QStringLiteral("Free"), 15'000);
+        QTRY_VERIFY(byText(QStringLiteral("&Reset…"))->isEnabled());
+        byText(QStringLiteral("&Reset…"))->click();
+        DropDataDialog *dialog = shownDropDialog(tab);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->streamList()->count(), 2);
+        dialog->chosenStreamsButton()->setChecked(true);
+        QVERIFY(!dialog->dropButton()->isEnabled());
+        dialog->filterField()->setText(QStringLiteral("ord"));
+        QVERIFY(dialog->streamList()->item(0)->isHidden());
+        QVERIFY(!dialog->streamList()->item(1)->isHidden());
+        dialog->reject();
+        QTest::qWait(200);
+        QCOMPARE(m_airbyte->count(QStringLiteral("connections/reset")) + m_airbyte->count(QStringLiteral("connections/reset/stream")), 0);
     }
 
     // A sync the server ran for someone else (its scheduler, its web UI) shows in the last-sync cell once
@@ -544,11 +620,26 @@ private Q_SLOTS:
 
         Cli cleared = sluicectl({QStringLiteral("--json"), QStringLiteral("airbyte"), QStringLiteral("connection"), QStringLiteral("clear"), id});
         QVERIFY2(cleared.exitCode == 0, cleared.err.constData());
+        // Chosen streams: a stream the connection does not sync is refused before anything is dropped.
+        Cli notSynced = sluicectl({QStringLiteral("airbyte"), QStringLiteral("connection"), QStringLiteral("clear"), id,
+                                   QStringLiteral("--streams"), QStringLiteral("customers")});
+        QCOMPARE(notSynced.exitCode, 1);
+        QVERIFY2(notSynced.err.contains("syncs no stream \"customers\"; it has orders"), notSynced.err.constData());
+        QCOMPARE(m_airbyte->count(QStringLiteral("connections/clear/stream")), 0);
+        Cli oneStream = sluicectl({QStringLiteral("airbyte"), QStringLiteral("connection"), QStringLiteral("clear"), id,
+                                   QStringLiteral("--streams"), QStringLiteral("orders")});
+        QVERIFY2(oneStream.exitCode == 0, oneStream.err.constData());
+        QVERIFY2(oneStream.out.contains("clear (orders) job"), oneStream.out.constData());
+        QCOMPARE(m_airbyte->requests().last().endpoint, QStringLiteral("connections/clear/stream"));
+        QCOMPARE(m_airbyte->requests().last().body.value(u"streams").toArray(),
+                 (QJsonArray{QJsonObject{{QStringLiteral("streamName"), QStringLiteral("orders")}}}));
         Cli jobs = sluicectl({QStringLiteral("--json"), QStringLiteral("airbyte"), QStringLiteral("jobs"), QStringLiteral("--connection"), id});
         QVERIFY2(jobs.exitCode == 0, jobs.err.constData());
         const QJsonArray list = QJsonDocument::fromJson(jobs.out).array();
-        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.size(), 2);
         QCOMPARE(list.first().toObject().value(u"config_type").toString(), QStringLiteral("clear"));
+        QCOMPARE(list.first().toObject().value(u"streams").toArray(), QJsonArray{QStringLiteral("orders")});
+        QCOMPARE(list.last().toObject().value(u"config_type").toString(), QStringLiteral("clear"));
 
         QCOMPARE(sluicectl({QStringLiteral("airbyte"), QStringLiteral("connection"), QStringLiteral("delete"), id}).exitCode, 0);
         QVERIFY(m_airbyte->connectionRead(id).isEmpty());

@@ -68,8 +68,10 @@ private Q_SLOTS:
                                            << QStringList{"static"} << none;
         QTest::newRow("dbt-compile")       << "dbt-compile"       << TaskType::Dbt     << "compile"       << -1 << false << false << false << false << false << false << none << none;
         QTest::newRow("airbyte-sync")      << "airbyte-sync"      << TaskType::Airbyte << "sync"          << -1 << false << false << false << false << true  << false << none << none;
-        QTest::newRow("airbyte-reset")     << "airbyte-reset"     << TaskType::Airbyte << "reset"         << -1 << false << false << false << false << true  << false << none << none;
-        QTest::newRow("airbyte-clear")     << "airbyte-clear"     << TaskType::Airbyte << "clear"         << -1 << false << false << false << false << true  << false << none << none;
+        QTest::newRow("airbyte-reset")     << "airbyte-reset"     << TaskType::Airbyte << "reset"         << -1 << false << false << false << false << true  << false << none
+                                           << QStringList{"streams"};
+        QTest::newRow("airbyte-clear")     << "airbyte-clear"     << TaskType::Airbyte << "clear"         << -1 << false << false << false << false << true  << false << none
+                                           << QStringList{"streams"};
         QTest::newRow("shell")             << "shell"             << TaskType::Shell   << ""              << -1 << false << false << false << false << false << true
                                            << none << QStringList{"working-dir"};
     }

@@ -183,6 +183,19 @@ private Q_SLOTS:
                                                           << QStringList{"airbyte-reset needs an Airbyte connection id"};
         QTest::newRow("airbyte-clear without connection") << "airbyte-clear" << none << none << "" << ""
                                                           << QStringList{"airbyte-clear needs an Airbyte connection id"};
+        QTest::newRow("airbyte-clear streams not JSON") << "airbyte-clear" << none << QStringList{"streams=users,orders"} << "conn-1" << ""
+                                                        << QStringList{"option streams is not JSON", "[{\"name\": \"users\""};
+        QTest::newRow("airbyte-reset streams not a list") << "airbyte-reset" << none << QStringList{R"(streams={"name":"users"})"} << "conn-1" << ""
+                                                          << QStringList{"option streams must be a JSON list"};
+        QTest::newRow("airbyte-clear no streams listed") << "airbyte-clear" << none << QStringList{"streams=[]"} << "conn-1" << ""
+                                                         << QStringList{"lists no stream", "leave the option out"};
+        QTest::newRow("airbyte-clear stream without name") << "airbyte-clear" << none << QStringList{R"(streams=[{"namespace":"public"}])"} << "conn-1" << ""
+                                                           << QStringList{"item 1 has no stream name"};
+        QTest::newRow("airbyte-clear stream twice") << "airbyte-clear" << none
+                                                    << QStringList{R"(streams=[{"name":"u","namespace":"p"},{"namespace":"p","name":"u"}])"} << "conn-1" << ""
+                                                    << QStringList{"names p.u twice"};
+        QTest::newRow("airbyte-sync takes no streams") << "airbyte-sync" << none << QStringList{R"(streams=["users"])"} << "conn-1" << ""
+                                                       << QStringList{"airbyte-sync does not take the option --streams"};
         QTest::newRow("dbt-run with a connection") << "dbt-run" << none << none << "conn-1" << ""
                                                    << QStringList{"dbt-run takes no connection id", "Airbyte"};
         QTest::newRow("git-pull with a connection") << "git-pull" << none << none << "conn-1" << ""
@@ -246,6 +259,9 @@ private Q_SLOTS:
         QTest::newRow("airbyte-sync") << "airbyte-sync" << none << none << "6c1b6a2e-0000-4000-8000-000000000001" << "";
         QTest::newRow("airbyte-reset") << "airbyte-reset" << none << none << "conn-2" << "";
         QTest::newRow("airbyte-clear") << "airbyte-clear" << none << none << "conn-3" << "";
+        QTest::newRow("airbyte-clear of streams") << "airbyte-clear" << none
+                                                  << QStringList{R"(streams=[{"name":"users","namespace":"public"},"events"])"} << "conn-3" << "";
+        QTest::newRow("airbyte-reset of a stream") << "airbyte-reset" << none << QStringList{R"(streams=[{"name":"orders"}])"} << "conn-2" << "";
         QTest::newRow("shell") << "shell" << none << none << "" << "python3 -m sluice_job --date today";
         QTest::newRow("shell with working dir") << "shell" << none << QStringList{"working-dir=/srv/jobs"} << "" << "make all; echo done";
     }

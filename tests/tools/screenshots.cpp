@@ -10,6 +10,7 @@
 #include "itemmodels/streamlistmodel.h"
 #include "pages/ingest/connectiondialog.h"
 #include "pages/ingest/connectionstab.h"
+#include "pages/ingest/dropdatadialog.h"
 #include "pages/ingest/ingestpage.h"
 #include "pages/ingest/serverdialog.h"
 #include "pages/ingest/sourcedialog.h"
@@ -42,6 +43,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QListView>
+#include <QListWidget>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
@@ -199,6 +201,9 @@ int main(int argc, char *argv[])
         plan.recordsPerAttempt = 18'204;
         plan.bytesPerAttempt = 5'400'000;
         airbyte.setJobPlan(orders, plan);
+        airbyte.setSyncCatalog(orders, test::AirbyteDouble::catalogOf(QStringLiteral("public"), {QStringLiteral("orders"), QStringLiteral("order_items"),
+                                                                                              QStringLiteral("customers"), QStringLiteral("refunds"),
+                                                                                              QStringLiteral("shipments")}));
         Q_EMIT window.refreshRequested();
         IngestPage *ingest = window.ingestPage();
         window.showPage(MainWindow::Ingest);
@@ -206,7 +211,7 @@ int main(int argc, char *argv[])
         if (!QTest::qWaitFor([&] { return connections->model()->rowCount() == 3; }, 20'000))
             std::fprintf(stderr, "sluice-screenshots: the Ingest connections did not appear within 20 s\n");
         connections->selectConnection(orders);
-        Q_EMIT connections->taskRequested(orders, QStringLiteral("airbyte-sync"));
+        Q_EMIT connections->taskRequested(orders, QStringLiteral("airbyte-sync"), QString());
         if (!QTest::qWaitFor([&] { return connections->model()->connectionAt(connections->model()->rowOf(orders)).lastSync.has_value()
                                           && connections->model()->connectionAt(connections->model()->rowOf(orders)).lastSync->status == QLatin1String("successful"); },
                              30'000))
@@ -216,6 +221,22 @@ int main(int argc, char *argv[])
         connections->jobTable()->selectRow(0);
         QTest::qWait(600);
         shoot(MainWindow::Ingest, QStringLiteral("ingest-connections"));
+        // Clear of chosen streams: two of the connection's five ticked.
+        for (QPushButton *b : connections->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("C&lear…"))
+                b->click();
+        if (QTest::qWaitFor([&] { return connections->findChild<DropDataDialog *>() != nullptr; }, 5'000)) {
+            DropDataDialog *drop = connections->findChild<DropDataDialog *>();
+            for (int row : {1, 3})
+                drop->streamList()->item(row)->setCheckState(Qt::Checked);
+            QTest::qWait(300);
+            const QString path = out.filePath(QStringLiteral("ingest-clear-streams.png"));
+            if (drop->grab().save(path))
+                std::printf("%s\n", qPrintable(path));
+            drop->reject();
+        } else {
+            std::fprintf(stderr, "sluice-screenshots: the Clear dialog did not open within 5 s\n");
+        }
         ingest->tabs()->setCurrentIndex(1);
         Q_EMIT ingest->checkSourceRequested(shop);
         QTest::qWait(800);

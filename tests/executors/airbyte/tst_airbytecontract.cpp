@@ -199,9 +199,18 @@ private Q_SLOTS:
         QVERIFY2(jobs && !jobs->isEmpty(), qPrintable(why(jobs)));
         auto cancelled = QCoro::waitFor(client.cancelJob(reset->id));
         QVERIFY2(cancelled && cancelled->status == QLatin1String("cancelled"), qPrintable(why(cancelled)));
+        // One stream's data (ConnectionStreamRequestBody; 0.50 requires the namespace, sent when known).
+        const QList<StreamRef> users{{QStringLiteral("users"), QStringLiteral("public")}};
+        auto resetStream = QCoro::waitFor(client.reset(conn, users));
+        QVERIFY2(resetStream && resetStream->configType == QLatin1String("reset_connection"), qPrintable(why(resetStream)));
+        QVERIFY2(resetStream->streams == users, qPrintable(streamRefsWords(resetStream->streams)));
+        QVERIFY2(server.count(QStringLiteral("connections/reset/stream")) == 1, "the stream reset went to its own route");
         if (clearAndRefresh) {
             auto clear = QCoro::waitFor(client.clear(conn));
             QVERIFY2(clear && clear->configType == QLatin1String("clear"), qPrintable(why(clear)));
+            auto clearStream = QCoro::waitFor(client.clear(conn, users));
+            QVERIFY2(clearStream && clearStream->configType == QLatin1String("clear") && clearStream->streams == users, qPrintable(why(clearStream)));
+            QCOMPARE(server.count(QStringLiteral("connections/clear/stream")), 1);
             auto refresh = QCoro::waitFor(client.refresh(conn));
             QVERIFY2(refresh && refresh->configType == QLatin1String("refresh"), qPrintable(why(refresh)));
         }
@@ -209,7 +218,7 @@ private Q_SLOTS:
         // A whole sync (pending → running → incomplete → running → succeeded), then one that
         // attaches to a sync another client started (the 409 path).
         {
-            AirbyteSync sync(&client, conn, {100ms, 60s});
+            AirbyteSync sync(&client, conn, {100ms, 60s, AirbyteSyncOptions::Operation::Sync, {}});
             QSignalSpy finished(&sync, &AirbyteSync::finished);
             sync.start();
             QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
@@ -219,7 +228,7 @@ private Q_SLOTS:
         }
         {
             server.startJob(conn);
-            AirbyteSync sync(&client, conn, {100ms, 60s});
+            AirbyteSync sync(&client, conn, {100ms, 60s, AirbyteSyncOptions::Operation::Sync, {}});
             QSignalSpy finished(&sync, &AirbyteSync::finished);
             sync.start();
             QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);

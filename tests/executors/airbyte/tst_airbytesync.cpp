@@ -51,7 +51,7 @@ private:
 
     static AirbyteSyncOptions fast(std::chrono::milliseconds timeout = 10s)
     {
-        return {30ms, timeout};
+        return {30ms, timeout, AirbyteSyncOptions::Operation::Sync, {}};
     }
 
 private Q_SLOTS:

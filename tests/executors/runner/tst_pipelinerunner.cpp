@@ -18,6 +18,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
@@ -92,6 +93,39 @@ private:
         if (!t)
             qWarning() << "org task:" << t.error().message;
         return t.value_or(OrgTask{});
+    }
+
+    // A connection on the double syncing public.users and public.orders (public.audit not synced).
+    static QString shopConnection(test::AirbyteDouble &server)
+    {
+        const QString ws = server.addWorkspace(QStringLiteral("Acme"));
+        const QString connection = server.addConnection(ws, server.addSource(ws, QStringLiteral("CRM")),
+                                                        server.addDestination(ws, QStringLiteral("Warehouse")), QStringLiteral("crm"));
+        server.setSyncCatalog(connection, test::AirbyteDouble::catalogOf(QStringLiteral("public"), {QStringLiteral("users"), QStringLiteral("orders")},
+                                                                         {QStringLiteral("audit")}));
+        return connection;
+    }
+
+    // Runs one task of `slug` on the connection (`streams` its option, when given) to its end.
+    Result<RunStatus> runConnectionTask(test::AirbyteDouble &server, const QString &slug, const QString &connection, const QString &streams,
+                                        qint64 &runId)
+    {
+        AirbyteClientOptions co;
+        co.url = server.url();
+        AirbyteClient client(co);
+        OrgTaskDraft d;
+        d.slug = slug;
+        d.connectionId = connection;
+        if (!streams.isEmpty())
+            d.options.append({QStringLiteral("streams"), streams});
+        auto made = OrgTaskStore(*m_db, kActor).create(m_org.id, d);
+        if (!made)
+            return fail(made.error());
+        runId = queue(pipeline({*made}));
+        RunnerOptions o = options();
+        o.airbyte = &client;
+        PipelineRunner runner(*m_db, runId, o);
+        return runToEnd(runner);
     }
 
     Pipeline pipeline(const QList<OrgTask> &tasks, bool continueOnSyncFailure = false, const QString &retryPolicy = {})
@@ -387,46 +421,57 @@ private Q_SLOTS:
     void airbyteResetAndClearRun_data()
     {
         QTest::addColumn<QString>("slug");
-        QTest::addColumn<bool>("serverHasClear");
+        QTest::addColumn<QString>("streams");         // the task's streams option; empty: none
+        QTest::addColumn<QString>("missingRoute");    // a route the server answers 404 (an older server)
         QTest::addColumn<QStringList>("calls");       // the connection endpoints the runner asked, in order
         QTest::addColumn<QString>("operation");
-        QTest::newRow("reset") << QStringLiteral("airbyte-reset") << true << QStringList{QStringLiteral("connections/reset")} << QStringLiteral("reset");
-        QTest::newRow("clear") << QStringLiteral("airbyte-clear") << true << QStringList{QStringLiteral("connections/clear")} << QStringLiteral("clear");
+        QTest::addColumn<QStringList>("dropped");     // the streams the server's job dropped
+        const QStringList both{QStringLiteral("public.users"), QStringLiteral("public.orders")};
+        const QString users = QStringLiteral(R"([{"name":"users","namespace":"public"}])");
+        QTest::newRow("reset") << QStringLiteral("airbyte-reset") << QString() << QString() << QStringList{QStringLiteral("connections/reset")}
+                               << QStringLiteral("reset") << both;
+        QTest::newRow("clear") << QStringLiteral("airbyte-clear") << QString() << QString() << QStringList{QStringLiteral("connections/clear")}
+                               << QStringLiteral("clear") << both;
         QTest::newRow("clear on a server without it")
-            << QStringLiteral("airbyte-clear") << false << QStringList{QStringLiteral("connections/clear"), QStringLiteral("connections/reset")}
-            << QStringLiteral("clear");
+            << QStringLiteral("airbyte-clear") << QString() << QStringLiteral("connections/clear")
+            << QStringList{QStringLiteral("connections/clear"), QStringLiteral("connections/reset")} << QStringLiteral("clear") << both;
+        QTest::newRow("reset one stream") << QStringLiteral("airbyte-reset") << users << QString()
+                                          << QStringList{QStringLiteral("connections/reset/stream")} << QStringLiteral("reset")
+                                          << QStringList{QStringLiteral("public.users")};
+        QTest::newRow("clear two streams") << QStringLiteral("airbyte-clear")
+                                           << QStringLiteral(R"([{"name":"orders","namespace":"public"},{"name":"users","namespace":"public"}])")
+                                           << QString() << QStringList{QStringLiteral("connections/clear/stream")} << QStringLiteral("clear")
+                                           << QStringList{QStringLiteral("public.orders"), QStringLiteral("public.users")};
+        QTest::newRow("clear one stream on a server without it")
+            << QStringLiteral("airbyte-clear") << users << QStringLiteral("connections/clear/stream")
+            << QStringList{QStringLiteral("connections/clear/stream"), QStringLiteral("connections/reset/stream")} << QStringLiteral("clear")
+            << QStringList{QStringLiteral("public.users")};
     }
 
     void airbyteResetAndClearRun()
     {
         QFETCH(QString, slug);
-        QFETCH(bool, serverHasClear);
+        QFETCH(QString, streams);
+        QFETCH(QString, missingRoute);
         QFETCH(QStringList, calls);
         QFETCH(QString, operation);
+        QFETCH(QStringList, dropped);
         test::AirbyteDouble server;
         QVERIFY(server.listen());
-        const QString ws = server.addWorkspace(QStringLiteral("Acme"));
-        const QString connection = server.addConnection(ws, server.addSource(ws, QStringLiteral("CRM")),
-                                                        server.addDestination(ws, QStringLiteral("Warehouse")), QStringLiteral("crm"));
+        const QString connection = shopConnection(server);
         test::AirbyteDouble::JobPlan quick;
         quick.pendingFor = std::chrono::milliseconds(10);
         quick.attemptDuration = std::chrono::milliseconds(50);
         server.setJobPlan(connection, quick);
-        if (!serverHasClear) {
+        if (!missingRoute.isEmpty()) {
             test::AirbyteDouble::Fault old;
-            old.endpoint = QStringLiteral("connections/clear");
+            old.endpoint = missingRoute;
             old.count = -1;
             old.status = 404;
             server.addFault(old);
         }
-        AirbyteClientOptions co;
-        co.url = server.url();
-        AirbyteClient client(co);
-        const qint64 runId = queue(pipeline({task(slug, connection)}));
-        RunnerOptions o = options();
-        o.airbyte = &client;
-        PipelineRunner runner(*m_db, runId, o);
-        const auto r = runToEnd(runner);
+        qint64 runId = 0;
+        const auto r = runConnectionTask(server, slug, connection, streams, runId);
         QVERIFY2(r, qPrintable(why(r)));
         QCOMPARE(toSql(*r), QStringLiteral("successful"));
         QStringList asked;
@@ -436,8 +481,36 @@ private Q_SLOTS:
         QCOMPARE(asked, calls);
         const TaskRunRecord t = record(runId).tasks.first();
         QCOMPARE(t.summary.value(QStringLiteral("operation")).toString(), operation);
-        QVERIFY(t.summary.value(QStringLiteral("job_id")).toInteger() > 0);
+        const qint64 jobId = t.summary.value(QStringLiteral("job_id")).toInteger();
+        QVERIFY(jobId > 0);
         QCOMPARE(t.summary.value(QStringLiteral("job_status")).toString(), QStringLiteral("succeeded"));
+        QCOMPARE(server.jobStreams(jobId), dropped);
+        if (!streams.isEmpty()) {
+            const QStringList log = logTexts(t.id);
+            QVERIFY2(std::any_of(log.cbegin(), log.cend(), [&](const QString &l) { return l.contains(dropped.join(QStringLiteral(", "))); }),
+                     qPrintable(log.join(QLatin1Char('\n'))));
+        }
+    }
+
+    // A stream chosen when the task was made but no longer synced by the connection (a schema refresh,
+    // an edit in Airbyte) fails the task before anything is dropped, naming the stream and the fix.
+    void airbyteClearOfAStreamNoLongerSynced()
+    {
+        test::AirbyteDouble server;
+        QVERIFY(server.listen());
+        const QString connection = shopConnection(server);
+        qint64 runId = 0;
+        const auto r = runConnectionTask(server, QStringLiteral("airbyte-clear"), connection,
+                                         QStringLiteral(R"([{"name":"audit","namespace":"public"}])"), runId);
+        QVERIFY2(r, qPrintable(why(r)));
+        QCOMPARE(toSql(*r), QStringLiteral("failed"));
+        QCOMPARE(server.count(QStringLiteral("connections/clear/stream")) + server.count(QStringLiteral("connections/reset/stream"))
+                     + server.count(QStringLiteral("connections/clear")) + server.count(QStringLiteral("connections/reset")),
+                 0);
+        const TaskRunRecord t = record(runId).tasks.first();
+        QVERIFY2(t.errorDetail.contains(QStringLiteral("public.audit")) && t.errorDetail.contains(QStringLiteral("public.users, public.orders"))
+                     && t.errorDetail.contains(QStringLiteral("choose the streams again")),
+                 qPrintable(t.errorDetail));
     }
 
     void retriesWithDelays_data()

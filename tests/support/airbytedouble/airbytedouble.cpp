@@ -255,11 +255,68 @@ QJsonArray AirbyteDouble::attemptsOf(const Job &job, bool wrapped) const
     return out;
 }
 
+namespace {
+
+// A reset / clear job's streams: the ones named, else every selected stream of the connection.
+QJsonArray droppedStreams(const QJsonArray &named, const QJsonObject &connection)
+{
+    if (!named.isEmpty())
+        return named;
+    QJsonArray out;
+    for (const QJsonValue &v : connection.value(QLatin1String("syncCatalog")).toObject().value(QLatin1String("streams")).toArray()) {
+        const QJsonObject stream = v.toObject().value(QLatin1String("stream")).toObject();
+        if (!v.toObject().value(QLatin1String("config")).toObject().value(QLatin1String("selected")).toBool(true))
+            continue;
+        QJsonObject d{{QStringLiteral("name"), stream.value(QLatin1String("name"))}};
+        if (stream.contains(QLatin1String("namespace")))
+            d.insert(QStringLiteral("namespace"), stream.value(QLatin1String("namespace")));
+        out.append(d);
+    }
+    return out;
+}
+
+} // namespace
+
+QJsonObject AirbyteDouble::catalogOf(const QString &ns, const QStringList &synced, const QStringList &unsynced)
+{
+    QJsonArray streams;
+    for (const bool selected : {true, false}) {
+        for (const QString &name : selected ? synced : unsynced) {
+            QJsonObject stream{{QStringLiteral("name"), name}, {QStringLiteral("jsonSchema"), QJsonObject{}},
+                               {QStringLiteral("supportedSyncModes"), QJsonArray{QStringLiteral("full_refresh")}}};
+            if (!ns.isEmpty())
+                stream.insert(QStringLiteral("namespace"), ns);
+            streams.append(QJsonObject{{QStringLiteral("stream"), stream},
+                                       {QStringLiteral("config"), QJsonObject{{QStringLiteral("selected"), selected},
+                                                                              {QStringLiteral("syncMode"), QStringLiteral("full_refresh")},
+                                                                              {QStringLiteral("destinationSyncMode"), QStringLiteral("overwrite")}}}});
+        }
+    }
+    return {{QStringLiteral("streams"), streams}};
+}
+
+QStringList AirbyteDouble::jobStreams(qint64 jobId) const
+{
+    QStringList out;
+    if (!m_jobs.contains(jobId))
+        return out;
+    const Job &job = m_jobs[jobId];
+    for (const QJsonValue &v : droppedStreams(job.streams, m_connections.value(job.connectionId))) {
+        const QJsonObject d = v.toObject();
+        const QString ns = d.value(QLatin1String("namespace")).toString();
+        out.append(ns.isEmpty() ? d.value(QLatin1String("name")).toString() : ns + QLatin1Char('.') + d.value(QLatin1String("name")).toString());
+    }
+    return out;
+}
+
 QJsonObject AirbyteDouble::jobRead(const Job &job) const
 {
     QJsonObject o{{QStringLiteral("id"), job.id}, {QStringLiteral("configType"), job.configType},
                   {QStringLiteral("configId"), job.connectionId}, {QStringLiteral("createdAt"), job.createdAtSecs},
                   {QStringLiteral("updatedAt"), nowSecs()}, {QStringLiteral("status"), statusOf(job)}};
+    if (job.configType == QLatin1String("reset_connection") || job.configType == QLatin1String("clear"))
+        o.insert(QStringLiteral("resetConfig"),
+                 QJsonObject{{QStringLiteral("streamsToReset"), droppedStreams(job.streams, m_connections.value(job.connectionId))}});
     if (m_clock.elapsed() - job.createdAtMs >= job.plan.pendingFor.count())
         o.insert(QStringLiteral("startedAt"), job.createdAtSecs);
     return o;
@@ -490,9 +547,9 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
         QString type;
         if (endpoint == QLatin1String("connections/sync"))
             type = QStringLiteral("sync");
-        else if (endpoint == QLatin1String("connections/reset"))
+        else if (endpoint == QLatin1String("connections/reset") || endpoint == QLatin1String("connections/reset/stream"))
             type = QStringLiteral("reset_connection");
-        else if (endpoint == QLatin1String("connections/clear"))
+        else if (endpoint == QLatin1String("connections/clear") || endpoint == QLatin1String("connections/clear/stream"))
             type = QStringLiteral("clear");
         else if (endpoint == QLatin1String("connections/refresh"))
             type = QStringLiteral("refresh");
@@ -503,7 +560,17 @@ AirbyteDouble::Answer AirbyteDouble::route(const QByteArray &method, const QStri
                                {QStringLiteral("exceptionClassName"), QStringLiteral("io.airbyte.commons.server.errors.ValueConflictKnownException")},
                                {QStringLiteral("exceptionStack"), QJsonArray()}}),
                     "application/json"};
-        const Job &job = m_jobs[startJob(connectionId, type)];
+        QJsonArray named;   // ConnectionStreamRequestBody's streams as StreamDescriptors
+        if (endpoint.endsWith(QLatin1String("/stream"))) {
+            for (const QJsonValue &v : body.value(QLatin1String("streams")).toArray()) {
+                QJsonObject d{{QStringLiteral("name"), v.toObject().value(QLatin1String("streamName"))}};
+                if (v.toObject().contains(QLatin1String("streamNamespace")))
+                    d.insert(QStringLiteral("namespace"), v.toObject().value(QLatin1String("streamNamespace")));
+                named.append(d);
+            }
+        }
+        Job &job = m_jobs[startJob(connectionId, type)];
+        job.streams = named;
         if (type == QLatin1String("refresh"))
             return ok({{QStringLiteral("job"), jobRead(job)}});
         return ok({{QStringLiteral("job"), jobRead(job)}, {QStringLiteral("attempts"), attemptsOf(job, true)}});

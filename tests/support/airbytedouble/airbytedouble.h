@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
@@ -117,6 +118,17 @@ public:
     // tests run through Prism leave it unset.
     void setDiscoveredCatalog(const QString &sourceId, const QJsonObject &catalog) { m_catalogs.insert(sourceId, catalog); }
     [[nodiscard]] QJsonObject connectionRead(const QString &connectionId) const { return m_connections.value(connectionId); }
+    // The connection's syncCatalog ({"streams": [AirbyteStreamAndConfiguration]}), as connections/create
+    // or update would set it.
+    void setSyncCatalog(const QString &connectionId, const QJsonObject &catalog)
+    {
+        m_connections[connectionId].insert(QStringLiteral("syncCatalog"), catalog);
+    }
+    // A syncCatalog of full-refresh streams in namespace `ns` (empty: none), the `synced` ones selected and
+    // the `unsynced` ones not, in that order.
+    [[nodiscard]] static QJsonObject catalogOf(const QString &ns, const QStringList &synced, const QStringList &unsynced = {});
+    // The streams a reset / clear job drops, as its resetConfig.streamsToReset says ("public.users").
+    [[nodiscard]] QStringList jobStreams(qint64 jobId) const;
     // Starts a job as another client would (the scheduler, the web UI). Returns its id.
     qint64 startJob(const QString &connectionId, const QString &configType = QStringLiteral("sync"));
     // Cancels a job as Airbyte's web UI would.
@@ -142,6 +154,7 @@ private:
         qint64 createdAtMs = 0;    // on m_clock
         qint64 cancelledAtMs = -1;
         JobPlan plan;
+        QJsonArray streams;        // reset / clear of chosen streams: their StreamDescriptors
     };
     struct Answer { int status = 200; QByteArray body; QByteArray contentType = "application/json"; };
 

@@ -1,5 +1,7 @@
 #include "pages/ingest/connectionstab.h"
 
+#include "pages/ingest/dropdatadialog.h"
+
 #include "itemmodels/ingestmodels.h"
 #include "itemmodels/tasklistmodel.h"
 #include "widgets/datatable.h"
@@ -62,8 +64,8 @@ ConnectionsTab::ConnectionsTab(QWidget *parent)
     m_refreshSchema = button(tr("Refresh &schema…"), tr("Discover the source again and see what changed before applying it"), this);
     m_sync = button(tr("&Sync now"), tr("Sync the selected connection now, as a task with its lock (Ctrl+Return)"), this);
     m_cancel = button(tr("&Cancel sync"), tr("Cancel the selected connection's queued or running sync"), this);
-    m_reset = button(tr("&Reset…"), tr("Delete the synced data of every stream and sync them again from scratch (older servers)"), this);
-    m_clear = button(tr("C&lear…"), tr("Delete the synced data of every stream in the destination (the next sync starts over)"), this);
+    m_reset = button(tr("&Reset…"), tr("Delete the synced data of every stream or of chosen ones and sync them again from scratch (older servers)"), this);
+    m_clear = button(tr("C&lear…"), tr("Delete the synced data of every stream or of chosen ones in the destination (the next sync starts over)"), this);
     m_active = button(tr("&Disable"), tr("Pause or resume the connection on the Airbyte server"), this);
     m_delete = button(tr("De&lete…"), tr("Delete the connection on the Airbyte server (not while a pipeline uses it)"), this);
     m_delete->setText(tr("Delete…"));
@@ -132,7 +134,7 @@ ConnectionsTab::ConnectionsTab(QWidget *parent)
         if (current.isValid())
             Q_EMIT jobRequested(m_jobs->jobAt(current.row()).id);
     });
-    connect(m_sync, &QPushButton::clicked, this, [this] { Q_EMIT taskRequested(selectedId(), QStringLiteral("airbyte-sync")); });
+    connect(m_sync, &QPushButton::clicked, this, [this] { Q_EMIT taskRequested(selectedId(), QStringLiteral("airbyte-sync"), QString()); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { Q_EMIT cancelRequested(selectedId()); });
     connect(m_history, &QPushButton::clicked, this, [this] {
         if (!selectedId().isEmpty())
@@ -150,14 +152,25 @@ ConnectionsTab::ConnectionsTab(QWidget *parent)
         });
         box->open();
     };
-    connect(m_reset, &QPushButton::clicked, this, [this, ask] {
-        ask(tr("Reset the connection?"), tr("Every stream's data in the destination is deleted and synced again from the start."),
-            [this](const QString &id) { Q_EMIT taskRequested(id, QStringLiteral("airbyte-reset")); });
-    });
-    connect(m_clear, &QPushButton::clicked, this, [this, ask] {
-        ask(tr("Clear the connection's data?"), tr("Every stream's data in the destination is deleted; the next sync starts over."),
-            [this](const QString &id) { Q_EMIT taskRequested(id, QStringLiteral("airbyte-clear")); });
-    });
+    // Reset and Clear ask which streams (every one, or those ticked) before anything is dropped.
+    const auto askDrop = [this](DropDataDialog::Kind kind) {
+        const QString id = selectedId();
+        const int row = m_model->rowOf(id);
+        if (row < 0)
+            return;
+        const IngestConnectionRow &c = m_model->connectionAt(row);
+        auto *dialog = new DropDataDialog(kind, c.name, c.streams, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowModality(Qt::WindowModal);
+        const QString slug = kind == DropDataDialog::Kind::Reset ? QStringLiteral("airbyte-reset") : QStringLiteral("airbyte-clear");
+        connect(dialog, &QDialog::accepted, this, [this, dialog, id, slug] {
+            const QList<StreamRef> streams = dialog->chosenStreams();
+            Q_EMIT taskRequested(id, slug, streams.isEmpty() ? QString() : streamRefsText(streams));
+        });
+        dialog->open();
+    };
+    connect(m_reset, &QPushButton::clicked, this, [askDrop] { askDrop(DropDataDialog::Kind::Reset); });
+    connect(m_clear, &QPushButton::clicked, this, [askDrop] { askDrop(DropDataDialog::Kind::Clear); });
     connect(m_delete, &QPushButton::clicked, this, [this, ask] {
         ask(tr("Delete the connection?"), tr("The connection is deleted on the Airbyte server; the data already synced stays."),
             [this](const QString &id) { Q_EMIT deleteRequested(id); });

@@ -19,8 +19,9 @@ class SyncJobListModel;
 // Ingest › Connections: the org's Airbyte connections (ConnectionListModel) with their last sync, the
 // pipelines using them and their live lock, the actions on the selected one, and below it its sync
 // history (SyncJobListModel) with the chosen job's attempts and logs. Thin: every action is a signal.
-// - taskRequested(connectionId, slug): Sync (airbyte-sync), Reset (airbyte-reset), Clear (airbyte-clear),
-//   run as a task with its lock; Reset and Clear ask first (they delete the synced data).
+// - taskRequested(connectionId, slug, streams): Sync (airbyte-sync), Reset (airbyte-reset), Clear
+//   (airbyte-clear), run as a task with its lock; Reset and Clear ask first which streams (DropDataDialog:
+//   every one — `streams` empty — or the ticked ones as the task's streams option, streamRefsText).
 // - Cancel is enabled while the connection's task is locked by a run (queued or running).
 // - newRequested (Ctrl+N), editRequested(connectionId) (F2), refreshSchemaRequested(connectionId): the
 //   page opens the ConnectionDialog.
@@ -47,7 +48,7 @@ public:
     void selectConnection(const QString &id);
 
 Q_SIGNALS:
-    void taskRequested(const QString &connectionId, const QString &slug);
+    void taskRequested(const QString &connectionId, const QString &slug, const QString &streams);
     void cancelRequested(const QString &connectionId);
     void historyRequested(const QString &connectionId);
     void jobRequested(qint64 jobId);
