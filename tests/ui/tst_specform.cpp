@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -155,6 +156,68 @@ private Q_SLOTS:
         QCOMPARE(v.value(u"f100").toString(), QStringLiteral("v100"));
         QCOMPARE(v.value(u"f149").toString(), QStringLiteral("edited"));
         QCOMPARE(v.value(u"not_in_spec").toString(), QStringLiteral("kept"));
+    }
+
+    // A large group is shown a chunk of rows at a time (part of it shows while the rest is built), and
+    // once built, all editors of the group start at the same x — one label column, however the rows were
+    // chunked — with room for the longest label.
+    void largeGroupShowsInAlignedChunks()
+    {
+        QJsonObject properties;
+        for (int i = 0; i < 60; ++i) {
+            const QString key = QStringLiteral("f%1").arg(i, 2, 10, QLatin1Char('0'));
+            const QString title = i == 47 ? QStringLiteral("A rather long title for the forty-seventh field") : QStringLiteral("F%1").arg(i);
+            properties.insert(key, QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}, {QStringLiteral("order"), i},
+                                               {QStringLiteral("title"), title}});
+        }
+        SpecFormWidget form;
+        form.resize(900, 600);
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        form.setSpec({{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), properties}});
+        // Watched turn by turn: part of the group shows before the rest is built.
+        bool sawPart = false;
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 10'000) {
+            QCoreApplication::processEvents();
+            int shown = 0;
+            for (QLineEdit *e : form.findChildren<QLineEdit *>())
+                shown += e->isVisibleTo(&form);
+            sawPart = sawPart || (shown > 0 && shown < 60);
+            if (shown == 60)
+                break;
+        }
+        QVERIFY2(sawPart, "the group was shown in parts, not all at once");
+        QTRY_VERIFY(form.findChild<QLineEdit *>(QStringLiteral("f59")) && form.findChild<QLineEdit *>(QStringLiteral("f59"))->isVisibleTo(&form));
+        QTest::qWait(50);
+        const int x = form.findChild<QLineEdit *>(QStringLiteral("f00"))->mapTo(&form, QPoint(0, 0)).x();
+        for (QLineEdit *e : form.findChildren<QLineEdit *>())
+            QCOMPARE(e->mapTo(&form, QPoint(0, 0)).x(), x);
+        QLabel *longest = nullptr;
+        for (QLabel *l : form.findChildren<QLabel *>())
+            if (l->text().startsWith(QLatin1String("A rather long title")))
+                longest = l;
+        QVERIFY(longest);
+        QVERIFY2(longest->mapTo(&form, QPoint(0, 0)).x() + longest->fontMetrics().horizontalAdvance(longest->text()) <= x,
+                 "the long label fits left of the editors");
+    }
+
+    // Groups without a title follow one another unframed, so they share one label column: the fixture's
+    // "db" and "auth" groups line their editors up.
+    void untitledGroupsShareOneLabelColumn()
+    {
+        SpecFormWidget form;
+        form.resize(700, 500);
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        form.setSpec(schemaOf(QStringLiteral("source-warehouse-db.json")));
+        QWidget *host = form.editorAt(QStringLiteral("host"));
+        QWidget *user = form.editorAt(QStringLiteral("username"));
+        QVERIFY(host && user);
+        QTRY_VERIFY(host->isVisibleTo(&form) && user->isVisibleTo(&form));
+        QTest::qWait(50);
+        QCOMPARE(user->mapTo(&form, QPoint(0, 0)).x(), host->mapTo(&form, QPoint(0, 0)).x());
     }
 
     void roundTripsEveryFixture_data()

@@ -331,8 +331,17 @@ void SpecFormWidget::Level::problems(QList<SpecProblem> &out) const
         node->problems(out);
 }
 
-SpecFormWidget::SpecFormWidget(QWidget *parent) : QWidget(parent), m_banner(new QLabel(this)), m_outer(new QVBoxLayout(this))
+SpecFormWidget::SpecFormWidget(QWidget *parent)
+    : QWidget(parent), m_banner(new QLabel(this)), m_outer(new QVBoxLayout(this)), m_buildTimer(new QTimer(this))
 {
+    // A zero timer, not a posted call: the event loop runs it only when input, painting and other
+    // timers have had their turn, so building never starves them.
+    m_buildTimer->setSingleShot(true);
+    m_buildTimer->setInterval(0);
+    connect(m_buildTimer, &QTimer::timeout, this, [this] {
+        if (!built())
+            buildSome();
+    });
     m_outer->setContentsMargins(0, 0, 0, 0);
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::PlainText);
@@ -354,56 +363,114 @@ void SpecFormWidget::build()
 {
     m_levels.clear();
     m_groupLayout = nullptr;
+    m_groupChunks = nullptr;
+    m_chunk = nullptr;
     m_groupBox = nullptr;
     m_pendingValue.reset();
-    ++m_generation;
     delete m_body;
     m_body = new QWidget(this);
     m_bodyLayout = new QVBoxLayout(m_body);
     m_bodyLayout->setContentsMargins(0, 0, 0, 0);
     m_bodyLayout->addStretch(1);
     m_outer->addWidget(m_body);
-    buildSome();
+    scheduleBuild();   // the turn that set the spec (parsing it, dropping the old form) builds nothing
     clearProblems();   // the fields hold the spec's defaults (buildLevel); setValue() replaces them
 }
 
 bool SpecFormWidget::built() const
 {
-    return qsizetype(m_levels.size()) == m_form.groups.size() && !m_groupLayout;
+    return qsizetype(m_levels.size()) == m_form.groups.size() && !m_groupBox;
 }
 
+namespace {
+
+// How much one chunk holds, in fields (a row's nested fields and oneOf branches count too): showing,
+// laying out and polishing one chunk stays well inside a quarter of a frame.
+constexpr int kChunkWeight = 12;
+
+int weightOf(const SpecField &f)
+{
+    int w = 1;
+    for (const SpecField &c : f.children)
+        w += weightOf(c);
+    for (const SpecField::Branch &b : f.branches)
+        for (const SpecField &c : b.fields)
+            w += weightOf(c);
+    return w;
+}
+
+bool hasSideLabel(const SpecField &f)
+{
+    return !f.hidden && f.kind != SpecField::Kind::Boolean && f.kind != SpecField::Kind::Object;
+}
+
+} // namespace
+
 // One step of the build: a group's box opened, or its next top-level field added (a field's own
-// children and oneOf branches come with it), or the group closed. True when a group was shown.
+// children and oneOf branches come with it), or a chunk of rows shown (the box with its first). True
+// when something was shown. A chunk is never laid out half-built.
 bool SpecFormWidget::buildStep()
 {
-    if (!m_groupLayout) {
+    if (!m_groupBox) {
         const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()));
         QWidget *box = group.title.isEmpty() ? new QWidget(m_body) : new QGroupBox(group.title, m_body);
+        box->hide();
         m_groupBox = box;
-        m_groupLayout = new QFormLayout(box);
+        m_groupChunks = new QVBoxLayout(box);
         if (group.title.isEmpty())
-            m_groupLayout->setContentsMargins(0, 0, 0, 0);
-        m_groupLayout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            m_groupChunks->setContentsMargins(0, 0, 0, 0);
+        // Every chunk's label column as wide as the group's widest label (a little slack for the
+        // label's own measure), so the chunks read as one form; the groups without a title, one after
+        // another without a frame, share one column.
+        const QFontMetrics fm = box->fontMetrics();
+        m_labelWidth = 0;
+        for (const SpecGroup &g : std::as_const(m_form.groups)) {
+            if (&g != &group && (!group.title.isEmpty() || !g.title.isEmpty()))
+                continue;
+            for (const SpecField &f : g.fields)
+                if (hasSideLabel(f))
+                    m_labelWidth = std::max(m_labelWidth, fm.horizontalAdvance(f.title + (f.required ? QStringLiteral(" *") : QString())) + 4);
+        }
+        m_groupShown = false;
         m_groupField = 0;
         m_levels.push_back(std::make_unique<Level>());
         if (m_pendingValue)
             m_levels.back()->initial = *m_pendingValue;
     }
+    if (!m_chunk) {
+        m_chunk = new QWidget(m_groupBox);   // hidden until added to the box's layout
+        m_groupLayout = new QFormLayout(m_chunk);
+        m_groupLayout->setContentsMargins(0, 0, 0, 0);
+        m_groupLayout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        m_chunkFields = 0;
+    }
     const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()) - 1);
     if (m_groupField < group.fields.size()) {
         const SpecField &f = group.fields.at(m_groupField++);
-        auto node = buildNode(f, m_groupBox, m_groupLayout);
+        auto node = buildNode(f, m_chunk, m_groupLayout);
+        if (node->label)
+            node->label->setMinimumWidth(m_labelWidth);
         if (m_pendingValue && !f.hidden)
             node->set(m_pendingValue->contains(f.key) ? m_pendingValue->value(f.key) : QJsonValue(QJsonValue::Undefined));
         m_levels.back()->nodes.push_back(std::move(node));
+        m_chunkFields += weightOf(f);
     }
-    if (m_groupField >= group.fields.size()) {   // shown whole: a half-built group is never laid out
+    const bool groupDone = m_groupField >= group.fields.size();
+    if (!groupDone && m_chunkFields < kChunkWeight)
+        return false;
+    m_groupChunks->addWidget(m_chunk);
+    m_chunk = nullptr;
+    m_groupLayout = nullptr;   // the next step opens the next chunk
+    if (!m_groupShown) {
         m_bodyLayout->insertWidget(m_bodyLayout->count() - 1, m_groupBox);   // before the stretch
-        m_groupLayout = nullptr;
-        m_groupBox = nullptr;
-        return true;
+        m_groupBox->show();
+        m_groupShown = true;
     }
-    return false;
+    if (groupDone) {
+        m_groupChunks = nullptr;
+        m_groupBox = nullptr;
+    }
+    return true;
 }
 
 // The form is built a few fields at a time, each turn of the event loop taking about a quarter of a
@@ -420,10 +487,12 @@ void SpecFormWidget::buildSome()
             break;   // a group was shown: its layout and polish get the next turn to themselves
     }
     if (!built())
-        QTimer::singleShot(0, this, [this, generation = m_generation] {
-            if (generation == m_generation)
-                buildSome();
-        });
+        scheduleBuild();
+}
+
+void SpecFormWidget::scheduleBuild()
+{
+    m_buildTimer->start();
 }
 
 void SpecFormWidget::finishBuild() const

@@ -11,6 +11,7 @@
 
 class QFormLayout;
 class QLabel;
+class QTimer;
 class QVBoxLayout;
 
 namespace sluice {
@@ -64,6 +65,7 @@ private:
     void build();
     bool buildStep();
     void buildSome();
+    void scheduleBuild();
     void finishBuild() const;
     [[nodiscard]] bool built() const;
     std::unique_ptr<Level> buildLevel(const QList<SpecField> &fields, QWidget *parent, QFormLayout *layout);
@@ -75,12 +77,20 @@ private:
     QWidget *m_body = nullptr;
     QVBoxLayout *m_bodyLayout = nullptr;
     std::optional<QJsonObject> m_pendingValue;   // the value set last, for groups built after it
-    int m_generation = 0;                        // a new spec stops the old one's building
     QVBoxLayout *m_outer;
+    QTimer *m_buildTimer;                        // the next turn's share of the build
     std::vector<std::unique_ptr<Level>> m_levels;   // one per group (the last one may still be building)
-    QWidget *m_groupBox = nullptr;               // the group being built, field by field
-    QFormLayout *m_groupLayout = nullptr;        // null when no group is open
-    qsizetype m_groupField = 0;                  // its next field
+    // The group being built, field by field, in chunks of rows: each chunk (its own form, labels as wide
+    // as the group's widest so the columns line up) is shown once complete, the group's box with its
+    // first chunk.
+    QWidget *m_groupBox = nullptr;
+    QVBoxLayout *m_groupChunks = nullptr;
+    bool m_groupShown = false;
+    int m_labelWidth = 0;
+    QWidget *m_chunk = nullptr;
+    QFormLayout *m_groupLayout = nullptr;        // the open chunk's; null between chunks
+    int m_chunkFields = 0;                       // the open chunk's weight (fields, nested ones too)
+    qsizetype m_groupField = 0;                  // the group's next field
 };
 
 } // namespace sluice
