@@ -145,6 +145,7 @@ private:
     QCoro::Task<void> runTestWarehouse(Warehouse draft, QString secret);
     QCoro::Task<void> runSaveWarehouse(Warehouse draft, QString secret);
     QCoro::Task<QString> saveDestination(Org org, Warehouse warehouse, QString secret);
+    [[nodiscard]] QString formerDestinationNote(const QString &destinationId, const QString &formerType) const;
     QCoro::Task<void> readAll();
     QCoro::Task<void> runOpenServer();
     QCoro::Task<Result<AirbyteClientOptions>> draftClient(AirbyteServer draft, QString secret);

@@ -170,10 +170,36 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
     }
 
     const QString destination = co_await saveDestination(*org, w, secretValue);
-    Q_EMIT warehouseSaved(destination.isEmpty() ? tr("The warehouse is saved and its Airbyte destination is up to date.")
-                                                : tr("The warehouse is saved. %1").arg(destination));
+    QString said = destination.isEmpty() ? tr("The warehouse is saved and its Airbyte destination is up to date.")
+                                         : tr("The warehouse is saved. %1").arg(destination);
+    if (current && current->type != draft.type && !current->airbyteDestinationId.isEmpty())
+        said += QLatin1Char(' ') + formerDestinationNote(current->airbyteDestinationId, current->type);
+    Q_EMIT warehouseSaved(said);
     co_await readAirbyte(m_orgId);
     co_await runShowWarehouse();
+}
+
+// What becomes of the destination made for the warehouse before its type changed: it stays on the server
+// (Sluice deletes nothing there on its own), and the connections still writing to it are named.
+QString IngestService::formerDestinationNote(const QString &destinationId, const QString &formerType) const
+{
+    QString name = destinationId;
+    for (const AirbyteActor &d : std::as_const(m_destinations))
+        if (d.id == destinationId)
+            name = d.name;
+    QStringList writing;
+    for (const AirbyteConnection &c : std::as_const(m_connections))
+        if (c.destinationId == destinationId)
+            writing.append(c.name);
+    if (writing.isEmpty())
+        return tr("The %1 destination \"%2\" made for the former warehouse stays on the Airbyte server; no connection writes to it, "
+                  "so it can be deleted in Airbyte.")
+            .arg(formerType, name);
+    const QString who = writing.size() == 1 ? tr("the connection %1 still writes").arg(writing.first())
+                                            : tr("the connections %1 still write").arg(writing.join(QStringLiteral(", ")));
+    return tr("The %1 destination \"%2\" made for the former warehouse stays on the Airbyte server, and %3 to it: "
+              "make them again with the new destination (Airbyte cannot move a connection to another destination).")
+        .arg(formerType, name, who);
 }
 
 // Creates or updates the org's Airbyte destination from the warehouse and stores its id. Returns what

@@ -12,6 +12,8 @@
 #include "desktopservices.h"
 #include "desktoptestoptions.h"
 #include "mainwindow.h"
+#include "itemmodels/ingestmodels.h"
+#include "pages/ingest/connectionstab.h"
 #include "pages/ingest/ingestpage.h"
 #include "pages/ingest/warehousetab.h"
 #include "secrets/secretstore.h"
@@ -268,6 +270,23 @@ private Q_SLOTS:
         QCOMPARE(report.value(QLatin1String("failed_check")).toString(), QStringLiteral("Connection test"));
         QVERIFY(!out.contains(kPassword.toUtf8()));
         qputenv("SLUICE_DBT_DOUBLE_SCENARIO", "ok");
+
+        // The type changed for good (the key typed): a new destination is made, and the one made for the
+        // PostgreSQL warehouse is said to stay on the server, with the connection still writing to it.
+        const QString source = m_airbyte->addSource(m_workspace, QStringLiteral("Shop DB"));
+        m_airbyte->addConnection(m_workspace, source, destinationId, QStringLiteral("shop → warehouse"));
+        QMetaObject::invokeMethod(w.services.ingest(), &IngestService::refresh, Qt::QueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(w.window.ingestPage()->connectionsTab()->model()->rowCount() == 1, 15'000);
+        type(tab->secretEdit(), QStringLiteral("snowflake-secret"));
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("The warehouse is saved")), qPrintable(tab->resultLabel()->text()), 30'000);
+        const QString said = tab->resultLabel()->text();
+        QVERIFY2(said.contains(QStringLiteral("destination \"")) && said.contains(QStringLiteral("made for the former warehouse stays on the Airbyte server"))
+                     && said.contains(QStringLiteral("the connection shop → warehouse still writes to it")),
+                 qPrintable(said));
+        QCOMPARE(WarehouseStore(*m_db, kActor).get(m_org.id)->type, QStringLiteral("snowflake"));
+        QVERIFY(WarehouseStore(*m_db, kActor).get(m_org.id)->airbyteDestinationId != destinationId);
+        QVERIFY2(!m_airbyte->storedConfiguration(destinationId).isEmpty(), "the former destination is left on the server");
     }
 
     // A connector the server lacks, or a spec the warehouse cannot fill, still saves the warehouse and
