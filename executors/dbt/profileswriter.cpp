@@ -58,7 +58,7 @@ const QList<Adapter> &adapters()
           {"warehouse", Field::Text, true}, {"schema", Field::Text, true}, {"role"}, {"threads", Field::Number, false, "4"},
           {"client_session_keep_alive", Field::Bool}, {"query_tag"}, {"connect_retries", Field::Number},
           {"connect_timeout", Field::Number}, {"retry_on_database_errors", Field::Bool}, {"retry_all", Field::Bool},
-          {"reuse_connections", Field::Bool}},
+          {"reuse_connections", Field::Bool}, {"private_key_path"}},
          "password", "password"},
         {"bigquery",
          {{"method", Field::Text, false, "service-account-json"}, {"project", Field::Text, true, nullptr, "database"},
@@ -152,8 +152,15 @@ QList<ProfileField> profileFields(const QString &type)
     return out;
 }
 
-QString profileSecretWord(const QString &type)
+bool usesKeyPair(const QString &type, const QJsonObject &settings)
 {
+    return type == QLatin1String("snowflake") && !settings.value(QLatin1String("private_key_path")).toString().trimmed().isEmpty();
+}
+
+QString profileSecretWord(const QString &type, const QJsonObject &settings)
+{
+    if (usesKeyPair(type, settings))
+        return QStringLiteral("private key passphrase");
     for (const Adapter &a : adapters())
         if (type == QLatin1String(a.type) && a.secretWord)
             return QString::fromLatin1(a.secretWord);
@@ -245,13 +252,18 @@ Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequ
             }
         }
 
-        if (adapter->secretKey && request.withoutSecret) {
+        // Snowflake key-pair authentication: the key file is the user's (private_key_path, written above);
+        // the keychain holds its passphrase, none for an unencrypted key.
+        const bool keyPair = usesKeyPair(type, request.settings);
+        const char *secretKey = keyPair ? "private_key_passphrase" : adapter->secretKey;
+        if (secretKey && request.withoutSecret) {
             // The profile's secret field stays (dbt-postgres requires it), empty: libpq then falls back to
-            // PGPASSWORD, ~/.pgpass, trust or peer. BigQuery without a key file: application-default credentials.
-            if (type != QLatin1String("bigquery"))
-                y << YAML::Key << adapter->secretKey << YAML::Value << YAML::DoubleQuoted << "";
-        } else if (adapter->secretKey) {
-            const QString secretName = QStringLiteral("the %1 warehouse's %2").arg(type, QString::fromLatin1(adapter->secretWord));
+            // PGPASSWORD, ~/.pgpass, trust or peer. BigQuery without a key file: application-default
+            // credentials; an unencrypted Snowflake key: no passphrase.
+            if (type != QLatin1String("bigquery") && !keyPair)
+                y << YAML::Key << secretKey << YAML::Value << YAML::DoubleQuoted << "";
+        } else if (secretKey) {
+            const QString secretName = QStringLiteral("the %1 warehouse's %2").arg(type, profileSecretWord(type, request.settings));
             if (request.secret.isEmpty())
                 return fail(Error::invalid(QStringLiteral("%1 is not set; store it with `sluicectl secrets set org/SLUG/warehouse`").arg(secretName)));
             if (type == QLatin1String("bigquery")) {
@@ -281,10 +293,10 @@ Result<WrittenProfile> writeProfiles(const QString &directory, const ProfileRequ
                 }
                 y << YAML::EndMap;
             } else {
-                const QString name = envName("DBT_ENV_SECRET_", QString::fromLatin1(adapter->secretKey));
+                const QString name = envName("DBT_ENV_SECRET_", QString::fromLatin1(secretKey));
                 out.environment.insert(name, request.secret);
                 out.secretValues.append(request.secret);
-                y << YAML::Key << adapter->secretKey << YAML::Value << YAML::DoubleQuoted << envRef(name).toStdString();
+                y << YAML::Key << secretKey << YAML::Value << YAML::DoubleQuoted << envRef(name).toStdString();
             }
         }
         y << YAML::EndMap << YAML::EndMap << YAML::EndMap << YAML::EndMap;

@@ -58,9 +58,12 @@ struct ProfileField {
 };
 // Empty for an unknown type.
 [[nodiscard]] QList<ProfileField> profileFields(const QString &type);
-// How the type's secret is named ("password", "access token", "service-account key (JSON)"); empty when
-// the type has none (duckdb).
-[[nodiscard]] QString profileSecretWord(const QString &type);
+// How the type's secret is named ("password", "access token", "service-account key (JSON)", "private key
+// passphrase" for Snowflake with a private_key_path); empty when the type has none (duckdb).
+[[nodiscard]] QString profileSecretWord(const QString &type, const QJsonObject &settings = {});
+// Snowflake key-pair authentication: a private_key_path is set (the keychain then holds the key's
+// passphrase, if it has one, instead of a password).
+[[nodiscard]] bool usesKeyPair(const QString &type, const QJsonObject &settings);
 // Whether writeProfiles would take these settings (required ones present, numbers and booleans as such,
 // no Jinja), the secret left aside: the first problem, worded as writeProfiles words it.
 [[nodiscard]] Result<void> checkProfileSettings(const QString &type, const QJsonObject &settings, const QString &defaultSchema = {});

@@ -11,7 +11,28 @@
 #include "store/warehousestore.h"
 #include "store/workspacestore.h"
 
+#include <QCoreApplication>
+#include <QFile>
+
 namespace sluice {
+
+namespace {
+
+// Why the secret in the keychain cannot stand for the one `draft` needs (empty: it can): it was kept for
+// another type, for another authentication (a password is no key's passphrase), or the warehouse was
+// saved without one (whatever the keychain still holds is older).
+QString keptSecretRefusal(const Warehouse &stored, const Warehouse &draft)
+{
+    const QString wanted = profileSecretWord(draft.type, draft.settings);
+    if (!stored.usesSecret)
+        return QCoreApplication::translate("IngestService", "Type the %1: the warehouse was saved without one.").arg(wanted);
+    if (stored.type != draft.type || usesKeyPair(stored.type, stored.settings) != usesKeyPair(draft.type, draft.settings))
+        return QCoreApplication::translate("IngestService", "Type the %1: the one in the keychain is the %2 warehouse's %3.")
+            .arg(wanted, stored.type, profileSecretWord(stored.type, stored.settings));
+    return {};
+}
+
+} // namespace
 
 void IngestService::showWarehouse() { [[maybe_unused]] auto t = runShowWarehouse(); }
 
@@ -81,10 +102,9 @@ QCoro::Task<void> IngestService::runTestWarehouse(Warehouse draft, QString secre
     }
     if (secret.isEmpty() && warehouseNeedsSecret(draft)) {
         auto stored = WarehouseStore(*m_db, m_actor).get(org->id);
-        if (stored && stored->type != draft.type) {
+        if (const QString refused = stored ? keptSecretRefusal(*stored, draft) : QString(); !refused.isEmpty()) {
             WarehouseTestResult r;
-            r.setupProblem = tr("Type the %1: the one in the keychain belongs to the %2 warehouse.")
-                                 .arg(profileSecretWord(draft.type), stored->type);
+            r.setupProblem = refused;
             r.setupKind = Error::Kind::Invalid;
             Q_EMIT warehouseTested(r);
             co_return;
@@ -129,9 +149,8 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
     WarehouseStore store(*m_db, m_actor);
     auto current = store.get(org->id);
     // One keychain entry per org: a secret stored for another type (a password) is not this one's (a key).
-    if (needsSecret && secret.isEmpty() && current && current->type != draft.type) {
-        Q_EMIT warehouseRefused(tr("Type the %1: the one in the keychain belongs to the %2 warehouse.")
-                                    .arg(profileSecretWord(draft.type), current->type));
+    if (const QString refused = needsSecret && secret.isEmpty() && current ? keptSecretRefusal(*current, draft) : QString(); !refused.isEmpty()) {
+        Q_EMIT warehouseRefused(refused);
         co_return;
     }
     QString secretValue = secret;
@@ -141,7 +160,7 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
             Q_EMIT warehouseRefused(SecretStore::isUnavailable(stored.error())
                                         ? tr("The keychain is not available, so nothing was saved (Sluice keeps secrets nowhere else): %1")
                                               .arg(stored.error().message)
-                                        : tr("The keychain did not store the %1: %2").arg(profileSecretWord(draft.type), stored.error().message));
+                                        : tr("The keychain did not store the %1: %2").arg(profileSecretWord(draft.type, draft.settings), stored.error().message));
             co_return;
         }
     } else if (needsSecret) {
@@ -151,7 +170,7 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
             co_return;
         }
         if (!read->has_value()) {
-            Q_EMIT warehouseRefused(tr("Type the %1: the keychain holds none for this warehouse yet.").arg(profileSecretWord(draft.type)));
+            Q_EMIT warehouseRefused(tr("Type the %1: the keychain holds none for this warehouse yet.").arg(profileSecretWord(draft.type, draft.settings)));
             co_return;
         }
         secretValue = **read;
@@ -164,7 +183,7 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
     if (auto saved = store.set(org->id, w); !saved) {
         Q_EMIT warehouseRefused(needsSecret && !secret.isEmpty()
                                     ? tr("The settings were not saved (the %1 typed is in the keychain already): %2")
-                                          .arg(profileSecretWord(draft.type), saved.error().message)
+                                          .arg(profileSecretWord(draft.type, draft.settings), saved.error().message)
                                     : tr("The warehouse was not saved: %1").arg(saved.error().message));
         co_return;
     }
@@ -183,6 +202,10 @@ QCoro::Task<void> IngestService::runSaveWarehouse(Warehouse draft, QString secre
 // (Sluice deletes nothing there on its own), and the connections still writing to it are named.
 QString IngestService::formerDestinationNote(const QString &destinationId, const QString &formerType) const
 {
+    if (!m_airbyteRead)
+        return tr("The %1 destination %2 made for the former warehouse stays on the Airbyte server; the server was not read, so "
+                  "which connections still write to it was not checked.")
+            .arg(formerType, destinationId);
     QString name = destinationId;
     for (const AirbyteActor &d : std::as_const(m_destinations))
         if (d.id == destinationId)
@@ -209,6 +232,10 @@ QCoro::Task<QString> IngestService::saveDestination(Org org, Warehouse w, QStrin
     if (w.type == QLatin1String("duckdb"))   // Airbyte's DuckDB destination writes only inside its own /local mount
         co_return tr("DuckDB is a file on this machine, and Airbyte's DuckDB destination writes only inside its own /local mount: "
                      "set that destination up in Airbyte on a file dbt can read as well.");
+    if (w.type == QLatin1String("databricks") && !w.settings.value(QLatin1String("accept_terms")).toBool()
+        && w.settings.value(QLatin1String("accept_terms")).toString() != QLatin1String("true"))
+        co_return tr("Its Airbyte destination was not made: Airbyte's Databricks destination runs only once the Databricks JDBC driver "
+                     "terms are agreed to; tick the box in the form, then save again.");
     QString why;
     auto t = co_await target(&why);
     if (!t)
@@ -229,7 +256,22 @@ QCoro::Task<QString> IngestService::saveDestination(Org org, Warehouse w, QStrin
     auto spec = co_await t->client->destinationSpec(definitionId, t->workspaceId);
     if (!spec)
         co_return tr("Its Airbyte destination was not made: the connector's specification could not be read: %1").arg(spec.error().message);
-    auto config = destinationConfiguration(spec->schema, w.type, w.settings, secret);
+    // Key-pair authentication: Airbyte takes the key itself; it is read from the user's file here and goes
+    // only to the server (never to the store).
+    QJsonObject settings = w.settings;
+    if (usesKeyPair(w.type, w.settings)) {
+        const QString path = w.settings.value(QLatin1String("private_key_path")).toString().trimmed();
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            co_return tr("Its Airbyte destination was not made: the private key file %1 cannot be read (%2).").arg(path, file.errorString());
+        const QString pem = QString::fromUtf8(file.read(1 << 20)).trimmed();
+        if (!pem.startsWith(QLatin1String("-----BEGIN")) || !pem.contains(QLatin1String("PRIVATE KEY-----")))
+            co_return tr("Its Airbyte destination was not made: %1 is not a private key in PEM form (-----BEGIN PRIVATE KEY-----); "
+                         "choose the .p8 file made for the Snowflake user.")
+                .arg(path);
+        settings.insert(QStringLiteral("private_key"), pem);
+    }
+    auto config = destinationConfiguration(spec->schema, w.type, settings, secret);
     if (!config)
         co_return tr("Its Airbyte destination was not made: the connector's specification cannot be used: %1").arg(config.error().message);
     if (!config->problems.isEmpty()) {

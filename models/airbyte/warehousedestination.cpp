@@ -53,11 +53,16 @@ Known knownValues(const QString &type, const QJsonObject &s, const QString &secr
     put(k, {"destination_path", "path"}, text(s, "path"));
     put(k, {"http_path", "databricks_http_path"}, text(s, "http_path"));
     put(k, {"ssl_mode"}, text(s, "sslmode"));
+    if (databricks && (s.value(QLatin1String("accept_terms")).toBool() || text(s, "accept_terms") == QLatin1String("true")))
+        put(k, {"accept_terms"}, QStringLiteral("true"));   // the user agreed in the warehouse form
     if (bigquery)
         put(k, {"credentials_json"}, secret);
     else if (databricks)
         put(k, {"personal_access_token", "databricks_personal_access_token", "token"}, secret);
-    else if (type != QLatin1String("duckdb"))
+    else if (snowflake && !text(s, "private_key").isEmpty()) {   // key-pair: the key itself, its passphrase
+        put(k, {"private_key"}, s.value(QLatin1String("private_key")).toString());
+        put(k, {"private_key_password"}, secret);
+    } else if (type != QLatin1String("duckdb"))
         put(k, {"password"}, secret);
     return k;
 }

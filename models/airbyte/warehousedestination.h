@@ -28,6 +28,9 @@ struct DestinationConfiguration {
 
 // `type`: WarehouseStore's (postgres, bigquery, snowflake, redshift, duckdb, databricks). `schema`: the
 // destination's connectionSpecification. Invalid when the schema cannot be used by the validator.
+// Snowflake with key-pair authentication: `settings` carries the key's PEM text as "private_key" (the
+// caller reads the key file; it is never stored) and `secret` is its passphrase (empty: none) — the
+// Key Pair branch of `credentials` is then the one filled.
 [[nodiscard]] Result<DestinationConfiguration> destinationConfiguration(const QJsonObject &schema, const QString &type,
                                                                         const QJsonObject &settings, const QString &secret);
 

@@ -29,6 +29,8 @@ bool WarehouseStore::isSecretSettingName(const QString &key)
                                       QStringLiteral("token"), QStringLiteral("private_key"), QStringLiteral("keyfile_json"),
                                       QStringLiteral("credentials"), QStringLiteral("passphrase")};
     const QString k = key.toLower();
+    if (k.endsWith(QLatin1String("_path")))   // where a key file is (Snowflake's private_key_path), not the key
+        return false;
     for (const QString &w : words)
         if (k.contains(w))
             return true;
@@ -51,6 +53,10 @@ Result<Warehouse> WarehouseStore::set(qint64 orgId, const Warehouse &w)
     if (!types().contains(w.type))
         return fail(Error::invalid(QStringLiteral("\"%1\" is not a warehouse type Sluice knows (%2)").arg(w.type, types().join(QStringLiteral(", ")))));
     for (auto it = w.settings.begin(); it != w.settings.end(); ++it) {
+        const QString text = it.value().toString();
+        if (it.key().endsWith(QLatin1String("_path")) && (text.contains(QLatin1String("-----BEGIN")) || text.contains(QLatin1Char('\n'))))
+            return fail(Error::invalid(QStringLiteral("the setting \"%1\" holds a key, not a file's path; give the path of the key file "
+                                                      "(the key itself never goes in the database)").arg(it.key())));
         if (isSecretSettingName(it.key()))
             return fail(Error::invalid(QStringLiteral("the setting \"%1\" looks like a secret; secrets go in the keychain "
                                                       "(`sluicectl secrets set org/SLUG/warehouse`), never in the database").arg(it.key())));

@@ -28,6 +28,8 @@ public:
     WarehouseStore(Database &db, QString actor);
 
     [[nodiscard]] static QStringList types();
+    // A setting named like a secret (password, token, private_key, passphrase, …) is refused; a *_path names
+    // where a key file is and is allowed.
     [[nodiscard]] static bool isSecretSettingName(const QString &key);
 
     [[nodiscard]] Result<Warehouse> set(qint64 orgId, const Warehouse &warehouse);

@@ -241,11 +241,11 @@ private Q_SLOTS:
         type(lineFor(tab, QStringLiteral("warehouse")), QStringLiteral("LOADING"));
         QVERIFY(tab->secretEdit()->isEnabled());
         tab->saveButton()->click();
-        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("belongs to the postgres warehouse")),
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("in the keychain is the postgres warehouse's password")),
                                   qPrintable(tab->resultLabel()->text()), 15'000);
         QCOMPARE(WarehouseStore(*m_db, kActor).get(m_org.id)->type, QStringLiteral("postgres"));
         tab->testButton()->click();
-        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("belongs to the postgres warehouse")) && tab->testButton()->isEnabled(),
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("in the keychain is the postgres warehouse's password")) && tab->testButton()->isEnabled(),
                                   qPrintable(tab->resultLabel()->text()), 15'000);
 
         // The secret never reached the store.
@@ -287,6 +287,142 @@ private Q_SLOTS:
         QCOMPARE(WarehouseStore(*m_db, kActor).get(m_org.id)->type, QStringLiteral("snowflake"));
         QVERIFY(WarehouseStore(*m_db, kActor).get(m_org.id)->airbyteDestinationId != destinationId);
         QVERIFY2(!m_airbyte->storedConfiguration(destinationId).isEmpty(), "the former destination is left on the server");
+    }
+
+    // Snowflake with key-pair sign-in: choosing a key file turns the password into the key's passphrase
+    // (an unencrypted key may go without); Test runs dbt debug with the key; Save keeps the passphrase in
+    // the keychain only, the path in the store, and gives Airbyte the key itself in its Key Pair branch.
+    void snowflakeKeyPair()
+    {
+        const QString pem = QStringLiteral("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----");
+        const QString keyPath = m_fixture.tempDir().filePath(QStringLiteral("snowflake-%1.p8").arg(m_org.slug));
+        {
+            QFile key(keyPath);
+            QVERIFY(key.open(QIODevice::WriteOnly));
+            key.write(pem.toUtf8());
+        }
+        const QString passphrase = QStringLiteral("key-pass-9");
+        Window w(m_db->url());
+        WarehouseTab *tab = w.tab();
+        QTRY_VERIFY_WITH_TIMEOUT(tab->statusLabel()->text().contains(QStringLiteral("No warehouse yet")), 15'000);
+        tab->typeBox()->setCurrentIndex(tab->typeBox()->findData(QStringLiteral("snowflake")));
+        QVERIFY(tab->withoutSecretBox()->isHidden());   // a password is always needed
+        QCOMPARE(tab->secretEdit()->accessibleName(), QStringLiteral("Password"));
+        type(lineFor(tab, QStringLiteral("account")), QStringLiteral("xy12345"));
+        type(lineFor(tab, QStringLiteral("user")), QStringLiteral("LOADER"));
+        type(lineFor(tab, QStringLiteral("database")), QStringLiteral("ANALYTICS"));
+        type(lineFor(tab, QStringLiteral("warehouse")), QStringLiteral("LOADING"));
+        type(lineFor(tab, QStringLiteral("schema")), QStringLiteral("RAW"));
+        type(lineFor(tab, QStringLiteral("role")), QStringLiteral("LOADER_ROLE"));
+        type(lineFor(tab, QStringLiteral("private_key_path")), keyPath);
+        QCOMPARE(tab->secretEdit()->accessibleName(), QStringLiteral("Private key passphrase"));
+        QVERIFY(!tab->withoutSecretBox()->isHidden());
+        QVERIFY(tab->withoutSecretBox()->text().contains(QStringLiteral("no passphrase")));
+        type(tab->secretEdit(), passphrase);
+
+        tab->testButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("All checks passed")) && tab->testButton()->isEnabled(),
+                                  qPrintable(tab->resultLabel()->text()), 30'000);
+
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("The warehouse is saved")), qPrintable(tab->resultLabel()->text()), 30'000);
+        QVERIFY2(tab->resultLabel()->text().contains(QStringLiteral("destination is up to date")), qPrintable(tab->resultLabel()->text()));
+        QCOMPARE(keychainValue(SecretStore::warehouseKey(m_org.slug)), passphrase);
+        auto saved = WarehouseStore(*m_db, kActor).get(m_org.id);
+        QVERIFY(saved);
+        QCOMPARE(saved->settings.value(QLatin1String("private_key_path")).toString(), keyPath);
+        QVERIFY(!saved->settings.contains(QLatin1String("private_key")));
+        const QJsonObject credentials = m_airbyte->storedConfiguration(saved->airbyteDestinationId).value(QLatin1String("credentials")).toObject();
+        QCOMPARE(credentials.value(QLatin1String("auth_type")).toString(), QStringLiteral("Key Pair Authentication"));
+        QCOMPARE(credentials.value(QLatin1String("private_key")).toString(), pem);
+        QCOMPARE(credentials.value(QLatin1String("private_key_password")).toString(), passphrase);
+        // Neither the key nor its passphrase reached the store.
+        for (const QString &table : {QStringLiteral("warehouse"), QStringLiteral("audit_event")}) {
+            auto q = m_db->exec(QStringLiteral("SELECT * FROM %1").arg(table));
+            QVERIFY(q);
+            while (q->next())
+                for (int i = 0; i < q->record().count(); ++i)
+                    QVERIFY2(!q->value(i).toString().contains(passphrase) && !q->value(i).toString().contains(QStringLiteral("MIIFHDBOBgkq")),
+                             qPrintable(table));
+        }
+
+        // An unencrypted key: saved without a passphrase, and shown again so (the saved form offers the box).
+        tab->withoutSecretBox()->setChecked(true);
+        tab->saveButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!WarehouseStore(*m_db, kActor).get(m_org.id)->usesSecret, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!tab->saveButton()->isEnabled() || tab->statusLabel()->text().contains(QStringLiteral("Airbyte destination:")), 15'000);
+        QTest::qWait(300);
+        QVERIFY(!tab->withoutSecretBox()->isHidden());
+        QVERIFY2(tab->withoutSecretBox()->isChecked(), "the stored choice survives the form being shown again");
+        {
+            // Opened afresh (the form shown first is another type's): still without a passphrase.
+            Window again(m_db->url());
+            QTRY_VERIFY_WITH_TIMEOUT(again.tab()->statusLabel()->text().contains(QStringLiteral("Airbyte destination")), 15'000);
+            QTRY_COMPARE_WITH_TIMEOUT(again.tab()->typeBox()->currentData().toString(), QStringLiteral("snowflake"), 15'000);
+            QVERIFY(!again.tab()->withoutSecretBox()->isHidden());
+            QVERIFY2(again.tab()->withoutSecretBox()->isChecked(), "a key saved without a passphrase is shown so");
+        }
+
+        // Back to a password: what the keychain still holds (the old passphrase) is not taken for one.
+        lineFor(tab, QStringLiteral("private_key_path"))->clear();
+        Q_EMIT lineFor(tab, QStringLiteral("private_key_path"))->textEdited(QString());
+        QCOMPARE(tab->secretEdit()->accessibleName(), QStringLiteral("Password"));
+        tab->secretEdit()->clear();
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("Type the password: the warehouse was saved without one")),
+                                  qPrintable(tab->resultLabel()->text()), 15'000);
+
+        // A file that is no key: the warehouse is saved, its destination not, and the file is named.
+        QFile notKey(keyPath);
+        QVERIFY(notKey.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        notKey.write("not a key\n");
+        notKey.close();
+        type(lineFor(tab, QStringLiteral("private_key_path")), keyPath);
+        tab->withoutSecretBox()->setChecked(true);
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("is not a private key in PEM form")),
+                                  qPrintable(tab->resultLabel()->text()), 30'000);
+    }
+
+    // Databricks: Airbyte's destination needs the JDBC driver's terms agreed to, which only the user's
+    // tick in the form gives; without it the warehouse is saved and the destination is not made, saying why.
+    void databricksAsksForTheDriverTerms()
+    {
+        m_airbyte->addDestinationDefinition(QStringLiteral("Databricks Lakehouse"), specDocument(QStringLiteral("destination-databricks.json")),
+                                            QStringLiteral("airbyte/destination-databricks"));
+        Window w(m_db->url());
+        WarehouseTab *tab = w.tab();
+        QTRY_VERIFY_WITH_TIMEOUT(tab->statusLabel()->text().contains(QStringLiteral("No warehouse yet")), 15'000);
+        tab->typeBox()->setCurrentIndex(tab->typeBox()->findData(QStringLiteral("databricks")));
+        auto *terms = qobject_cast<QCheckBox *>(tab->editorFor(QStringLiteral("accept_terms")));
+        QVERIFY(terms);
+        QVERIFY(!terms->isChecked());
+        QVERIFY(!terms->accessibleName().isEmpty());
+        type(lineFor(tab, QStringLiteral("host")), QStringLiteral("adb-1234.5.azuredatabricks.net"));
+        type(lineFor(tab, QStringLiteral("http_path")), QStringLiteral("/sql/1.0/warehouses/abc"));
+        type(lineFor(tab, QStringLiteral("schema")), QStringLiteral("raw"));
+        type(lineFor(tab, QStringLiteral("catalog")), QStringLiteral("main"));
+        type(tab->secretEdit(), QStringLiteral("dapi-token-1"));
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("JDBC driver terms are agreed to")),
+                                  qPrintable(tab->resultLabel()->text()), 30'000);
+        QVERIFY(WarehouseStore(*m_db, kActor).get(m_org.id)->airbyteDestinationId.isEmpty());
+        // The saved warehouse is shown again (its form rebuilt): the box is the new form's.
+        QTRY_VERIFY_WITH_TIMEOUT(tab->statusLabel()->text().contains(QStringLiteral("No Airbyte destination is made from it yet")), 15'000);
+        terms = qobject_cast<QCheckBox *>(tab->editorFor(QStringLiteral("accept_terms")));
+        QVERIFY(terms && !terms->isChecked());
+        terms->setChecked(true);
+        tab->saveButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->resultLabel()->text().contains(QStringLiteral("destination is up to date")),
+                                  qPrintable(tab->resultLabel()->text()), 30'000);
+        const auto saved = WarehouseStore(*m_db, kActor).get(m_org.id);
+        QVERIFY(saved && !saved->airbyteDestinationId.isEmpty());
+        QCOMPARE(saved->settings.value(QLatin1String("accept_terms")).toBool(), true);
+        const QJsonObject config = m_airbyte->storedConfiguration(saved->airbyteDestinationId);
+        QCOMPARE(config.value(QLatin1String("accept_terms")).toBool(), true);
+        QCOMPARE(config.value(QLatin1String("database")).toString(), QStringLiteral("main"));
+        QCOMPARE(config.value(QLatin1String("authentication")).toObject().value(QLatin1String("personal_access_token")).toString(),
+                 QStringLiteral("dapi-token-1"));
     }
 
     // A connector the server lacks, or a spec the warehouse cannot fill, still saves the warehouse and

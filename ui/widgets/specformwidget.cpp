@@ -446,6 +446,9 @@ bool SpecFormWidget::buildStep()
     }
     const SpecGroup &group = m_form.groups.at(qsizetype(m_levels.size()) - 1);
     if (m_groupField < group.fields.size()) {
+        // Building is not editing: no changed() while a field takes its default or the value set, so no
+        // listener can ask for the rest of the form (finishBuild) in the middle of this step.
+        const QSignalBlocker quiet(this);
         const SpecField &f = group.fields.at(m_groupField++);
         auto node = buildNode(f, m_chunk, m_groupLayout);
         if (node->label)

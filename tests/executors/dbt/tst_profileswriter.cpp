@@ -65,6 +65,10 @@ private Q_SLOTS:
         QTest::newRow("snowflake") << "snowflake" << obj(R"({"account": "ab12345.eu-west-1", "user": "U", "database": "DB", "warehouse": "WH", "schema": "S", "role": "R", "client_session_keep_alive": true})")
                                    << kPassword << "password"
                                    << obj(R"({"type": "snowflake", "account": "ab12345.eu-west-1", "user": "U", "database": "DB", "warehouse": "WH", "schema": "S", "role": "R", "threads": 4, "client_session_keep_alive": true})");
+        // Key-pair sign-in: the key file stays the user's; the secret is its passphrase, not a password.
+        QTest::newRow("snowflake key pair") << "snowflake" << obj(R"({"account": "ab12345", "user": "U", "database": "DB", "warehouse": "WH", "schema": "S", "private_key_path": "/home/ann/.ssh/snowflake.p8"})")
+                                            << kPassword << "private_key_passphrase"
+                                            << obj(R"({"type": "snowflake", "account": "ab12345", "user": "U", "database": "DB", "warehouse": "WH", "schema": "S", "threads": 4, "private_key_path": "/home/ann/.ssh/snowflake.p8"})");
         QTest::newRow("databricks") << "databricks" << obj(R"({"host": "adb-1.azuredatabricks.net", "http_path": "/sql/1.0/warehouses/x", "schema": "s", "catalog": "main"})")
                                     << kPassword << "token"
                                     << obj(R"({"type": "databricks", "host": "adb-1.azuredatabricks.net", "http_path": "/sql/1.0/warehouses/x", "schema": "s", "catalog": "main", "threads": 4})");
@@ -74,6 +78,27 @@ private Q_SLOTS:
                                   << serviceAccountJson() << "keyfile_json"
                                   << obj(R"({"type": "bigquery", "method": "service-account-json", "project": "acme-prod", "dataset": "analytics", "location": "EU", "threads": 4, "job_retries": 3})");
     }
+    // An unencrypted Snowflake key: neither a passphrase nor an empty password is written.
+    void snowflakeKeyWithoutPassphrase()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        ProfileRequest request;
+        request.profileName = QStringLiteral("p");
+        request.targetName = QStringLiteral("prod");
+        request.warehouseType = QStringLiteral("snowflake");
+        request.settings = obj(R"({"account": "a", "user": "U", "database": "DB", "warehouse": "WH", "schema": "S", "private_key_path": "/k.p8"})");
+        request.withoutSecret = true;
+        const auto written = writeProfiles(tmp.filePath(QStringLiteral("profiles")), request);
+        QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+        const YAML::Node out = YAML::LoadFile(written->path.toStdString())["p"]["outputs"]["prod"];
+        QCOMPARE(QString::fromStdString(out["private_key_path"].as<std::string>()), QStringLiteral("/k.p8"));
+        QVERIFY(!out["private_key_passphrase"]);
+        QVERIFY(!out["password"]);
+        QCOMPARE(profileSecretWord(QStringLiteral("snowflake"), request.settings), QStringLiteral("private key passphrase"));
+        QCOMPARE(profileSecretWord(QStringLiteral("snowflake")), QStringLiteral("password"));
+    }
+
     void writes()
     {
         QFETCH(QString, type);

@@ -95,6 +95,63 @@ private Q_SLOTS:
         QCOMPARE(cfg.value(QLatin1String("role")).toString(), QStringLiteral("LOADER_ROLE"));
     }
 
+    // Key-pair sign-in: the Key Pair branch with the key's text and its passphrase (none: left out); no
+    // password branch, though the password branch is the spec's usual one.
+    void snowflakeKeyPairChoosesTheKeyPairBranch_data()
+    {
+        QTest::addColumn<QString>("passphrase");
+        QTest::newRow("encrypted key") << QStringLiteral("key-pass-9");
+        QTest::newRow("unencrypted key") << QString();
+    }
+
+    void snowflakeKeyPairChoosesTheKeyPairBranch()
+    {
+        QFETCH(QString, passphrase);
+        const QString pem = QStringLiteral("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----");
+        const QJsonObject settings{{QStringLiteral("account"), QStringLiteral("xy12345")}, {QStringLiteral("user"), QStringLiteral("LOADER")},
+                                   {QStringLiteral("database"), QStringLiteral("ANALYTICS")}, {QStringLiteral("warehouse"), QStringLiteral("LOADING")},
+                                   {QStringLiteral("role"), QStringLiteral("LOADER_ROLE")}, {QStringLiteral("schema"), QStringLiteral("RAW")},
+                                   {QStringLiteral("private_key_path"), QStringLiteral("/home/ann/snowflake.p8")}, {QStringLiteral("private_key"), pem}};
+        auto c = destinationConfiguration(schemaOf(QStringLiteral("destination-snowflake.json")), QStringLiteral("snowflake"), settings, passphrase);
+        QVERIFY(c);
+        QVERIFY2(c->problems.isEmpty(), qPrintable(problemsText(*c)));
+        QJsonObject expected{{QStringLiteral("auth_type"), QStringLiteral("Key Pair Authentication")}, {QStringLiteral("private_key"), pem}};
+        if (!passphrase.isEmpty())
+            expected.insert(QStringLiteral("private_key_password"), passphrase);
+        QCOMPARE(c->configuration.value(QLatin1String("credentials")).toObject(), expected);
+        QVERIFY(!c->configuration.contains(QLatin1String("private_key_path")));
+    }
+
+    // Databricks: the catalog is the destination's database, the token its personal-access-token branch,
+    // and the driver's terms are agreed to only when the user ticked them (else the spec's false stays).
+    void databricksTakesTheCatalogTokenAndTheUsersAgreement_data()
+    {
+        QTest::addColumn<bool>("agreed");
+        QTest::newRow("agreed") << true;
+        QTest::newRow("not agreed") << false;
+    }
+
+    void databricksTakesTheCatalogTokenAndTheUsersAgreement()
+    {
+        QFETCH(bool, agreed);
+        QJsonObject settings{{QStringLiteral("host"), QStringLiteral("adb-1234.5.azuredatabricks.net")}, {QStringLiteral("http_path"), QStringLiteral("/sql/1.0/warehouses/abc")},
+                             {QStringLiteral("catalog"), QStringLiteral("main")}, {QStringLiteral("schema"), QStringLiteral("raw")}};
+        if (agreed)
+            settings.insert(QStringLiteral("accept_terms"), true);
+        auto c = destinationConfiguration(schemaOf(QStringLiteral("destination-databricks.json")), QStringLiteral("databricks"), settings,
+                                          QStringLiteral("dapi-token-1"));
+        QVERIFY(c);
+        QVERIFY2(c->problems.isEmpty(), qPrintable(problemsText(*c)));
+        const QJsonObject &cfg = c->configuration;
+        QCOMPARE(cfg.value(QLatin1String("hostname")).toString(), QStringLiteral("adb-1234.5.azuredatabricks.net"));
+        QCOMPARE(cfg.value(QLatin1String("http_path")).toString(), QStringLiteral("/sql/1.0/warehouses/abc"));
+        QCOMPARE(cfg.value(QLatin1String("database")).toString(), QStringLiteral("main"));
+        QCOMPARE(cfg.value(QLatin1String("schema")).toString(), QStringLiteral("raw"));
+        QCOMPARE(cfg.value(QLatin1String("authentication")).toObject(),
+                 (QJsonObject{{QStringLiteral("auth_type"), QStringLiteral("BASIC")}, {QStringLiteral("personal_access_token"), QStringLiteral("dapi-token-1")}}));
+        QCOMPARE(cfg.value(QLatin1String("accept_terms")).toBool(), agreed);
+    }
+
     void bigqueryTakesTheKeyAndTheStandardLoading()
     {
         const QString key = QStringLiteral(R"({"type":"service_account","project_id":"acme-data","private_key":"-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n","client_email":"loader@acme-data.iam.gserviceaccount.com"})");

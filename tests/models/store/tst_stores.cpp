@@ -552,7 +552,19 @@ private Q_SLOTS:
         QVERIFY(!r.error().message.contains(QLatin1String("hunter2")));
         QCOMPARE(count(QStringLiteral("warehouse")), 0);
 
+        // A key's file may be named (the key stays in its file); the key itself may not be stored.
         w.settings.remove(QStringLiteral("password"));
+        w.settings.insert(QStringLiteral("private_key"), QStringLiteral("-----BEGIN PRIVATE KEY-----"));
+        QVERIFY(!store.set(m_org.id, w));
+        w.settings.remove(QStringLiteral("private_key"));
+        QVERIFY(WarehouseStore::isSecretSettingName(QStringLiteral("private_key_passphrase")));
+        QVERIFY(!WarehouseStore::isSecretSettingName(QStringLiteral("private_key_path")));
+        w.settings.insert(QStringLiteral("private_key_path"), QStringLiteral("-----BEGIN PRIVATE KEY-----\nMIIE"));
+        r = store.set(m_org.id, w);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QLatin1String("holds a key, not a file's path")) && !r.error().message.contains(QLatin1String("MIIE")),
+                 qPrintable(r.error().message));
+        w.settings.remove(QStringLiteral("private_key_path"));
         w.settings.insert(QStringLiteral("port"), 5432);
         QVERIFY(store.set(m_org.id, w));
         w.type = QStringLiteral("oracle");

@@ -74,6 +74,7 @@ DropDataDialog::DropDataDialog(Kind kind, const QString &connectionName, const Q
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         for (int i = 0; i < m_list->count(); ++i)
             m_list->item(i)->setHidden(!m_list->item(i)->text().contains(text, Qt::CaseInsensitive));
+        update();
     });
     update();
     resize(sizeHint().expandedTo(QSize(460, 380)));
@@ -94,8 +95,13 @@ void DropDataDialog::update()
 {
     const bool every = m_every->isChecked();
     int ticked = 0;
-    for (int i = 0; i < m_list->count(); ++i)
-        ticked += m_list->item(i)->checkState() == Qt::Checked;
+    QStringList hiddenTicked;   // ticked, then filtered out of sight: still dropped, so named
+    for (int i = 0; i < m_list->count(); ++i) {
+        const bool on = m_list->item(i)->checkState() == Qt::Checked;
+        ticked += on;
+        if (on && m_list->item(i)->isHidden())
+            hiddenTicked.append(m_list->item(i)->text());
+    }
     if (every)
         m_summary->setText(m_streams.isEmpty()     ? tr("Every stream of the connection.")
                            : m_streams.size() == 1 ? tr("Every stream: the connection has one.")
@@ -103,8 +109,9 @@ void DropDataDialog::update()
     else if (ticked == 0)
         m_summary->setText(tr("Tick the streams to drop."));
     else
-        m_summary->setText(ticked == 1 ? tr("One stream chosen of %1.").arg(m_streams.size())
-                                       : tr("%1 streams chosen of %2.").arg(ticked).arg(m_streams.size()));
+        m_summary->setText((ticked == 1 ? tr("One stream chosen of %1.").arg(m_streams.size())
+                                        : tr("%1 streams chosen of %2.").arg(ticked).arg(m_streams.size()))
+                           + (hiddenTicked.isEmpty() || every ? QString() : QLatin1Char(' ') + tr("Hidden by the filter: %1.").arg(hiddenTicked.join(QStringLiteral(", ")))));
     m_drop->setEnabled(every || ticked > 0);
 }
 

@@ -58,6 +58,7 @@ QString labelFor(const QString &type, const QString &key)
         {QStringLiteral("catalog"), QT_TRANSLATE_NOOP("WarehouseTab", "Catalog")},
         {QStringLiteral("path"), QT_TRANSLATE_NOOP("WarehouseTab", "Database file")},
         {QStringLiteral("method"), QT_TRANSLATE_NOOP("WarehouseTab", "Authentication method")},
+        {QStringLiteral("private_key_path"), QT_TRANSLATE_NOOP("WarehouseTab", "Private key file (key-pair sign-in)")},
     };
     if (type == QLatin1String("duckdb") && key == QLatin1String("schema"))
         return QCoreApplication::translate("WarehouseTab", "Schema");
@@ -78,7 +79,7 @@ QString typeTitle(const QString &type)
 bool isFileKey(const QString &type, const QString &key)
 {
     return key == QLatin1String("sslcert") || key == QLatin1String("sslkey") || key == QLatin1String("sslrootcert")
-        || (type == QLatin1String("duckdb") && key == QLatin1String("path"));
+        || key == QLatin1String("private_key_path") || (type == QLatin1String("duckdb") && key == QLatin1String("path"));
 }
 
 // The choices of a text setting that has a fixed set (empty: free text).
@@ -101,7 +102,7 @@ bool isLarge(const QString &key) { return key.contains(QLatin1String("bytes")); 
 bool isMain(const ProfileField &f)
 {
     static const QStringList common = {QStringLiteral("port"), QStringLiteral("role"), QStringLiteral("location"),
-                                       QStringLiteral("catalog"), QStringLiteral("sslmode")};
+                                       QStringLiteral("catalog"), QStringLiteral("sslmode"), QStringLiteral("private_key_path")};
     return f.required || common.contains(f.key);
 }
 
@@ -287,7 +288,7 @@ void WarehouseTab::showWarehouse(const IngestWarehouseView &view)
     if (!view.exists) {
         status = tr("No warehouse yet: choose its type, fill in the connection, Test, then Save.");
     } else {
-        const QString word = profileSecretWord(view.warehouse.type);
+        const QString word = profileSecretWord(view.warehouse.type, view.warehouse.settings);
         QString secret;
         if (!view.keychainProblem.isEmpty())
             secret = view.keychainProblem;
@@ -313,11 +314,17 @@ void WarehouseTab::showWarehouse(const IngestWarehouseView &view)
         m_values.insert(it.key(), it.value().toVariant().toString());
     const int index = m_type->findData(view.exists ? w.type : QStringLiteral("postgres"));
     m_type->setCurrentIndex(index < 0 ? 0 : index);
-    m_noSecret->setChecked(view.exists && !w.usesSecret);
     m_secret->clear();
     m_key->clear();
     m_building = false;
     rebuildForm();
+    {
+        // Set once the form is the stored one: whether "without a secret" is offered depends on its fields
+        // (a Snowflake key file), so an earlier form must not untick it.
+        const QSignalBlocker block(m_noSecret);
+        m_noSecret->setChecked(view.exists && !w.usesSecret);
+    }
+    updateSecretField();
     m_dirty = false;
 }
 
@@ -362,6 +369,8 @@ void WarehouseTab::remember() const
             text = combo->currentData().toString();
         else if (auto *edit = qobject_cast<QLineEdit *>(it.value()))
             text = edit->text();
+        else if (auto *check = qobject_cast<QCheckBox *>(it.value()))
+            text = check->isChecked() ? QStringLiteral("true") : QString();
         m_values.insert(it.key(), text.trimmed());
     }
 }
@@ -417,6 +426,11 @@ void WarehouseTab::rebuildForm()
             else if (f.required)
                 line->setPlaceholderText(tr("required"));
             connect(line, &QLineEdit::textEdited, this, &WarehouseTab::markDirty);
+            if (f.key == QLatin1String("private_key_path"))   // a key file asks for its passphrase, not a password
+                connect(line, &QLineEdit::textChanged, this, [this] {
+                    if (!m_building)
+                        updateSecretField();
+                });
             editor = line;
             if (isFileKey(type, f.key)) {
                 row = new QWidget(this);
@@ -446,6 +460,18 @@ void WarehouseTab::rebuildForm()
         (isMain(f) ? m_main : m_advanced)->addRow(labelWidget, row ? row : editor);
         m_editors.insert(f.key, editor);   // the editor itself, also where a row holds it beside a Choose… button
     }
+    if (type == QLatin1String("databricks")) {
+        // Not dbt's but Airbyte's: its Databricks destination runs only once the driver's terms are agreed to.
+        auto *terms = new QCheckBox(tr("I agree to the Databricks JDBC driver terms (databricks.com/jdbc-odbc-driver-license), "
+                                       "which Airbyte's Databricks destination needs"),
+                                    this);
+        terms->setChecked(m_values.value(QStringLiteral("accept_terms")) == QLatin1String("true"));
+        terms->setObjectName(QStringLiteral("accept_terms"));
+        terms->setAccessibleName(tr("Agree to the Databricks JDBC driver terms"));
+        connect(terms, &QCheckBox::toggled, this, &WarehouseTab::markDirty);
+        m_main->addRow(QString(), terms);
+        m_editors.insert(QStringLiteral("accept_terms"), terms);
+    }
     updateSecretField();
     m_building = false;
 }
@@ -453,28 +479,33 @@ void WarehouseTab::rebuildForm()
 void WarehouseTab::updateSecretField()
 {
     const QString type = currentType();
-    const QString word = profileSecretWord(type);
+    // Snowflake with a private key file: the secret is the key's passphrase (none for an unencrypted key).
+    const auto *keyPath = qobject_cast<QLineEdit *>(m_editors.value(QStringLiteral("private_key_path")));
+    const bool keyPair = type == QLatin1String("snowflake") && keyPath && !keyPath->text().trimmed().isEmpty();
+    const QString word = keyPair ? profileSecretWord(type, {{QStringLiteral("private_key_path"), keyPath->text()}}) : profileSecretWord(type);
     const bool bigquery = type == QLatin1String("bigquery");
     const bool none = word.isEmpty();
     auto *form = qobject_cast<QFormLayout *>(m_secret->parentWidget()->layout());
     form->setRowVisible(m_secret, !none && !bigquery);
     form->setRowVisible(m_key->parentWidget(), bigquery);
-    const bool offered = !none && type != QLatin1String("snowflake") && type != QLatin1String("databricks");
+    const bool offered = !none && (keyPair || (type != QLatin1String("snowflake") && type != QLatin1String("databricks")));
     form->setRowVisible(m_noSecret, offered);
     if (!offered && m_noSecret->isChecked()) {   // a choice the type does not offer is not kept hidden
         const QSignalBlocker block(m_noSecret);
         m_noSecret->setChecked(false);
     }
-    m_noSecret->setText(bigquery ? tr("Use this machine's application-default credentials (no key file)")
-                                 : tr("Reached &without a secret (trust or peer authentication, ~/.pgpass or PGPASSWORD)"));
+    m_noSecret->setText(bigquery  ? tr("Use this machine's application-default credentials (no key file)")
+                        : keyPair ? tr("The key has &no passphrase (it is not encrypted)")
+                                  : tr("Reached &without a secret (trust or peer authentication, ~/.pgpass or PGPASSWORD)"));
     m_secret->parentWidget()->setVisible(!none);
     const bool without = m_noSecret->isChecked();
     m_secret->setEnabled(!without);
     m_key->setEnabled(!without);
     m_chooseKey->setEnabled(!without);
-    m_secretLabel->setText(type == QLatin1String("databricks") ? tr("Access &token:") : tr("&Password:"));
-    m_secret->setAccessibleName(type == QLatin1String("databricks") ? tr("Access token") : tr("Password"));
-    const bool stored = m_view.exists && m_view.warehouse.type == type && m_view.secretStored.value_or(false);
+    m_secretLabel->setText(keyPair ? tr("Key &passphrase:") : type == QLatin1String("databricks") ? tr("Access &token:") : tr("&Password:"));
+    m_secret->setAccessibleName(keyPair ? tr("Private key passphrase") : type == QLatin1String("databricks") ? tr("Access token") : tr("Password"));
+    const bool stored = m_view.exists && m_view.warehouse.type == type && m_view.secretStored.value_or(false)
+                     && usesKeyPair(type, m_view.warehouse.settings) == keyPair;
     m_secret->setPlaceholderText(stored ? tr("stored in the keychain — leave empty to keep it") : tr("not stored yet"));
     if (stored)
         m_key->setPlaceholderText(tr("A key is stored in the keychain — leave empty to keep it, or paste or choose another"));
@@ -503,6 +534,8 @@ Warehouse WarehouseTab::draft() const
     }
     if (w.type == QLatin1String("bigquery"))
         w.settings.insert(QStringLiteral("method"), w.usesSecret ? QStringLiteral("service-account-json") : QStringLiteral("oauth"));
+    if (w.type == QLatin1String("databricks") && m_values.value(QStringLiteral("accept_terms")) == QLatin1String("true"))
+        w.settings.insert(QStringLiteral("accept_terms"), true);
     return w;
 }
 

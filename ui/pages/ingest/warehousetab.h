@@ -45,6 +45,7 @@ public:
     [[nodiscard]] QWidget *editorFor(const QString &key) const { return m_editors.value(key); }
     [[nodiscard]] QComboBox *typeBox() const { return m_type; }
     [[nodiscard]] QLineEdit *secretEdit() const { return m_secret; }
+    [[nodiscard]] QCheckBox *withoutSecretBox() const { return m_noSecret; }
     [[nodiscard]] QPlainTextEdit *keyEdit() const { return m_key; }
     [[nodiscard]] QPushButton *testButton() const { return m_test; }
     [[nodiscard]] QPushButton *saveButton() const { return m_save; }
