@@ -10,6 +10,8 @@
 #include "store/pipelinestore.h"
 #include "store/runstore.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 
 namespace sluice {
@@ -336,9 +338,19 @@ void IngestService::requestConnectionTask(const QString &connectionId, const QSt
         Q_EMIT notice(tr("Cannot read the org's tasks: %1").arg(tasks.error().message));
         return;
     }
+    // The same streams in any order or spelling (the CLI's spacing) are the same task: one per choice.
     const QString streamsKey = QStringLiteral("streams");
+    const auto sameStreams = [](const QString &a, const QString &b) {
+        if (a.isEmpty() || b.isEmpty())
+            return a.isEmpty() && b.isEmpty();
+        auto x = parseStreamRefs(a);
+        auto y = parseStreamRefs(b);
+        if (!x || !y || x->size() != y->size())
+            return false;
+        return std::all_of(x->cbegin(), x->cend(), [&](const StreamRef &s) { return y->contains(s); });
+    };
     for (const OrgTask &t : std::as_const(*tasks)) {
-        if (t.slug == slug && t.connectionId == connectionId && t.parameters.options.value(streamsKey) == streams) {
+        if (t.slug == slug && t.connectionId == connectionId && sameStreams(t.parameters.options.value(streamsKey), streams)) {
             Q_EMIT connectionTaskReady(t.uuid);
             return;
         }

@@ -443,6 +443,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(tab->jobModel()->rowCount(), 4, 15'000);
         QCOMPARE(cell(tab->jobModel(), 0, SyncJobListModel::Kind), QStringLiteral("Clear · public.orders"));
 
+        // The same choice again runs the same task: one task per choice of streams, not one per click.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(tab->model(), 0, ConnectionListModel::Lock), QStringLiteral("Free"), 15'000);
+        tab->selectConnection(connection);
+        QTRY_VERIFY(byText(QStringLiteral("C&lear…"))->isEnabled());
+        byText(QStringLiteral("C&lear…"))->click();
+        dropData(tab, {QStringLiteral("public.orders")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_airbyte->count(QStringLiteral("connections/clear/stream")) == 2, 15'000);
+        tasks = OrgTaskStore(*m_db, kActor).list(m_org.id);
+        QVERIFY(tasks);
+        QCOMPARE(std::count_if(tasks->cbegin(), tasks->cend(), [](const OrgTask &t) { return t.parameters.options.contains(QStringLiteral("streams")); }), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(LockStore(*m_db).status(m_org.id, 0).value_or(QList<TaskLockStatus>{TaskLockStatus{}}).isEmpty(), 15'000);
+
         // Choosing streams but ticking none leaves nothing to drop: the button waits; Cancel sends nothing.
         QTRY_COMPARE_WITH_TIMEOUT(cell(tab->model(), 0, ConnectionListModel::Lock), QStringLiteral("Free"), 15'000);
         QTRY_VERIFY(byText(QStringLiteral("&Reset…"))->isEnabled());
