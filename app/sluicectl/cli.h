@@ -3,12 +3,17 @@
 #include "args.h"
 #include "core/error.h"
 #include "domain/entities.h"
+#include "domain/runs.h"
 #include "store/database.h"
 
 #include <QJsonValue>
 #include <QTextStream>
 
 #include <memory>
+
+namespace sluice {
+class RunStore;
+}
 
 namespace sluice::cli {
 
@@ -86,6 +91,11 @@ CommandResult runAgent(Context &ctx, const QString &verb, const QStringList &wor
 // `pipeline run` and `task run` (commands_execute.cpp): run now in this process, or queue for agents.
 CommandResult runPipelineRun(Context &ctx, const QStringList &words);
 CommandResult runTaskRun(Context &ctx, const QStringList &words);
+// `run retry ID [--from-failure] [--queue] [--wait] [--follow]` (commands_execute.cpp): a retry run,
+// executed here or queued, as `pipeline run` does.
+CommandResult runRetry(Context &ctx, const QStringList &words);
+// A run by its number or its uuid (commands_run.cpp).
+Result<RunRecord> findRun(RunStore &store, const QString &key);
 
 // The whole program: parses global options, dispatches, prints errors; returns the exit code
 // (0 success, 1 user error, 2 internal or database error).

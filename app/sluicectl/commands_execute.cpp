@@ -1,4 +1,5 @@
 // sluicectl pipeline run UUID|NAME [--wait] [--follow] [--queue] | task run UUID [--wait] [--follow]
+// | run retry ID [--from-failure] [--wait] [--follow] [--queue]
 //
 // Without --queue the run is created with dispatch `local` and executed by this process (PipelineRunner),
 // so the command lasts as long as the run; --follow streams its lines as they come. With --queue it is
@@ -136,7 +137,7 @@ CommandResult start(Context &ctx, Database &db, const Request &request, const st
 {
     NewRun r;
     r.requestedBy = ctx.actor();
-    r.trigger = QStringLiteral("manual");
+    r.trigger = QStringLiteral("manual");   // a retry's creator sets its own
     r.dispatch = request.queue ? QStringLiteral("agent") : QStringLiteral("local");
     auto runId = create(r);
     if (!runId)
@@ -149,6 +150,26 @@ CommandResult start(Context &ctx, Database &db, const Request &request, const st
 }
 
 } // namespace
+
+CommandResult runRetry(Context &ctx, const QStringList &words)
+{
+    auto args = Args::parse(words, {{}, {QStringLiteral("from-failure"), QStringLiteral("wait"), QStringLiteral("follow"), QStringLiteral("queue")}},
+                            QStringLiteral("run retry"));
+    if (!args)
+        return fail(args.error());
+    if (args->positionals().size() != 1)
+        return fail(Error::invalid(QStringLiteral("usage: sluicectl run retry ID [--from-failure] [--queue] [--wait] [--follow]")));
+    auto db = ctx.open();
+    if (!db)
+        return fail(db.error());
+    RunStore store(**db);
+    auto source = findRun(store, args->positionals().first());
+    if (!source)
+        return fail(source.error());
+    const RetryScope scope = args->has(QStringLiteral("from-failure")) ? RetryScope::FromFailure : RetryScope::WholeRun;
+    const Request request{args->has(QStringLiteral("wait")), args->has(QStringLiteral("follow")), args->has(QStringLiteral("queue"))};
+    return start(ctx, **db, request, [&](NewRun r) { return store.createRetryRun(source->run.id, scope, r); });
+}
 
 CommandResult runPipelineRun(Context &ctx, const QStringList &words)
 {

@@ -1,4 +1,4 @@
-// sluicectl pipeline create | list | show | edit | delete | enable | disable | next
+// sluicectl pipeline create | list | show | edit | duplicate | delete | enable | disable | next
 #include "cli.h"
 
 #include "schedule/cronschedule.h"
@@ -257,12 +257,33 @@ CommandResult runPipeline(Context &ctx, const QString &verb, const QStringList &
         return runPipelineRun(ctx, words);
     if (verb == QLatin1String("next"))
         return printNextFires(ctx, words);
+    if (verb == QLatin1String("duplicate")) {
+        auto args = Args::parse(words, {{QStringLiteral("name")}, {QStringLiteral("active")}}, command);
+        if (!args)
+            return fail(args.error());
+        if (args->positionals().size() != 1)
+            return fail(Error::invalid(QStringLiteral("usage: sluicectl pipeline duplicate UUID|NAME [--name NEW] [--active]")));
+        if (args->has(QStringLiteral("name")) && args->value(QStringLiteral("name")).trimmed().isEmpty())
+            return fail(Error::invalid(QStringLiteral("--name takes the copy's name; leave it out for \"<name> (copy)\"")));
+        auto db = ctx.open();
+        if (!db)
+            return fail(db.error());
+        auto p = PipelineStore(**db, ctx.actor()).duplicate(args->positionals().first(), args->value(QStringLiteral("name")),
+                                                            args->has(QStringLiteral("active")));
+        if (!p)
+            return fail(p.error());
+        if (ctx.json())
+            ctx.print(toJson(*p));
+        else
+            ctx.out() << p->uuid << '\n';
+        return {};
+    }
 
     // The remaining verbs name one pipeline.
     const bool isEdit = verb == QLatin1String("edit");
     if (!isEdit && verb != QLatin1String("show") && verb != QLatin1String("delete") && verb != QLatin1String("enable")
         && verb != QLatin1String("disable"))
-        return fail(Error::invalid(QStringLiteral("unknown command `pipeline %1`; use create, list, show, edit, delete, enable, disable or next").arg(verb)));
+        return fail(Error::invalid(QStringLiteral("unknown command `pipeline %1`; use create, list, show, edit, duplicate, delete, enable, disable or next").arg(verb)));
     auto args = Args::parse(words, isEdit ? kEditSpec : Args::Spec{}, command);
     if (!args)
         return fail(args.error());

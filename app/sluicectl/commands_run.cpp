@@ -1,4 +1,4 @@
-// sluicectl run list | show | logs | cancel
+// sluicectl run list | show | logs | cancel (retry: commands_execute.cpp)
 #include "cli.h"
 
 #include "store/lockstore.h"
@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QThread>
 #include <QUuid>
 
@@ -26,8 +27,34 @@ constexpr unsigned long kFollowPollMs = 300;
 constexpr int kLogPage = 1000;
 
 const QString kUsage = QStringLiteral(
-    "usage: sluicectl run list [--org SLUG] [--pipeline UUID|NAME] [--status S] [--limit N] | run show ID | "
-    "run logs ID [--task SEQ] [--follow] | run cancel ID   (ID: a run's number or uuid; --json for JSON)");
+    "usage: sluicectl run list [--org SLUG] [--pipeline UUID|NAME] [--status S] [--trigger T] [--since WHEN] [--until WHEN] "
+    "[--limit N] | run show ID | run logs ID [--task SEQ] [--follow] | run cancel ID | "
+    "run retry ID [--from-failure] [--queue] [--wait] [--follow]   (ID: a run's number or uuid; --json for JSON; "
+    "WHEN: an ISO-8601 date or date-time, local unless it carries an offset, or an age such as 30m, 24h, 7d)");
+
+// An instant given on the command line: ISO-8601 date-time (local time unless it has Z or an offset),
+// a date alone (its local midnight), or an age before `now` (30m, 24h, 7d, 2w).
+Result<qint64> parseInstant(const QString &option, const QString &text, qint64 nowMs)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression age(QStringLiteral("^(\\d+)([mhdw])$"));
+    if (const auto m = age.match(t); m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const QChar unit = m.captured(2).at(0);
+        const qint64 unitMs = unit == u'm' ? 60'000 : unit == u'h' ? 3'600'000 : unit == u'd' ? 86'400'000 : 7 * 86'400'000LL;
+        return nowMs - n * unitMs;
+    }
+    QDateTime at = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!at.isValid()) {
+        const QDate day = QDate::fromString(t, Qt::ISODate);
+        if (day.isValid())
+            at = day.startOfDay();
+    }
+    if (!at.isValid())
+        return fail(Error::invalid(QStringLiteral("--%1 takes an ISO-8601 date or date-time (2026-12-01, 2026-12-01T08:00, "
+                                                  "2026-12-01T08:00Z) or an age (30m, 24h, 7d, 2w); got \"%2\"").arg(option, text)));
+    return at.toMSecsSinceEpoch();
+}
 
 QJsonValue isoOrNull(qint64 ms)
 {
@@ -109,7 +136,8 @@ QJsonObject recordJson(const RunRecord &r)
     };
 }
 
-// A run by its number or its uuid.
+} // namespace
+
 Result<RunRecord> findRun(RunStore &store, const QString &key)
 {
     bool isNumber = false;
@@ -122,9 +150,12 @@ Result<RunRecord> findRun(RunStore &store, const QString &key)
     return store.runByUuid(uuid.toString(QUuid::WithoutBraces));
 }
 
+namespace {
+
 Result<void> listRuns(Context &ctx, const QStringList &words)
 {
-    auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("pipeline"), QStringLiteral("status"), QStringLiteral("limit")}, {}},
+    auto args = Args::parse(words, {{QStringLiteral("org"), QStringLiteral("pipeline"), QStringLiteral("status"), QStringLiteral("limit"),
+                                     QStringLiteral("trigger"), QStringLiteral("since"), QStringLiteral("until")}, {}},
                             QStringLiteral("run list"));
     if (!args)
         return fail(args.error());
@@ -137,6 +168,24 @@ Result<void> listRuns(Context &ctx, const QStringList &words)
         if (!filter.status)
             return fail(Error::invalid(QStringLiteral("unknown run status \"%1\" (one of %2)").arg(word, runStatusWords().join(QStringLiteral(", ")))));
     }
+    if (args->has(QStringLiteral("trigger"))) {
+        const QString word = args->value(QStringLiteral("trigger")).trimmed().toLower();
+        static const QStringList triggers{QStringLiteral("manual"), QStringLiteral("scheduled"), QStringLiteral("retry"), QStringLiteral("backfill")};
+        if (!triggers.contains(word))
+            return fail(Error::invalid(QStringLiteral("unknown run trigger \"%1\" (one of %2)").arg(args->value(QStringLiteral("trigger")), triggers.join(QStringLiteral(", ")))));
+        filter.trigger = word;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QString &option : {QStringLiteral("since"), QStringLiteral("until")}) {
+        if (!args->has(option))
+            continue;
+        auto at = parseInstant(option, args->value(option), now);
+        if (!at)
+            return fail(at.error());
+        (option == QLatin1String("since") ? filter.queuedSince : filter.queuedUntil) = *at;
+    }
+    if (filter.queuedSince && filter.queuedUntil && *filter.queuedUntil <= *filter.queuedSince)
+        return fail(Error::invalid(QStringLiteral("--until must come after --since")));
     if (args->has(QStringLiteral("limit"))) {
         bool ok = false;
         filter.limit = args->value(QStringLiteral("limit")).toInt(&ok);
@@ -360,6 +409,8 @@ CommandResult runRun(Context &ctx, const QString &verb, const QStringList &words
 {
     if (verb == QLatin1String("list"))
         return listRuns(ctx, words);
+    if (verb == QLatin1String("retry"))
+        return runRetry(ctx, words);
     if (verb == QLatin1String("logs")) {
         auto db = ctx.open();
         if (!db)

@@ -27,6 +27,7 @@ struct NewRun
     QString requestedBy;                    // a user ("alice@laptop") or "scheduler@<host>"
     QString dispatch = QStringLiteral("local");   // local: the requester runs it; agent: any agent may claim it
     std::optional<qint64> agentId;          // set when an agent creates (and so claims) the run
+    std::optional<qint64> retryOf;          // a retry run: the run it repeats
 };
 
 // One task of a new run, in run order. Task runs are created with attempt 1, status queued.
@@ -83,6 +84,7 @@ struct RunRecord
     QString statusReason;
     qint64 cancelRequestedAt = 0;
     QString cancelRequestedBy;              // empty when no cancel was requested
+    qint64 retryOf = 0;                     // a retry run: the run it repeats (0: none, or deleted since)
     QList<TaskRunRecord> tasks;
 
     // The latest attempt of each seq, in seq order.

@@ -327,6 +327,43 @@ Result<Pipeline> PipelineStore::create(qint64 orgId, const PipelineDraft &draft)
     });
 }
 
+Result<Pipeline> PipelineStore::duplicate(const QString &uuidOrName, const QString &name, bool active)
+{
+    return m_db.write([&]() -> Result<Pipeline> {
+        auto source = find(uuidOrName);
+        if (!source)
+            return source;
+        QString copyName = name.trimmed();
+        for (int n = 1; copyName.isEmpty(); ++n) {
+            const QString candidate = n == 1 ? QStringLiteral("%1 (copy)").arg(source->name)
+                                             : QStringLiteral("%1 (copy %2)").arg(source->name).arg(n);
+            auto taken = m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM pipeline WHERE org_id = ? AND name = ?"), {source->orgId, candidate});
+            if (!taken)
+                return fail(taken.error());
+            if (taken->toInt() == 0)
+                copyName = candidate;
+        }
+        PipelineDraft d;
+        d.name = copyName;
+        QStringList uuids;   // every step, the automatic ones too: the copy's list is the source's list
+        for (const PipelineStep &step : std::as_const(source->steps))
+            uuids.append(step.task.uuid);
+        d.taskUuids = uuids;
+        d.cron = source->cron;
+        d.timezone = source->timezone;
+        d.autoDeps = source->autoDeps;
+        d.continueOnSyncFailure = source->continueOnSyncFailure;
+        d.active = active;
+        d.missedPolicy = source->missedPolicy;
+        d.overlapPolicy = source->overlapPolicy;
+        d.kind = source->kind;
+        d.agentTag = source->agentTag;
+        d.retryPolicy = source->retryPolicy;
+        d.notifyOn = source->notifyOn;
+        return create(source->orgId, d);
+    });
+}
+
 Result<Pipeline> PipelineStore::edit(const QString &uuid, const PipelineDraft &draft)
 {
     return m_db.write([&]() -> Result<Pipeline> {

@@ -30,6 +30,11 @@ public:
     [[nodiscard]] Result<Pipeline> find(const QString &uuidOrName);
     [[nodiscard]] Result<QList<Pipeline>> list(qint64 orgId);
     [[nodiscard]] Result<Pipeline> setActive(const QString &uuidOrName, bool active);
+    // A new pipeline of the same org with the same tasks in the same order and every setting copied, named
+    // `name` (empty: "<name> (copy)", "<name> (copy 2)", ... whichever is free). The copy is inactive
+    // unless `active`: two active pipelines on one schedule would queue behind each other's locks.
+    // Audited as a creation.
+    [[nodiscard]] Result<Pipeline> duplicate(const QString &uuidOrName, const QString &name = {}, bool active = false);
     // Refused while a run of the pipeline is queued or running; finished runs keep their history.
     [[nodiscard]] Result<void> remove(const QString &uuidOrName);
 

@@ -35,7 +35,7 @@ QString isoTime(qint64 ms)
 const QString kRunColumns = QStringLiteral(
     "r.id, r.uuid, r.pipeline_id, r.org_id, COALESCE(r.pipeline_name, p.name), r.trigger_kind, r.scheduled_for, r.status, "
     "r.queued_at, r.started_at, r.finished_at, r.org_task_id, o.slug, r.requested_by, r.dispatch, r.agent_id, "
-    "r.status_reason, r.cancel_requested_at, r.cancel_requested_by "
+    "r.status_reason, r.cancel_requested_at, r.cancel_requested_by, r.retry_of "
     "FROM run r JOIN org o ON o.id = r.org_id LEFT JOIN pipeline p ON p.id = r.pipeline_id");
 
 RunSummary readSummary(const QSqlQuery &q)
@@ -86,13 +86,13 @@ Result<qint64> RunStore::insertRun(const NewRun &run, RunStatus status, const QS
     // ON CONFLICT ... DO NOTHING rather than a failing INSERT: a lost slot race must not abort the
     // caller's transaction on PostgreSQL, and the winner's row is then visible to name it.
     auto id = m_db.scalar(QStringLiteral("INSERT INTO run (uuid, org_id, pipeline_id, org_task_id, pipeline_name, trigger_kind, "
-                                         "scheduled_for, requested_by, agent_id, status, status_reason, queued_at, finished_at, dispatch) "
-                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1, %2, ?) "
+                                         "scheduled_for, requested_by, agent_id, status, status_reason, queued_at, finished_at, dispatch, retry_of) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1, %2, ?, ?) "
                                          "ON CONFLICT (pipeline_id, scheduled_for) DO NOTHING RETURNING id")
                               .arg(now, finished ? now : QStringLiteral("NULL")),
                           {uuid, run.orgId, nullableId(run.pipelineId), nullableId(run.orgTaskId), nullableText(run.pipelineName),
                            run.trigger, nullableId(run.scheduledFor), run.requestedBy, nullableId(run.agentId), toSql(status),
-                           nullableText(reason), run.dispatch});
+                           nullableText(reason), run.dispatch, nullableId(run.retryOf)});
     if (!id)
         return fail(id.error());
     if (id->isValid() && !id->isNull())
@@ -259,6 +259,7 @@ Result<RunRecord> RunStore::readRun(const QString &where, const QVariant &key, c
     rec.statusReason = q->value(16).toString();
     rec.cancelRequestedAt = q->value(17).toLongLong();
     rec.cancelRequestedBy = q->value(18).toString();
+    rec.retryOf = q->value(19).toLongLong();
 
     auto t = m_db.exec(QStringLiteral("SELECT id, org_task_id, task_slug, seq, attempt, status, started_at, finished_at, exit_code, "
                                       "summary, error_kind, error_detail FROM task_run WHERE run_id = ? ORDER BY seq, attempt"),
@@ -315,6 +316,18 @@ Result<QList<RunSummary>> RunStore::list(const RunFilter &filter)
     if (filter.status) {
         inner += QStringLiteral(" AND status = ?");
         values.append(toSql(*filter.status));
+    }
+    if (filter.trigger) {
+        inner += QStringLiteral(" AND trigger_kind = ?");
+        values.append(*filter.trigger);
+    }
+    if (filter.queuedSince) {
+        inner += QStringLiteral(" AND queued_at >= ?");
+        values.append(*filter.queuedSince);
+    }
+    if (filter.queuedUntil) {
+        inner += QStringLiteral(" AND queued_at < ?");
+        values.append(*filter.queuedUntil);
     }
     inner += QStringLiteral(" ORDER BY id DESC LIMIT ?");
     values.append(filter.limit);

@@ -15,11 +15,28 @@ namespace sluice {
 
 class Database;
 
+enum class RetryScope { WholeRun, FromFailure };
+
+// What a retry of `source` runs. Every task of the source (its latest attempts, in seq order) is planned
+// again, so that the retry locks what the source locked. FromFailure: the tasks before the first one that
+// did not succeed (successful or warning) are recorded as skipped at once, naming the source run, and
+// the run starts at that task. Refused: a run still queued or running (Error::Conflict), a run that ran
+// no task, a task deleted since, FromFailure of a run whose tasks all succeeded (Error::Invalid).
+struct RetryPlan
+{
+    QList<RunTaskPlan> tasks;
+    int firstSeq = 0;                       // the seq the retry starts at; earlier ones are carried over
+};
+[[nodiscard]] Result<RetryPlan> planRetry(const RunRecord &source, RetryScope scope);
+
 struct RunFilter
 {
     std::optional<qint64> orgId;
     std::optional<qint64> pipelineId;
     std::optional<RunStatus> status;        // empty: any
+    std::optional<QString> trigger;         // manual | scheduled | retry | backfill; empty: any
+    std::optional<qint64> queuedSince;      // runs asked for at or after this instant (UTC ms)
+    std::optional<qint64> queuedUntil;      // ... and before this one
     int limit = 50;
     qint64 beforeRunId = 0;                 // keyset: runs with id < this
 };
@@ -41,6 +58,10 @@ public:
     [[nodiscard]] Result<qint64> createPipelineRun(const Pipeline &pipeline, NewRun request);
     // A queued manual run of one org task (its label, or its slug, names the run).
     [[nodiscard]] Result<qint64> createTaskRun(const OrgTask &task, NewRun request);
+    // A retry of a finished run (runretry.cpp): a new queued run, trigger `retry`, retry_of the source,
+    // of the same org tasks in the same order (so it takes the same locks), as planRetry() plans it.
+    // `request` gives requester and dispatch. Refusals name the reason (see planRetry).
+    [[nodiscard]] Result<qint64> createRetryRun(qint64 sourceRunId, RetryScope scope, NewRun request);
 
     // Records a slot that will not run: a run with status `skipped`, finished at once, with the reason
     // (missed while down, overlap policy skip, ...). Error::Conflict when the slot already has a run.

@@ -8,9 +8,12 @@
 #include "store/runstore.h"
 #include "store/lockstore.h"
 #include "store/orgstore.h"
+#include "store/pipelinestore.h"
 #include "store/runhistory.h"
 #include "store/runstore.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QCoro/QCoroTask>
@@ -239,6 +242,111 @@ private Q_SLOTS:
         verifyMentions(o.err, {QStringLiteral("scheduler@box")});
         QCOMPARE(runCount(), before);
         QVERIFY(LockStore(*m_db).release(*held, grant->fence));
+    }
+
+    // run retry --from-failure starts at the failed task: what ran before is not run again (the file
+    // it appends to keeps one line), and the new run names the one it retries.
+    void retryFromFailure()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString log = dir.filePath(QStringLiteral("first.log")), marker = dir.filePath(QStringLiteral("marker"));
+        const Pipeline p = pipeline(QStringLiteral("flaky"), {shell(QStringLiteral("sh -c 'echo ran >> %1'").arg(log)),
+                                                              shell(QStringLiteral("test -f %1").arg(marker)),
+                                                              shell(QStringLiteral("echo third"))});
+        const CtlOutcome first = ctl({QStringLiteral("pipeline"), QStringLiteral("run"), p.uuid});
+        QCOMPARE(first.exitCode, 1);
+        const qint64 failedRun = first.out.trimmed().toLongLong();
+        QVERIFY2(failedRun > 0, qPrintable(first.out));
+
+        const CtlOutcome nothingYet = ctl({QStringLiteral("run"), QStringLiteral("retry"), QString::number(failedRun), QStringLiteral("--from-failure")});
+        QCOMPARE(nothingYet.exitCode, 1);   // the marker is still missing: the retry fails at the same task
+        QFile m(marker);
+        QVERIFY(m.open(QIODevice::WriteOnly));
+        m.close();
+        const qint64 before = runCount();
+        const CtlOutcome retried = ctl({QStringLiteral("run"), QStringLiteral("retry"), QString::number(failedRun), QStringLiteral("--from-failure")});
+        QVERIFY2(retried.exitCode == 0, qPrintable(retried.err));
+        QCOMPARE(runCount(), before + 1);
+        const qint64 retryId = retried.out.trimmed().toLongLong();
+        auto rec = RunStore(*m_db).run(retryId);
+        QVERIFY2(rec, qPrintable(why(rec)));
+        QCOMPARE(toSql(rec->run.status), QStringLiteral("successful"));
+        QCOMPARE(rec->run.trigger, QStringLiteral("retry"));
+        QCOMPARE(rec->retryOf, failedRun);
+        const QList<TaskRunRecord> tasks = rec->latestAttempts();
+        QCOMPARE(tasks.size(), 3);
+        QCOMPARE(toSql(tasks[0].status), QStringLiteral("skipped"));
+        QCOMPARE(toSql(tasks[1].status), QStringLiteral("successful"));
+        QCOMPARE(toSql(tasks[2].status), QStringLiteral("successful"));
+        QFile ran(log);
+        QVERIFY(ran.open(QIODevice::ReadOnly));
+        QCOMPARE(ran.readAll(), QByteArray("ran\n"));   // only the first run ran the first task
+
+        // The whole run again: every task, queued for an agent, its id printed at once.
+        const CtlOutcome queued = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("retry"), QString::number(failedRun), QStringLiteral("--queue")});
+        QVERIFY2(queued.exitCode == 0, qPrintable(queued.err));
+        const QJsonObject q = QJsonDocument::fromJson(queued.out.toUtf8()).object();
+        QCOMPARE(q.value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        auto whole = RunStore(*m_db).run(q.value(QStringLiteral("run_id")).toInteger());
+        QVERIFY(whole.has_value());
+        QCOMPARE(whole->dispatch, QStringLiteral("agent"));
+        for (const TaskRunRecord &t : whole->tasks)
+            QCOMPARE(toSql(t.status), QStringLiteral("queued"));
+
+        const CtlOutcome done = ctl({QStringLiteral("run"), QStringLiteral("retry"), QString::number(retryId), QStringLiteral("--from-failure")});
+        QCOMPARE(done.exitCode, 1);
+        verifyMentions(done.err, {QStringLiteral("succeeded"), QStringLiteral("whole run")});
+
+        // run list --trigger / --since / --until.
+        const CtlOutcome retries = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--trigger"), QStringLiteral("retry")});
+        QVERIFY2(retries.exitCode == 0, qPrintable(retries.err));
+        QCOMPARE(QJsonDocument::fromJson(retries.out.toUtf8()).array().size(), 3);
+        const CtlOutcome recent = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--trigger"), QStringLiteral("manual"),
+                                       QStringLiteral("--since"), QStringLiteral("1h")});
+        QCOMPARE(QJsonDocument::fromJson(recent.out.toUtf8()).array().size(), 1);
+        const CtlOutcome future = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--since"),
+                                       QDateTime::currentDateTimeUtc().addDays(1).toString(Qt::ISODate)});
+        QVERIFY2(future.exitCode == 0, qPrintable(future.err));
+        QCOMPARE(QJsonDocument::fromJson(future.out.toUtf8()).array().size(), 0);
+        const CtlOutcome past = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--until"), QStringLiteral("2001-01-01")});
+        QCOMPARE(QJsonDocument::fromJson(past.out.toUtf8()).array().size(), 0);
+        const CtlOutcome bad = ctl({QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--since"), QStringLiteral("yesterday")});
+        QCOMPARE(bad.exitCode, 1);
+        verifyMentions(bad.err, {QStringLiteral("--since"), QStringLiteral("yesterday"), QStringLiteral("ISO-8601")});
+        QCOMPARE(ctl({QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--trigger"), QStringLiteral("cron")}).exitCode, 1);
+    }
+
+    void pipelineDuplicate()
+    {
+        const Pipeline p = pipeline(QStringLiteral("nightly"), {shell(QStringLiteral("echo a")), shell(QStringLiteral("echo b"))});
+        QVERIFY(ctl({QStringLiteral("pipeline"), QStringLiteral("edit"), p.uuid, QStringLiteral("--cron"), QStringLiteral("0 3 * * 1-5"),
+                     QStringLiteral("--tz"), QStringLiteral("Europe/Berlin"), QStringLiteral("--notify-on"), QStringLiteral("failure,warning")}).exitCode == 0);
+        const CtlOutcome copy = ctl({QStringLiteral("--json"), QStringLiteral("pipeline"), QStringLiteral("duplicate"), QStringLiteral("nightly")});
+        QVERIFY2(copy.exitCode == 0, qPrintable(copy.err));
+        const QJsonObject c = QJsonDocument::fromJson(copy.out.toUtf8()).object();
+        QCOMPARE(c.value(QStringLiteral("name")).toString(), QStringLiteral("nightly (copy)"));
+        auto dup = PipelineStore(*m_db, kActor).find(c.value(QStringLiteral("uuid")).toString());
+        QVERIFY2(dup, qPrintable(why(dup)));
+        auto src = PipelineStore(*m_db, kActor).find(p.uuid);
+        QVERIFY(!dup->active);   // inactive until turned on
+        QCOMPARE(dup->cron, QStringLiteral("0 3 * * 1-5"));
+        QCOMPARE(dup->timezone, QStringLiteral("Europe/Berlin"));
+        QCOMPARE(dup->notifyOn, src->notifyOn);
+        QCOMPARE(dup->steps.size(), src->steps.size());
+        for (qsizetype i = 0; i < src->steps.size(); ++i)
+            QCOMPARE(dup->steps[i].task.id, src->steps[i].task.id);
+        const CtlOutcome second = ctl({QStringLiteral("pipeline"), QStringLiteral("duplicate"), p.uuid, QStringLiteral("--active")});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        auto dup2 = PipelineStore(*m_db, kActor).find(second.out.trimmed());
+        QVERIFY2(dup2, qPrintable(why(dup2)));
+        QCOMPARE(dup2->name, QStringLiteral("nightly (copy 2)"));
+        QVERIFY(dup2->active);
+        const CtlOutcome named = ctl({QStringLiteral("pipeline"), QStringLiteral("duplicate"), p.uuid, QStringLiteral("--name"), QStringLiteral("nightly")});
+        QCOMPARE(named.exitCode, 1);   // the name is taken
+        verifyMentions(named.err, {QStringLiteral("nightly")});
+        auto audit = m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM audit_event WHERE entity_id = ? AND action = 'create'"), {dup->uuid});
+        QVERIFY2(audit && audit->toInt() >= 1, "the copy is audited as a creation");
     }
 
     void badInput()

@@ -695,6 +695,146 @@ private Q_SLOTS:
         all.limit = 0;
         QVERIFY(store.list(all)->isEmpty());
     }
+
+    // Retry: the same org tasks in the same order; from failure, the tasks before the first one that did not
+    // succeed are carried over (skipped, naming the run where they succeeded) and the run starts there.
+    void retryRunsWholeOrFromFailure()
+    {
+        const qint64 p = addPipeline(m_org, QStringLiteral("nightly"));
+        RunStore store(*m_db);
+        const Seeded s = seedRun(p, 4);
+        QCOMPARE(store.createRetryRun(s.runId, RetryScope::WholeRun, pipelineRun(p, QStringLiteral("nightly"))).error().kind,
+                 Error::Kind::Conflict);   // still queued
+        auto g = LockStore(*m_db).acquire(s.runId, p, s.orgTasks, QStringLiteral("alice"));
+        QVERIFY(g.has_value());
+        RunHolder h(*m_db, s.runId, g->fence);
+        QVERIFY(h.markRunning().has_value());
+        auto running = store.createRetryRun(s.runId, RetryScope::WholeRun, pipelineRun(p, QStringLiteral("nightly")));
+        QCOMPARE(running.error().kind, Error::Kind::Conflict);
+        verifyMentions(running.error().message, {QStringLiteral("running")});
+        const TaskRunResult ok{TaskRunStatus::Successful, 0, {}, {}, {}};
+        const TaskRunResult warned{TaskRunStatus::Warning, 1, {}, {}, {}};
+        const TaskRunResult failed{TaskRunStatus::Failed, 2, {}, TaskErrorKind::ExitCode, QStringLiteral("exited with code 2")};
+        QVERIFY(h.finishTaskRun(s.taskRuns[0], ok).has_value());
+        QVERIFY(h.finishTaskRun(s.taskRuns[1], warned).has_value());
+        QVERIFY(h.finishTaskRun(s.taskRuns[2], failed).has_value());
+        QVERIFY(h.settleQueuedTasks(TaskRunStatus::Skipped).has_value());
+        QVERIFY(h.finishRun(RunStatus::Failed, QStringLiteral("task-2 failed")).has_value());
+        QVERIFY(LockStore(*m_db).release(s.runId, g->fence).has_value());
+        const QString sourceUuid = store.run(s.runId)->run.uuid;
+
+        NewRun request;
+        request.requestedBy = QStringLiteral("bob@desk");
+        request.dispatch = QStringLiteral("agent");
+        auto whole = store.createRetryRun(s.runId, RetryScope::WholeRun, request);
+        QVERIFY2(whole.has_value(), qPrintable(why(whole)));
+        auto w = store.run(*whole);
+        QVERIFY(w.has_value());
+        QCOMPARE(w->run.trigger, QStringLiteral("retry"));
+        QCOMPARE(w->retryOf, s.runId);
+        QCOMPARE(w->run.pipelineId, p);
+        QCOMPARE(w->run.pipelineName, QStringLiteral("nightly"));
+        QCOMPARE(w->requestedBy, QStringLiteral("bob@desk"));
+        QCOMPARE(w->dispatch, QStringLiteral("agent"));
+        QCOMPARE(w->run.scheduledFor, 0);
+        QCOMPARE(w->tasks.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(w->tasks[i].orgTaskId, s.orgTasks[i]);
+            QCOMPARE(w->tasks[i].seq, i);
+            QCOMPARE(toSql(w->tasks[i].status), QStringLiteral("queued"));
+        }
+
+        auto from = store.createRetryRun(s.runId, RetryScope::FromFailure, request);
+        QVERIFY2(from.has_value(), qPrintable(why(from)));
+        auto f = store.run(*from);
+        QCOMPARE(f->tasks.size(), 4);
+        QStringList statuses;
+        for (const TaskRunRecord &t : f->tasks)
+            statuses.append(toSql(t.status));
+        // seq 0 succeeded and seq 1 only warned (dbt tests): both done; the failed seq 2 and the skipped seq 3 run again.
+        QCOMPARE(statuses, (QStringList{QStringLiteral("skipped"), QStringLiteral("skipped"), QStringLiteral("queued"), QStringLiteral("queued")}));
+        QCOMPARE(f->tasks[0].summary.value(QStringLiteral("carried_from_run")).toString(), sourceUuid);
+        verifyMentions(f->tasks[1].errorDetail, {sourceUuid});
+        QVERIFY(f->tasks[0].finishedAt > 0);
+        // The retry locks what the source locked: every org task, the carried ones too.
+        auto g2 = LockStore(*m_db).acquire(*from, p, {f->tasks[0].orgTaskId, f->tasks[1].orgTaskId, f->tasks[2].orgTaskId, f->tasks[3].orgTaskId},
+                                           QStringLiteral("bob"));
+        QVERIFY2(g2.has_value(), qPrintable(why(g2)));
+        RunHolder h2(*m_db, *from, g2->fence);
+        QVERIFY(h2.markRunning().has_value());
+        QVERIFY(h2.finishTaskRun(f->tasks[2].id, ok).has_value());
+        QVERIFY(h2.finishTaskRun(f->tasks[3].id, failed).has_value());
+        QVERIFY(h2.finishRun(RunStatus::Failed).has_value());
+        QVERIFY(LockStore(*m_db).release(*from, g2->fence).has_value());
+
+        // A retry of the retry starts at seq 3; the tasks carried twice still name the run where they succeeded.
+        auto again = store.createRetryRun(*from, RetryScope::FromFailure, request);
+        QVERIFY2(again.has_value(), qPrintable(why(again)));
+        auto a = store.run(*again);
+        QCOMPARE(a->retryOf, *from);
+        QCOMPARE(toSql(a->tasks[2].status), QStringLiteral("skipped"));
+        QCOMPARE(toSql(a->tasks[3].status), QStringLiteral("queued"));
+        QCOMPARE(a->tasks[0].summary.value(QStringLiteral("carried_from_run")).toString(), sourceUuid);
+        QCOMPARE(a->tasks[2].summary.value(QStringLiteral("carried_from_run")).toString(), f->run.uuid);
+
+        // Filtering by trigger and by when the run was asked for.
+        RunFilter byTrigger;
+        byTrigger.orgId = m_org;
+        byTrigger.trigger = QStringLiteral("retry");
+        QCOMPARE(store.list(byTrigger)->size(), 3);
+        byTrigger.trigger = QStringLiteral("manual");
+        QCOMPARE(store.list(byTrigger)->size(), 1);
+        QCOMPARE(store.list(byTrigger)->first().id, s.runId);
+        QVERIFY(m_db->exec(QStringLiteral("UPDATE run SET queued_at = 1000 WHERE id = ?"), {s.runId}).has_value());
+        QVERIFY(m_db->exec(QStringLiteral("UPDATE run SET queued_at = 2000 WHERE id = ?"), {*whole}).has_value());
+        RunFilter byTime;
+        byTime.queuedSince = 1000;
+        byTime.queuedUntil = 2000;   // exclusive
+        auto early = store.list(byTime);
+        QCOMPARE(early->size(), 1);
+        QCOMPARE(early->first().id, s.runId);
+        byTime.queuedUntil.reset();
+        byTime.queuedSince = 1001;
+        QCOMPARE(store.list(byTime)->size(), 3);   // the whole retry and the two later ones
+    }
+
+    void retryRefusals()
+    {
+        const qint64 p = addPipeline(m_org, QStringLiteral("nightly"));
+        RunStore store(*m_db);
+        const Seeded s = seedRun(p, 2);
+        auto g = LockStore(*m_db).acquire(s.runId, p, s.orgTasks, QStringLiteral("alice"));
+        RunHolder h(*m_db, s.runId, g->fence);
+        QVERIFY(h.markRunning().has_value());
+        const TaskRunResult ok{TaskRunStatus::Successful, 0, {}, {}, {}};
+        QVERIFY(h.finishTaskRun(s.taskRuns[0], ok).has_value());
+        QVERIFY(h.finishTaskRun(s.taskRuns[1], ok).has_value());
+        QVERIFY(h.finishRun(RunStatus::Successful).has_value());
+        QVERIFY(LockStore(*m_db).release(s.runId, g->fence).has_value());
+        NewRun request;
+        request.requestedBy = QStringLiteral("bob@desk");
+        auto nothingFailed = store.createRetryRun(s.runId, RetryScope::FromFailure, request);
+        QCOMPARE(nothingFailed.error().kind, Error::Kind::Invalid);
+        verifyMentions(nothingFailed.error().message, {QStringLiteral("succeeded"), QStringLiteral("whole run")});
+        QVERIFY(store.createRetryRun(s.runId, RetryScope::WholeRun, request).has_value());
+
+        // A skipped slot ran no task.
+        auto skipped = store.recordSkippedSlot(m_org, p, QStringLiteral("nightly"), 60'000, QStringLiteral("missed while down"), QStringLiteral("scheduler@h"));
+        QVERIFY(skipped.has_value());
+        auto none = store.createRetryRun(*skipped, RetryScope::WholeRun, request);
+        QCOMPARE(none.error().kind, Error::Kind::Invalid);
+        verifyMentions(none.error().message, {QStringLiteral("no task"), QStringLiteral("missed while down")});
+
+        // A task deleted since cannot be run again as it was.
+        QVERIFY(m_db->exec(QStringLiteral("DELETE FROM org_task WHERE id = ?"), {s.orgTasks[1]}).has_value());
+        auto deleted = store.createRetryRun(s.runId, RetryScope::WholeRun, request);
+        QCOMPARE(deleted.error().kind, Error::Kind::Invalid);
+        verifyMentions(deleted.error().message, {QStringLiteral("task-1"), QStringLiteral("deleted")});
+        QCOMPARE(store.createRetryRun(s.runId + 1000, RetryScope::WholeRun, request).error().kind, Error::Kind::NotFound);
+        const qint64 before = count(QStringLiteral("SELECT COUNT(*) FROM run"));
+        QVERIFY(!store.createRetryRun(s.runId, RetryScope::FromFailure, request).has_value());
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM run")), before);   // a refusal leaves nothing behind
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_RunStore)
