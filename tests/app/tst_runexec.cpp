@@ -304,12 +304,16 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(retries.out.toUtf8()).array().size(), 3);
         const CtlOutcome recent = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--trigger"), QStringLiteral("manual"),
                                        QStringLiteral("--since"), QStringLiteral("1h")});
+        QVERIFY2(recent.exitCode == 0, qPrintable(recent.err));
         QCOMPARE(QJsonDocument::fromJson(recent.out.toUtf8()).array().size(), 1);
         const CtlOutcome future = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--since"),
                                        QDateTime::currentDateTimeUtc().addDays(1).toString(Qt::ISODate)});
         QVERIFY2(future.exitCode == 0, qPrintable(future.err));
+        QVERIFY(QJsonDocument::fromJson(future.out.toUtf8()).isArray());
         QCOMPARE(QJsonDocument::fromJson(future.out.toUtf8()).array().size(), 0);
         const CtlOutcome past = ctl({QStringLiteral("--json"), QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--until"), QStringLiteral("2001-01-01")});
+        QVERIFY2(past.exitCode == 0, qPrintable(past.err));
+        QVERIFY(QJsonDocument::fromJson(past.out.toUtf8()).isArray());   // an empty list, not unparsable output
         QCOMPARE(QJsonDocument::fromJson(past.out.toUtf8()).array().size(), 0);
         const CtlOutcome bad = ctl({QStringLiteral("run"), QStringLiteral("list"), QStringLiteral("--since"), QStringLiteral("yesterday")});
         QCOMPARE(bad.exitCode, 1);
