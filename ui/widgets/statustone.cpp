@@ -1,5 +1,6 @@
 #include "statustone.h"
 
+#include <QLabel>
 #include <QPalette>
 
 namespace sluice {
@@ -32,6 +33,17 @@ QColor toneColor(StatusTone tone, const QPalette &palette)
     case StatusTone::Neutral: break;
     }
     return palette.color(QPalette::PlaceholderText);
+}
+
+QLabel *problemLabel(QWidget *parent)
+{
+    auto *l = new QLabel(parent);
+    l->setWordWrap(true);
+    QPalette p = l->palette();
+    p.setColor(QPalette::WindowText, toneColor(StatusTone::Bad, p));
+    l->setPalette(p);
+    l->hide();
+    return l;
 }
 
 StatusToneDelegate::StatusToneDelegate(int toneRole, QObject *parent) : QStyledItemDelegate(parent), m_toneRole(toneRole) {}

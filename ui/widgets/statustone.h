@@ -5,7 +5,9 @@
 #include <QColor>
 #include <QStyledItemDelegate>
 
+class QLabel;
 class QPalette;
+class QWidget;
 
 namespace sluice {
 
@@ -13,6 +15,9 @@ namespace sluice {
 // so that a tone reads well on light and dark themes alike (dark mode works). Neutral is the
 // palette's placeholder text colour.
 [[nodiscard]] QColor toneColor(StatusTone tone, const QPalette &palette);
+
+// A hidden, word-wrapped label in the Bad tone: where a form shows the problem with the field above it.
+[[nodiscard]] QLabel *problemLabel(QWidget *parent);
 
 // Paints a cell's text in the colour of the tone its model gives under `toneRole` (an int StatusTone).
 class StatusToneDelegate : public QStyledItemDelegate

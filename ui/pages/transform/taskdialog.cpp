@@ -58,17 +58,6 @@ QString optionHint(const QString &option)
     return {};
 }
 
-QLabel *problemLabel(QWidget *parent)
-{
-    auto *l = new QLabel(parent);
-    l->setWordWrap(true);
-    QPalette p = l->palette();
-    p.setColor(QPalette::WindowText, toneColor(StatusTone::Bad, p));
-    l->setPalette(p);
-    l->hide();
-    return l;
-}
-
 QString labelText(const QString &title) { return QString(title).remove(QLatin1Char('&')).remove(QLatin1Char(':')); }
 
 } // namespace
